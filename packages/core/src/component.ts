@@ -1,0 +1,98 @@
+import type { TSchema, Static } from '@sinclair/typebox';
+import type { Observable, OperatorFunction } from 'rxjs';
+import type { Clock } from './clock.js';
+import type { ExportResult, SignalKind, SignalTypes } from './items.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './telemetry/metrics.js';
+import { silentLogger } from './logger.js';
+import { noopMetrics } from './telemetry/metrics.js';
+import { systemClock } from './clock.js';
+
+export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
+export type ComponentKind = 'receiver' | 'processor' | 'exporter';
+
+/** Readiness a component reports; the service's /readyz is ready when every component is. */
+export interface Health {
+  setReady(ready: boolean, reason?: string): void;
+}
+
+/** What every component gets at `create()`. */
+export interface ComponentContext {
+  /** The component id as written in the config: `type` or `type/name`. */
+  readonly id: string;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: Clock;
+  /** Aborts on shutdown; long waits (sleep, connect) listen to it. */
+  readonly signal: AbortSignal;
+  readonly health: Health;
+}
+
+interface FactoryBase<S extends TSchema> {
+  readonly type: string;
+  readonly stability: Stability;
+  readonly description: string;
+  /** JSON Schema of the config: validation, defaults, the TypeScript type and the docs, all from here. */
+  readonly configSchema: S;
+}
+
+export interface ReceiverFactory<
+  S extends TSchema = TSchema,
+  K extends SignalKind = SignalKind,
+> extends FactoryBase<S> {
+  readonly kind: 'receiver';
+  readonly produces: K;
+  /** A cold Observable: subscribing starts it, completing is a graceful stop. No I/O before subscribe. */
+  create(config: Static<S>, ctx: ComponentContext): Observable<SignalTypes[K]>;
+}
+
+export interface ProcessorFactory<
+  S extends TSchema = TSchema,
+  I extends SignalKind = SignalKind,
+  O extends SignalKind = SignalKind,
+> extends FactoryBase<S> {
+  readonly kind: 'processor';
+  readonly consumes: I;
+  readonly produces: O;
+  /** Flushes whatever it holds when its input completes. */
+  create(
+    config: Static<S>,
+    ctx: ComponentContext,
+  ): OperatorFunction<SignalTypes[I], SignalTypes[O]>;
+}
+
+export interface ExporterFactory<
+  S extends TSchema = TSchema,
+  I extends SignalKind = SignalKind,
+> extends FactoryBase<S> {
+  readonly kind: 'exporter';
+  readonly consumes: I;
+  /** One result per batch; never errors into the stream. Completes once everything is drained. */
+  create(config: Static<S>, ctx: ComponentContext): OperatorFunction<SignalTypes[I], ExportResult>;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- a list of factories is heterogeneous by nature */
+export type AnyReceiverFactory = ReceiverFactory<any, any>;
+export type AnyProcessorFactory = ProcessorFactory<any, any, any>;
+export type AnyExporterFactory = ExporterFactory<any, any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+export type AnyFactory = AnyReceiverFactory | AnyProcessorFactory | AnyExporterFactory;
+
+/** The explicit list of components a distribution offers (no registration by import side effects). */
+export interface Components {
+  receivers: readonly AnyReceiverFactory[];
+  processors: readonly AnyProcessorFactory[];
+  exporters: readonly AnyExporterFactory[];
+}
+
+/** A context for using one component on its own, outside a service (embedding, tests). */
+export function standaloneContext(overrides: Partial<ComponentContext> = {}): ComponentContext {
+  return {
+    id: overrides.id ?? 'embedded',
+    logger: overrides.logger ?? silentLogger,
+    metrics: overrides.metrics ?? noopMetrics(),
+    clock: overrides.clock ?? systemClock,
+    signal: overrides.signal ?? new AbortController().signal,
+    health: overrides.health ?? { setReady: () => {} },
+  };
+}

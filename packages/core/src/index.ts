@@ -1,0 +1,74 @@
+// Public API of @kspan/core: the component model, config, engine, shared operators and telemetry.
+export { KspanError, ConfigError, errorMessage, formatProblem } from './errors.js';
+export type { KspanErrorCode, ConfigProblem } from './errors.js';
+export { parseDuration, DurationSchema } from './duration.js';
+export { createLogger, silentLogger } from './logger.js';
+export type { Logger, LogLevel, LogFields, LoggerOptions } from './logger.js';
+export { systemClock, schedulerClock } from './clock.js';
+export type { Clock } from './clock.js';
+export type {
+  KubeObject,
+  ObjectMeta,
+  OwnerReference,
+  ManagedFieldsEntry,
+  WatchEvent,
+  WatchEventType,
+  SignalKind,
+  SignalTypes,
+  ExportResult,
+} from './items.js';
+export { standaloneContext } from './component.js';
+export type {
+  ComponentContext,
+  ComponentKind,
+  Components,
+  Health,
+  Stability,
+  ReceiverFactory,
+  ProcessorFactory,
+  ExporterFactory,
+  AnyFactory,
+  AnyReceiverFactory,
+  AnyProcessorFactory,
+  AnyExporterFactory,
+} from './component.js';
+export { parseComponentId } from './config/component-id.js';
+export type { ComponentId } from './config/component-id.js';
+export { didYouMean } from './config/suggest.js';
+export { expandEnv } from './config/env.js';
+export type { Env } from './config/env.js';
+export { validateConfig } from './config/validate.js';
+export type { ResolvedConfig, ResolvedComponent, ResolvedPipeline } from './config/validate.js';
+export { loadConfigText, loadConfigFile } from './config/load.js';
+export { buildConfigSchema } from './config/config-schema.js';
+export { Service } from './pipeline/service.js';
+export type { ServiceOptions, ExporterTally } from './pipeline/service.js';
+export { batch } from './operators/batch.js';
+export type { BatchOptions } from './operators/batch.js';
+export { exportBatches, DEFAULT_RETRY } from './operators/export-batches.js';
+export type {
+  SendOutcome,
+  RetryOptions,
+  ExportBatchesOptions,
+} from './operators/export-batches.js';
+export { watchdog } from './operators/watchdog.js';
+export { Backoff } from './operators/backoff.js';
+export type { BackoffOptions } from './operators/backoff.js';
+export { MetricsRegistry, noopMetrics } from './telemetry/metrics.js';
+export type {
+  Metrics,
+  CounterMetric,
+  GaugeMetric,
+  HistogramMetric,
+  Labels,
+} from './telemetry/metrics.js';
+export { HealthRegistry } from './telemetry/health.js';
+export { startTelemetryServer } from './telemetry/server.js';
+export {
+  sendingQueue,
+  SendingSettingsProperties,
+  BatchSettingsSchema,
+  RetrySettingsSchema,
+  QueueSettingsSchema,
+} from './operators/exporter-settings.js';
+export type { SendingSettings } from './operators/exporter-settings.js';

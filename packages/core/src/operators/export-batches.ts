@@ -1,0 +1,170 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { Clock } from '../clock.js';
+import type { ExportResult } from '../items.js';
+import { errorMessage } from '../errors.js';
+
+/** What one attempt to send a batch came to, as the transport sees it. */
+export type SendOutcome =
+  | { code: 'success'; rejected?: number; error?: Error }
+  | { code: 'retryable'; error: Error; retryAfterMs?: number }
+  | { code: 'failure'; error: Error };
+
+export interface RetryOptions {
+  enabled: boolean;
+  initialIntervalMs: number;
+  maxIntervalMs: number;
+  /** Give up on a batch after this long (ms) of retrying. */
+  maxElapsedMs: number;
+}
+
+export interface ExportBatchesOptions {
+  exporter: string;
+  clock: Clock;
+  retry: RetryOptions;
+  /** Most spans waiting or in flight; batches past it are dropped and counted. */
+  queueSize: number;
+  /** Batches sent at once. */
+  concurrency: number;
+  /** Aborts retries on shutdown (the batch is reported as a failure with reason `shutdown`). */
+  signal?: AbortSignal;
+  /** For jitter; tests pass a fixed one. */
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY: RetryOptions = {
+  enabled: true,
+  initialIntervalMs: 1000,
+  maxIntervalMs: 30_000,
+  maxElapsedMs: 300_000,
+};
+
+/**
+ * Sends batches with `send`, retrying what the transport says is retryable (backoff with jitter,
+ * honouring Retry-After), never retrying partial success, with a bounded queue. Emits exactly one
+ * ExportResult per batch and never errors: every span lost is in a result with its reason.
+ */
+export function exportBatches<T>(
+  send: (batch: T[], signal?: AbortSignal) => Promise<SendOutcome>,
+  options: ExportBatchesOptions,
+): OperatorFunction<T[], ExportResult> {
+  const random = options.random ?? Math.random;
+  return (source) =>
+    new Observable<ExportResult>((subscriber) => {
+      const queue: T[][] = [];
+      let queuedSpans = 0;
+      let inFlight = 0;
+      let sourceDone = false;
+
+      const finishIfIdle = () => {
+        if (sourceDone && inFlight === 0 && queue.length === 0) subscriber.complete();
+      };
+      const pump = () => {
+        while (inFlight < options.concurrency && queue.length > 0) {
+          const batch = queue.shift() as T[];
+          inFlight++;
+          void sendWithRetry(batch).then((result) => {
+            inFlight--;
+            queuedSpans -= batch.length;
+            subscriber.next(result);
+            pump();
+            finishIfIdle();
+          });
+        }
+      };
+      const sendWithRetry = async (batch: T[]): Promise<ExportResult> => {
+        const base = { exporter: options.exporter, spans: batch.length };
+        const started = options.clock.now();
+        let interval = options.retry.initialIntervalMs;
+        for (let attempts = 1; ; attempts++) {
+          let outcome: SendOutcome;
+          try {
+            outcome = await send(batch, options.signal);
+          } catch (err) {
+            outcome = {
+              code: 'failure',
+              error: err instanceof Error ? err : new Error(errorMessage(err)),
+            };
+          }
+          if (outcome.code === 'success') {
+            const rejected = outcome.rejected ?? 0;
+            return rejected > 0
+              ? {
+                  ...base,
+                  code: 'failure',
+                  failedSpans: rejected,
+                  reason: 'partial_success',
+                  attempts,
+                  ...(outcome.error ? { error: outcome.error } : {}),
+                }
+              : { ...base, code: 'success', failedSpans: 0, attempts };
+          }
+          if (outcome.code === 'failure' || !options.retry.enabled) {
+            return {
+              ...base,
+              code: 'failure',
+              failedSpans: batch.length,
+              reason: outcome.code === 'failure' ? 'permanent_error' : 'retries_exhausted',
+              attempts,
+              error: outcome.error,
+            };
+          }
+          const jittered = interval * (0.5 + random());
+          const delay = Math.min(
+            Math.max(outcome.retryAfterMs ?? 0, jittered),
+            options.retry.maxIntervalMs,
+          );
+          if (options.clock.now() + delay - started > options.retry.maxElapsedMs) {
+            return {
+              ...base,
+              code: 'failure',
+              failedSpans: batch.length,
+              reason: 'retries_exhausted',
+              attempts,
+              error: outcome.error,
+            };
+          }
+          try {
+            await options.clock.sleep(delay, options.signal);
+          } catch {
+            return {
+              ...base,
+              code: 'failure',
+              failedSpans: batch.length,
+              reason: 'shutdown',
+              attempts,
+              error: outcome.error,
+            };
+          }
+          interval = Math.min(interval * 2, options.retry.maxIntervalMs);
+        }
+      };
+
+      const sub = source.subscribe({
+        next: (batch) => {
+          if (
+            queuedSpans + batch.length > options.queueSize &&
+            (queue.length > 0 || inFlight > 0)
+          ) {
+            subscriber.next({
+              exporter: options.exporter,
+              code: 'dropped',
+              spans: batch.length,
+              failedSpans: batch.length,
+              reason: 'queue_full',
+              attempts: 0,
+            });
+            return;
+          }
+          queue.push(batch);
+          queuedSpans += batch.length;
+          pump();
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          sourceDone = true;
+          finishIfIdle();
+        },
+      });
+      return () => sub.unsubscribe();
+    });
+}

@@ -1,0 +1,254 @@
+import {
+  EMPTY,
+  Subject,
+  catchError,
+  connectable,
+  ignoreElements,
+  merge,
+  takeUntil,
+  tap,
+  type Connectable,
+  type Observable,
+  type OperatorFunction,
+  type Subscription,
+} from 'rxjs';
+import type { Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import type { ComponentContext } from '../component.js';
+import type { ResolvedConfig } from '../config/validate.js';
+import { KspanError, errorMessage } from '../errors.js';
+import type { ExportResult } from '../items.js';
+import { createLogger, type Logger } from '../logger.js';
+import { HealthRegistry } from '../telemetry/health.js';
+import { MetricsRegistry } from '../telemetry/metrics.js';
+
+export interface ServiceOptions {
+  logger?: Logger;
+  clock?: Clock;
+  metrics?: MetricsRegistry;
+  health?: HealthRegistry;
+}
+
+/** Spans each exporter handled, for summaries and tests. */
+export interface ExporterTally {
+  sent: number;
+  failed: number;
+  dropped: number;
+  batches: number;
+}
+
+/**
+ * A built pipeline service: receivers merged → processors → fan-out to every exporter. `run()`
+ * resolves when every exporter has drained (the input ended, or `shutdown()` stopped it).
+ */
+export class Service {
+  readonly metrics: MetricsRegistry;
+  readonly health: HealthRegistry;
+  readonly logger: Logger;
+  readonly tallies = new Map<string, ExporterTally>();
+
+  private readonly clock: Clock;
+  private readonly stop$ = new Subject<void>();
+  private readonly abort = new AbortController();
+  private readonly exporterRuns: Array<Observable<never>> = [];
+  private readonly connectables: Array<Connectable<unknown>> = [];
+  private subscriptions: Subscription[] = [];
+  private done?: Promise<void>;
+  private stopping?: Promise<void>;
+
+  private constructor(
+    private readonly config: ResolvedConfig,
+    options: ServiceOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.metrics = options.metrics ?? new MetricsRegistry();
+    this.health = options.health ?? new HealthRegistry();
+    this.logger =
+      options.logger ??
+      createLogger({
+        level: config.telemetry.logs?.level ?? 'info',
+        format: config.telemetry.logs?.format ?? 'text',
+      });
+  }
+
+  /** Creates every component (no I/O happens until `run()`). */
+  static build(config: ResolvedConfig, options: ServiceOptions = {}): Service {
+    const service = new Service(config, options);
+    service.wire();
+    return service;
+  }
+
+  private context(id: string): ComponentContext {
+    return {
+      id,
+      logger: this.logger.child({ component: id }),
+      metrics: this.metrics.metricsFor(id),
+      clock: this.clock,
+      signal: this.abort.signal,
+      health: this.health.healthFor(id),
+    };
+  }
+
+  private wire(): void {
+    const receivers = new Map<string, Observable<unknown>>();
+    for (const [id, r] of this.config.receivers) {
+      const ctx = this.context(id);
+      const items = ctx.metrics.counter('receiver_items_total', 'Items a receiver emitted');
+      const source = r.factory.create(r.config, ctx).pipe(
+        takeUntil(this.stop$),
+        tap(() => items.inc()),
+        catchError((err: unknown) => {
+          ctx.logger.error('receiver failed; it stops, the rest of the service goes on', {
+            error: errorMessage(err),
+          });
+          ctx.metrics
+            .counter('component_failures_total', 'Components that failed at run time')
+            .inc();
+          return EMPTY;
+        }),
+      );
+      const c = connectable(source, {
+        connector: () => new Subject<unknown>(),
+        resetOnDisconnect: false,
+      });
+      this.connectables.push(c);
+      receivers.set(id, c);
+    }
+
+    const outputs = new Map<string, Array<Observable<unknown>>>();
+    for (const p of this.config.pipelines) {
+      const input = merge(...p.receivers.map((id) => receivers.get(id) as Observable<unknown>));
+      const processed = p.processors.reduce<Observable<unknown>>((stream, id) => {
+        const proc = this.config.processors.get(id);
+        if (!proc) return stream;
+        const ctx = this.context(id);
+        const op = proc.factory.create(proc.config, ctx) as OperatorFunction<unknown, unknown>;
+        return stream.pipe(
+          op,
+          catchError((err: unknown) => {
+            ctx.logger.error('processor failed; this pipeline stops', {
+              pipeline: p.id,
+              error: errorMessage(err),
+            });
+            ctx.metrics
+              .counter('component_failures_total', 'Components that failed at run time')
+              .inc();
+            return EMPTY;
+          }),
+        );
+      }, input);
+      const out = connectable(processed, {
+        connector: () => new Subject<unknown>(),
+        resetOnDisconnect: false,
+      });
+      this.connectables.unshift(out); // pipelines connect before receivers start emitting
+      for (const id of p.exporters) outputs.set(id, [...(outputs.get(id) ?? []), out]);
+    }
+
+    for (const [id, e] of this.config.exporters) {
+      const feeds = outputs.get(id);
+      if (!feeds) continue;
+      const ctx = this.context(id);
+      const tally: ExporterTally = { sent: 0, failed: 0, dropped: 0, batches: 0 };
+      this.tallies.set(id, tally);
+      const spans = ctx.metrics.counter('exporter_spans_total', 'Spans per exporter and outcome', [
+        'outcome',
+        'reason',
+      ]);
+      const failLog = ctx.logger.rateLimited(`${id}:export-failed`);
+      const input = merge(...feeds);
+      const op = e.factory.create(e.config, ctx) as OperatorFunction<unknown, ExportResult>;
+      const run = input.pipe(
+        op,
+        tap((r: ExportResult) => {
+          tally.batches++;
+          tally.sent += r.spans - r.failedSpans;
+          if (r.code === 'dropped') tally.dropped += r.failedSpans;
+          else tally.failed += r.failedSpans;
+          if (r.spans - r.failedSpans > 0)
+            spans.inc({ outcome: 'sent', reason: '' }, r.spans - r.failedSpans);
+          if (r.failedSpans > 0) {
+            spans.inc(
+              {
+                outcome: r.code === 'dropped' ? 'dropped' : 'failed',
+                reason: r.reason ?? 'unknown',
+              },
+              r.failedSpans,
+            );
+            failLog.warn('spans not exported', {
+              reason: r.reason,
+              spans: r.failedSpans,
+              error: r.error ? errorMessage(r.error) : undefined,
+            });
+          }
+        }),
+        ignoreElements(),
+        catchError((err: unknown) => {
+          // The exporter itself broke: it stops, the others go on, and what it would have got is counted.
+          ctx.logger.error('exporter crashed; its spans are counted as dropped from now on', {
+            error: errorMessage(err),
+          });
+          ctx.metrics
+            .counter('component_failures_total', 'Components that failed at run time')
+            .inc();
+          return input.pipe(
+            tap(() => {
+              tally.dropped++;
+              spans.inc({ outcome: 'dropped', reason: 'exporter_crashed' });
+            }),
+            ignoreElements(),
+          );
+        }),
+      );
+      this.exporterRuns.push(run);
+    }
+  }
+
+  /** Starts everything; resolves once every exporter has drained. */
+  run(): Promise<void> {
+    if (this.done) return this.done;
+    this.done = new Promise<void>((resolve) => {
+      let pending = this.exporterRuns.length;
+      if (pending === 0) resolve();
+      for (const run of this.exporterRuns) {
+        this.subscriptions.push(
+          run.subscribe({
+            complete: () => {
+              if (--pending === 0) resolve();
+            },
+          }),
+        );
+      }
+      for (const c of this.connectables) this.subscriptions.push(c.connect());
+    });
+    return this.done;
+  }
+
+  /**
+   * Graceful stop: receivers stop, processors flush, exporters drain; after the configured
+   * deadline whatever is still running is aborted.
+   */
+  shutdown(reason = 'shutdown'): Promise<void> {
+    if (this.stopping) return this.stopping;
+    this.logger.info('shutting down', { reason, deadline_ms: this.config.shutdownTimeoutMs });
+    this.stop$.next();
+    this.stop$.complete();
+    const done = this.done ?? Promise.resolve();
+    const deadline = new AbortController();
+    this.stopping = Promise.race([
+      done.then(() => 'drained' as const),
+      this.clock.sleep(this.config.shutdownTimeoutMs, deadline.signal).then(
+        () => 'timeout' as const,
+        () => 'drained' as const,
+      ),
+    ]).then((outcome) => {
+      deadline.abort();
+      if (outcome === 'timeout') {
+        this.logger.error('shutdown deadline passed; aborting what is still running');
+        this.abort.abort(new KspanError('SHUTDOWN_TIMEOUT', 'shutdown deadline passed'));
+        for (const s of this.subscriptions) s.unsubscribe();
+      }
+    });
+    return this.stopping;
+  }
+}

@@ -1,0 +1,110 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type Labels = Record<string, string>;
+
+export interface CounterMetric {
+  inc(labels?: Labels, value?: number): void;
+}
+export interface GaugeMetric {
+  set(labels: Labels, value: number): void;
+  inc(labels?: Labels, value?: number): void;
+  dec(labels?: Labels, value?: number): void;
+}
+export interface HistogramMetric {
+  observe(labels: Labels, value: number): void;
+}
+
+/**
+ * Self-telemetry for one component. Names get the `kspan_` prefix and every series carries the
+ * component id, so two instances of one type (`otlp/a`, `otlp/b`) stay apart.
+ */
+export interface Metrics {
+  counter(name: string, help: string, labelNames?: readonly string[]): CounterMetric;
+  gauge(name: string, help: string, labelNames?: readonly string[]): GaugeMetric;
+  histogram(
+    name: string,
+    help: string,
+    labelNames?: readonly string[],
+    buckets?: number[],
+  ): HistogramMetric;
+}
+
+/** Holds every metric of a running service; `metricsFor(id)` hands out per-component views. */
+export class MetricsRegistry {
+  readonly registry = new Registry();
+  private readonly byName = new Map<string, Counter | Gauge | Histogram>();
+
+  metricsFor(component: string): Metrics {
+    const bind = (labels?: Labels): Labels => ({ ...labels, component });
+    return {
+      counter: (name, help, labelNames = []) => {
+        const m = this.get(
+          name,
+          () =>
+            new Counter({
+              name: `kspan_${name}`,
+              help,
+              labelNames: ['component', ...labelNames],
+              registers: [this.registry],
+            }),
+        ) as Counter;
+        return { inc: (labels, value = 1) => m.inc(bind(labels), value) };
+      },
+      gauge: (name, help, labelNames = []) => {
+        const m = this.get(
+          name,
+          () =>
+            new Gauge({
+              name: `kspan_${name}`,
+              help,
+              labelNames: ['component', ...labelNames],
+              registers: [this.registry],
+            }),
+        ) as Gauge;
+        return {
+          set: (labels, value) => m.set(bind(labels), value),
+          inc: (labels, value = 1) => m.inc(bind(labels), value),
+          dec: (labels, value = 1) => m.dec(bind(labels), value),
+        };
+      },
+      histogram: (name, help, labelNames = [], buckets) => {
+        const m = this.get(
+          name,
+          () =>
+            new Histogram({
+              name: `kspan_${name}`,
+              help,
+              labelNames: ['component', ...labelNames],
+              registers: [this.registry],
+              ...(buckets ? { buckets } : {}),
+            }),
+        ) as Histogram;
+        return { observe: (labels, value) => m.observe(bind(labels), value) };
+      },
+    };
+  }
+
+  /** Current value of a counter or gauge summed over the series matching `labels` (for tests and summaries). */
+  async value(name: string, labels: Labels = {}): Promise<number> {
+    const metric = this.byName.get(name);
+    if (!metric) return 0;
+    const data = await metric.get();
+    return data.values
+      .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
+      .reduce((sum, v) => sum + v.value, 0);
+  }
+
+  private get<T extends Counter | Gauge | Histogram>(name: string, make: () => T): T {
+    let m = this.byName.get(name);
+    if (!m) {
+      m = make();
+      this.byName.set(name, m);
+    }
+    return m as T;
+  }
+}
+
+/** Metrics that go nowhere, for embedding a component without a service. */
+export function noopMetrics(): Metrics {
+  return new MetricsRegistry().metricsFor('embedded');
+}

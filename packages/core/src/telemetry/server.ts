@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HealthRegistry } from './health.js';
+import type { MetricsRegistry } from './metrics.js';
+
+/** Serves /metrics (Prometheus text), /healthz (alive) and /readyz (all components ready). */
+export async function startTelemetryServer(
+  address: string,
+  metrics: MetricsRegistry,
+  health: HealthRegistry,
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const { host, port } = splitAddress(address);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      metrics.registry
+        .metrics()
+        .then((text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        })
+        .catch((err: unknown) => {
+          res.writeHead(500);
+          res.end(String(err));
+        });
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok\n');
+    } else if (path === '/readyz') {
+      const notReady = health.notReady();
+      res.writeHead(notReady.length === 0 ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ready: notReady.length === 0, notReady }) + '\n');
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const a = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function splitAddress(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  if (i < 0) return { host: '0.0.0.0', port: Number(address) };
+  return {
+    host: address.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0',
+    port: Number(address.slice(i + 1)),
+  };
+}
