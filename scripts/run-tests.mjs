@@ -2,7 +2,7 @@
 // Runs a mocha suite (TypeScript through tsx) and closes with the line CI reads: `N passed, N failed`.
 //   node --import tsx scripts/run-tests.mjs [unit|e2e] [--grep PATTERN]
 import Mocha from 'mocha';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -47,5 +47,11 @@ const runner = mocha.run((failures) => {
     `\n${suite}: ${passes} passed, ${failed} failed${pending ? `, ${pending} skipped` : ''}`,
   );
   if (passes + failed === 0) console.log(`${suite}: no test ran`);
+  if (process.env.KSPAN_TEST_COUNTS_DIR) {
+    writeFileSync(
+      join(process.env.KSPAN_TEST_COUNTS_DIR, `test-counts-${suite}.json`),
+      JSON.stringify({ passes, failures: failed + (passes + failed === 0 ? 1 : 0) }),
+    );
+  }
   process.exitCode = failures > 0 || passes + failed === 0 ? 1 : 0;
 });

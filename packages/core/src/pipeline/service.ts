@@ -55,6 +55,9 @@ export class Service {
   private subscriptions: Subscription[] = [];
   private done?: Promise<void>;
   private stopping?: Promise<void>;
+  private markStopped!: () => void;
+  /** Resolves once the service has ended: every exporter drained, or shutdown gave up at its deadline. */
+  readonly stopped: Promise<void> = new Promise<void>((resolve) => (this.markStopped = resolve));
 
   private constructor(
     private readonly config: ResolvedConfig,
@@ -221,6 +224,7 @@ export class Service {
       }
       for (const c of this.connectables) this.subscriptions.push(c.connect());
     });
+    void this.done.then(() => this.markStopped());
     return this.done;
   }
 
@@ -248,6 +252,7 @@ export class Service {
         this.abort.abort(new KspanError('SHUTDOWN_TIMEOUT', 'shutdown deadline passed'));
         for (const s of this.subscriptions) s.unsubscribe();
       }
+      this.markStopped();
     });
     return this.stopping;
   }

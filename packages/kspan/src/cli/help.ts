@@ -1,0 +1,56 @@
+export const MAIN_HELP = `kspan — Kubernetes events as OpenTelemetry traces
+
+Usage: kspan <command> [options]
+
+Commands:
+  run [--config FILE]           run a pipeline (default config: config/demo.yaml)
+  validate --config FILE        check a config; lists every problem with its path
+  components                    list component types, stability, what they consume/produce
+  replay FILE [--format tree|otlp-json] [--config FILE]
+                                turn a capture file into traces and print them
+  capture --output FILE [--config FILE]
+                                record the live watch stream to a capture file
+  print-schema                  print the whole config JSON Schema (for editors)
+
+Run 'kspan <command> --help' for a command's options.
+Exit codes: 0 ok, 1 invalid config or failed run, 2 bad usage or unreadable file.
+`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  run: `Usage: kspan run [--config FILE]
+
+Runs the pipelines of FILE until their receivers end or SIGINT/SIGTERM arrives; then receivers stop,
+processors flush and exporters drain within service.shutdown_timeout, and kspan exits 0.
+  -c, --config FILE   pipeline config (default: config/demo.yaml)
+`,
+  validate: `Usage: kspan validate --config FILE
+
+Checks FILE (YAML, \${env:VAR} expanded) against every component's schema and the pipelines' wiring.
+Prints every problem with its path and exits 1 if there is any; prints "valid" and exits 0 otherwise.
+  -c, --config FILE   pipeline config to check
+`,
+  components: `Usage: kspan components [--json]
+
+Lists the receivers, processors and exporters of this distribution.
+  --json   machine-readable output
+`,
+  replay: `Usage: kspan replay FILE [--format tree|otlp-json] [--config FILE] [--width N]
+
+Replays a capture file (kspan capture format, kubectl get events -o json, or kubectl --watch output)
+through the causality processor and prints the traces.
+  -f, --format tree|otlp-json   tree: indented trees (default); otlp-json: one OTLP/JSON
+                                ExportTraceServiceRequest per line, as the Collector's file exporter
+  -c, --config FILE             take the processors and their settings from the first pipeline of FILE
+  -w, --width N                 tree line width (default: terminal width, else 80)
+`,
+  capture: `Usage: kspan capture --output FILE [--config FILE]
+
+Records the live watch stream (events and owner objects) in the capture format until SIGINT/SIGTERM.
+  -o, --output FILE   where to write (one watch event per line)
+  -c, --config FILE   take the k8s_events receiver settings from FILE (default: its defaults, KUBECONFIG)
+`,
+  'print-schema': `Usage: kspan print-schema
+
+Prints the JSON Schema of the whole config (receivers, processors, exporters, service), for editors.
+`,
+};

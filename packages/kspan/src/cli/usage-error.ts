@@ -1,0 +1,6 @@
+import { KspanError } from '@kspan/core';
+
+/** A mistake in how kspan was called: one line on stderr and exit code 2. */
+export function usageError(message: string): KspanError {
+  return new KspanError('USAGE', message);
+}

@@ -1,0 +1,74 @@
+import { access, constants } from 'node:fs/promises';
+import { Service, createLogger, loadConfigFile, validateConfig } from '@kspan/core';
+import { components } from '../components.js';
+import { parseCommandArgs } from '../cli/args.js';
+import { COMMAND_HELP } from '../cli/help.js';
+import { usageError } from '../cli/usage-error.js';
+
+const FORMATS = ['tree', 'otlp-json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/**
+ * `kspan replay FILE`: the capture goes through the same engine and components as a live run
+ * (k8s_capture → processors → debug or file exporter), so a replay shows what `run` would export.
+ */
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'replay',
+    argv,
+    {
+      format: { type: 'string', short: 'f' },
+      config: { type: 'string', short: 'c' },
+      width: { type: 'string', short: 'w' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(COMMAND_HELP.replay ?? '');
+    return 0;
+  }
+  const file = positionals[0];
+  if (!file || positionals.length > 1)
+    throw usageError('kspan replay: give exactly one capture FILE (see kspan replay --help)');
+  const format = (values.format ?? 'tree') as Format;
+  if (!FORMATS.includes(format))
+    throw usageError(`kspan replay: unknown --format "${values.format}" (tree or otlp-json)`);
+  const width = values.width === undefined ? 0 : Number(values.width);
+  if (!Number.isInteger(width) || width < 0)
+    throw usageError(`kspan replay: --width must be a whole number`);
+  try {
+    await access(file, constants.R_OK);
+  } catch {
+    throw usageError(`kspan replay: cannot read ${file}`);
+  }
+
+  let processorIds = ['causality'];
+  let processors: Record<string, unknown> = { causality: {} };
+  if (values.config) {
+    const base = await loadConfigFile(values.config, components);
+    const first = base.pipelines[0];
+    if (first) {
+      processorIds = first.processors;
+      processors = Object.fromEntries(
+        processorIds.map((id) => [id, base.processors.get(id)?.config ?? {}]),
+      );
+    }
+  }
+  const exporterId = format === 'tree' ? 'debug' : 'file';
+  const raw = {
+    receivers: { k8s_capture: { path: file } },
+    processors,
+    exporters:
+      format === 'tree' ? { debug: { trace_idle: '24h', width } } : { file: { path: '-' } },
+    service: {
+      pipelines: {
+        traces: { receivers: ['k8s_capture'], processors: processorIds, exporters: [exporterId] },
+      },
+    },
+  };
+  const config = validateConfig(raw, components, 'replay');
+  const service = Service.build(config, { logger: createLogger({ level: 'warn' }) });
+  await service.run();
+  const tally = service.tallies.get(exporterId);
+  return tally && tally.failed + tally.dropped > 0 ? 1 : 0;
+}

@@ -1,0 +1,37 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CLI = join(REPO, 'packages/kspan/dist/bin/kspan.js');
+
+/** The conformance cases: `<repo>/../shared/conformance/kspan`, or KSPAN_CONFORMANCE_DIR. */
+export function conformanceDir(): string {
+  const dir = process.env.KSPAN_CONFORMANCE_DIR ?? resolve(REPO, '../shared/conformance/kspan');
+  if (!existsSync(dir))
+    throw new Error(`conformance cases not found at ${dir} (set KSPAN_CONFORMANCE_DIR)`);
+  return dir;
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kspan-test-'));
+}
+
+/** Runs the built CLI to completion. */
+export function kspan(args: string[], env: Record<string, string> = {}) {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm build first`);
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the built CLI and hands back the child process. */
+export function startKspan(args: string[]) {
+  return spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+}
