@@ -90,6 +90,8 @@ check_kubernetes() {
   [ -x "$K8S_BIN/kubectl" ] && out_has "^Client Version: $KUBE_VERSION\$" "$K8S_BIN/kubectl" version --client
 }
 check_kwok() {
+  [ -f "$KWOK_BIN/stages/node-initialize.yaml" ] && [ -f "$KWOK_BIN/stages/node-heartbeat-with-lease.yaml" ] &&
+  [ -f "$KWOK_BIN/stages/pod-complete.yaml" ] &&
   [ -x "$KWOK_BIN/kwok" ] && out_has "${KWOK_VERSION#v}" "$KWOK_BIN/kwok" --version
 }
 check_jaeger() {
@@ -127,7 +129,9 @@ build_kubernetes() {
   log "kubernetes: mapped $n staging modules to $staging"
   # keep the release's GODEBUG defaults (its go.mod says e.g. "godebug default=go1.24")
   for g in $(sed -n 's/^godebug[[:space:]]\{1,\}//p' "$gomod"); do go mod edit "-godebug=$g"; done
-  "${NICE[@]}" go get "k8s.io/kubernetes@$KUBE_VERSION"
+  "${NICE[@]}" go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBE_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-controller-manager@$KUBE_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-scheduler@$KUBE_VERSION" "k8s.io/kubernetes/cmd/kubectl@$KUBE_VERSION"
   date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   ld="-s -w"
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
@@ -142,6 +146,13 @@ build_kubernetes() {
 build_kwok() {
   # kwok's go.mod has no replace/exclude directives, so plain `go install` works.
   GOBIN="$OUT" "${NICE[@]}" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  # keep the upstream stages that up.sh puts into kwok's config (the module zip ships them)
+  local src
+  src="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage"
+  mkdir -p "$OUT/stages"
+  cp "$src/node/fast/node-initialize.yaml" "$src/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
+     "$src/pod/fast/pod-complete.yaml" "$OUT/stages/"
+  chmod u+w "$OUT/stages/"*.yaml
 }
 
 build_jaeger() {
@@ -167,30 +178,39 @@ build_zipkin() {
 
 # ---------------------------------------------------------------- driver
 build_peer() { # <peer> <version> <dest dir>
-  local peer=$1 version=$2 dest=$3 start secs
+  local peer=$1 version=$2 dest=$3 start secs rc=0 bpid last blog
   if "check_$peer"; then
     log "$peer $version: cached in $dest (version check passed), skipping"
     return 0
   fi
-  log "$peer $version: building into $dest ..."
-  start=$(date +%s)
+  mkdir -p "$CACHE_DIR/logs"
+  blog="$CACHE_DIR/logs/build-$peer-$version.log"
+  log "$peer $version: building into $dest (build log: $blog) ..."
+  start=$(date +%s); last=$start
   OUT="$dest.tmp.$$"
   rm -rf "$OUT"; mkdir -p "$OUT"
-  # run in a background subshell so that `set -e` stays active inside it (it would be ignored under `if !`)
-  local rc=0
-  ( "build_$peer" ) &
-  wait $! || rc=$?
+  # A background subshell keeps `set -e` active inside the builder (it would be ignored under `if !`/`||`).
+  ( "build_$peer" ) > "$blog" 2>&1 &
+  bpid=$!
+  while kill -0 "$bpid" 2>/dev/null; do
+    sleep 2
+    if (( $(date +%s) - last >= 60 )); then
+      last=$(date +%s)
+      log "$peer $version: still building ($(( last - start ))s): $(tail -n 1 "$blog" 2>/dev/null | cut -c1-100)"
+    fi
+  done
+  wait "$bpid" || rc=$?
+  secs=$(( $(date +%s) - start ))
   if [ "$rc" -ne 0 ]; then
-    secs=$(( $(date +%s) - start ))
     record_time "$peer" "$version" "$secs" failed
     rm -rf "$OUT"
-    die "$peer $version: build failed after ${secs}s"
+    log "---- last lines of $blog:" >&2; tail -n 40 "$blog" >&2 || true
+    die "$peer $version: build failed after ${secs}s (exit $rc); full log: $blog"
   fi
-  secs=$(( $(date +%s) - start ))
   printf 'peer=%s\nversion=%s\nbuilt=%s\nbuild_seconds=%s\ngo=%s\n' \
     "$peer" "$version" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$secs" "$(go env GOVERSION)" > "$OUT/.built"
   rm -rf "$dest"; mv "$OUT" "$dest"
-  "check_$peer" || die "$peer $version: built, but the version check failed (see $dest)"
+  "check_$peer" || die "$peer $version: built, but the version check failed (see $dest, $blog)"
   record_time "$peer" "$version" "$secs" ok
   log "$peer $version: done in ${secs}s"
 }

@@ -29,3 +29,127 @@ PEERS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok jaeger zi
 
 log() { printf '[%s] %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$*"; }
 die() { log "ERROR: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- runtime helpers (up/down/restart, cmd/*.sh)
+
+KUBECONFIG_FILE="$RUN_DIR/kubeconfig.yaml"
+APISERVER_URL="https://127.0.0.1:6443"
+ETCD_ENDPOINT="http://127.0.0.1:2379"
+STOP_GRACE_SECONDS="${KSPAN_E2E_STOP_GRACE:-15}"
+
+# Ports each peer listens on (all on 127.0.0.1, Zipkin on all interfaces).
+peer_ports() {
+  case "$1" in
+    etcd) echo 2379 2380 ;;
+    kube-apiserver) echo 6443 ;;
+    kube-controller-manager) echo 10257 ;;
+    kube-scheduler) echo 10259 ;;
+    kwok) echo 10247 ;;
+    jaeger) echo 4317 4318 16686 16685 13133 ;;
+    zipkin) echo 9411 ;;
+  esac
+}
+
+# Seconds to wait for a peer to become ready.
+peer_timeout() {
+  case "$1" in
+    kube-apiserver|zipkin) echo "${KSPAN_E2E_SLOW_TIMEOUT:-180}" ;;
+    *) echo "${KSPAN_E2E_TIMEOUT:-90}" ;;
+  esac
+}
+
+port_open() { # <port> : something accepts TCP connections on 127.0.0.1:<port>
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+curl_k8s() { # curl with the admin client certificate
+  curl -fsS --max-time 5 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/admin.crt" --key "$PKI_DIR/admin.key" "$@"
+}
+
+# health_<peer>: one quick probe, 0 = ready.
+health_etcd() { curl -fsS --max-time 3 "$ETCD_ENDPOINT/health" 2>/dev/null | grep -q '"health":"true"'; }
+health_kube-apiserver() { [ "$(curl_k8s "$APISERVER_URL/readyz" 2>/dev/null)" = ok ]; }
+health_kube-controller-manager() { [ "$(curl -fsSk --max-time 3 https://127.0.0.1:10257/healthz 2>/dev/null)" = ok ]; }
+health_kube-scheduler() { [ "$(curl -fsSk --max-time 3 https://127.0.0.1:10259/healthz 2>/dev/null)" = ok ]; }
+health_kwok() { curl -fsSk --max-time 3 https://127.0.0.1:10247/healthz >/dev/null 2>&1 || curl -fsS --max-time 3 http://127.0.0.1:10247/healthz >/dev/null 2>&1; }
+health_jaeger() {
+  curl -fsS --max-time 3 http://127.0.0.1:16686/api/services >/dev/null 2>&1 &&
+  curl -fsS --max-time 3 http://127.0.0.1:13133/status >/dev/null 2>&1 && port_open 4317 && port_open 4318
+}
+health_zipkin() { curl -fsS --max-time 3 http://127.0.0.1:9411/health 2>/dev/null | grep -q '"status" *: *"UP"'; }
+peer_healthy() { "health_$1"; }
+
+# Prints the PID of a running peer started by these scripts (from pids/<peer>.pid). The process must be
+# alive, not a zombie, and its command line must mention this run directory (guards against PID reuse).
+peer_pid() {
+  local f="$PID_DIR/$1.pid" pid state
+  [ -f "$f" ] || return 1
+  pid=$(<"$f"); [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null) || return 1
+  [ "$state" != Z ] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$RUN_DIR" || return 1
+  echo "$pid"
+}
+
+pid_alive() { # <pid>
+  local state
+  [ -d "/proc/$1" ] || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# Stops one peer: SIGTERM to its process group, SIGKILL after the grace period. Idempotent.
+stop_peer() {
+  local peer=$1 pid i
+  if pid=$(peer_pid "$peer"); then
+    log "stopping $peer (pid $pid)"
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < STOP_GRACE_SECONDS * 10; i++)); do
+      pid_alive "$pid" || break
+      sleep 0.1
+    done
+    if pid_alive "$pid"; then
+      log "$peer (pid $pid) still running after ${STOP_GRACE_SECONDS}s: SIGKILL"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      for ((i = 0; i < 50; i++)); do pid_alive "$pid" || break; sleep 0.1; done
+    fi
+    pid_alive "$pid" && die "could not stop $peer (pid $pid)"
+    printf '[%s] ==== %s stopped (pid %s)\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$peer" "$pid" >> "$LOG_DIR/$peer.log"
+  fi
+  rm -f "$PID_DIR/$peer.pid"
+}
+
+# Starts one peer detached (own session/process group), appending to logs/<peer>.log.
+# Usage: start_peer <peer> <argv...>
+start_peer() {
+  local peer=$1 port pid; shift
+  mkdir -p "$LOG_DIR" "$PID_DIR"
+  for port in $(peer_ports "$peer"); do
+    port_open "$port" && die "$peer: port 127.0.0.1:$port is already in use by another process (not started by these scripts?); see: ss -ltnp 'sport = :$port'"
+  done
+  printf '[%s] ==== starting %s: %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$peer" "$*" >> "$LOG_DIR/$peer.log"
+  setsid "$@" >> "$LOG_DIR/$peer.log" 2>&1 < /dev/null 9>&- &
+  pid=$!
+  echo "$pid" > "$PID_DIR/$peer.pid"
+  log "started $peer (pid $pid, log $LOG_DIR/$peer.log)"
+}
+
+# Waits until a peer is ready; fails with the peer's name and log if it dies or times out.
+wait_ready() {
+  local peer=$1 timeout start pid
+  timeout=$(peer_timeout "$peer"); start=$(date +%s)
+  while :; do
+    if ! pid=$(peer_pid "$peer"); then
+      log "---- last lines of $LOG_DIR/$peer.log:" >&2; tail -n 30 "$LOG_DIR/$peer.log" >&2 || true
+      die "$peer exited during start-up; see $LOG_DIR/$peer.log"
+    fi
+    peer_healthy "$peer" && break
+    if (( $(date +%s) - start >= timeout )); then
+      log "---- last lines of $LOG_DIR/$peer.log:" >&2; tail -n 30 "$LOG_DIR/$peer.log" >&2 || true
+      die "$peer (pid $pid) not ready after ${timeout}s; see $LOG_DIR/$peer.log"
+    fi
+    sleep 0.5
+  done
+  log "$peer ready after $(( $(date +%s) - start ))s"
+}
