@@ -41,6 +41,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Test doubles stand in for factories of any config type.
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
 );
