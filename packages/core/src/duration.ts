@@ -14,10 +14,13 @@ export function parseDuration(value: string | number): number {
   return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
 }
 
-/** Schema of a duration config value: `5s`-style text or milliseconds. */
-export function DurationSchema(defaultValue: string, description: string) {
+/**
+ * Schema of a duration config value: `5s`-style text or milliseconds. Without a default the key
+ * stays unset after validation (for settings an environment variable may still provide).
+ */
+export function DurationSchema(defaultValue: string | undefined, description: string) {
   return Type.Union([Type.String({ pattern: DURATION_RE.source }), Type.Number({ minimum: 0 })], {
-    default: defaultValue,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
     description: `${description} (e.g. 500ms, 5s, 1m; a number is milliseconds)`,
   });
 }

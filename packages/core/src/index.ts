@@ -72,3 +72,13 @@ export {
   QueueSettingsSchema,
 } from './operators/exporter-settings.js';
 export type { SendingSettings } from './operators/exporter-settings.js';
+export { HttpPoster, HttpSendError } from './transport/http-post.js';
+export type { HttpPostSettings, HttpReply } from './transport/http-post.js';
+export { readTlsFiles } from './transport/tls-files.js';
+export type { TlsFiles, TlsMaterial } from './transport/tls-files.js';
+export {
+  classifyHttpFailure,
+  classifyNetworkError,
+  parseRetryAfter,
+  RETRYABLE_HTTP_STATUS,
+} from './transport/http-outcome.js';

@@ -1,0 +1,89 @@
+// A tiny protobuf reader for the two messages the OTLP spec has servers send back on errors:
+// google.rpc.Status (its message, and its details) and google.rpc.RetryInfo (how long to wait).
+// Hand-written because these are a handful of fields; the trace messages themselves go through
+// @opentelemetry/otlp-transformer.
+
+interface Field {
+  no: number;
+  wire: number;
+  varint?: bigint;
+  bytes?: Uint8Array;
+}
+
+function* fields(buf: Uint8Array): Generator<Field> {
+  let pos = 0;
+  const varint = (): bigint => {
+    let result = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      if (pos >= buf.length || shift > 63n) throw new RangeError('truncated varint');
+      const b = buf[pos++] as number;
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return result;
+    }
+  };
+  while (pos < buf.length) {
+    const tag = Number(varint());
+    const no = tag >>> 3;
+    const wire = tag & 7;
+    if (wire === 0) yield { no, wire, varint: varint() };
+    else if (wire === 2) {
+      const len = Number(varint());
+      if (pos + len > buf.length) throw new RangeError('truncated field');
+      yield { no, wire, bytes: buf.subarray(pos, pos + len) };
+      pos += len;
+    } else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else throw new RangeError(`unsupported wire type ${wire}`);
+  }
+}
+
+const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
+
+export interface RpcStatus {
+  code?: number;
+  message?: string;
+  /** From a google.rpc.RetryInfo among the details. */
+  retryDelayMs?: number;
+}
+
+/** Decodes a protobuf google.rpc.Status; undefined when the bytes are not one. */
+export function decodeRpcStatus(buf: Uint8Array): RpcStatus | undefined {
+  try {
+    const status: RpcStatus = {};
+    for (const f of fields(buf)) {
+      if (f.no === 1 && f.varint !== undefined) status.code = Number(BigInt.asIntN(32, f.varint));
+      else if (f.no === 2 && f.bytes) status.message = new TextDecoder().decode(f.bytes);
+      else if (f.no === 3 && f.bytes) {
+        const delay = retryDelayOfAny(f.bytes);
+        if (delay !== undefined) status.retryDelayMs = delay;
+      }
+    }
+    return status;
+  } catch {
+    return undefined;
+  }
+}
+
+/** google.protobuf.Any holding a RetryInfo → its retry_delay in ms. */
+function retryDelayOfAny(buf: Uint8Array): number | undefined {
+  let typeUrl = '';
+  let value: Uint8Array | undefined;
+  for (const f of fields(buf)) {
+    if (f.no === 1 && f.bytes) typeUrl = new TextDecoder().decode(f.bytes);
+    else if (f.no === 2 && f.bytes) value = f.bytes;
+  }
+  if (typeUrl !== RETRY_INFO_TYPE || !value) return undefined;
+  for (const f of fields(value)) {
+    // RetryInfo.retry_delay is a google.protobuf.Duration {seconds = 1; nanos = 2}.
+    if (f.no !== 1 || !f.bytes) continue;
+    let seconds = 0n;
+    let nanos = 0n;
+    for (const d of fields(f.bytes)) {
+      if (d.no === 1 && d.varint !== undefined) seconds = BigInt.asIntN(64, d.varint);
+      else if (d.no === 2 && d.varint !== undefined) nanos = BigInt.asIntN(32, d.varint);
+    }
+    const ms = Number(seconds) * 1000 + Number(nanos) / 1e6;
+    return ms >= 0 ? ms : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,56 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Where the file exporter's lines go; each write resolves once the line is handed to the OS. */
+export interface LineSink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Appends to a file, opened (and its folder made) on the first write; reopened after an error. */
+export function fileSink(path: string): LineSink {
+  let handle: Promise<FileHandle> | undefined;
+  const get = () =>
+    (handle ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a')));
+  return {
+    async write(text) {
+      try {
+        await (await get()).appendFile(text);
+      } catch (err) {
+        const h = handle;
+        handle = undefined;
+        await h?.then((f) => f.close()).catch(() => {});
+        throw err;
+      }
+    },
+    async close() {
+      const h = handle;
+      handle = undefined;
+      await h?.then((f) => f.close()).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Writes to standard output through a stream of our own on fd 1, so that a closed pipe
+ * (`kspan ... | head`) fails a write instead of crashing the process with EPIPE.
+ */
+export function stdoutSink(): LineSink {
+  const out = createWriteStream('', { fd: 1, autoClose: false });
+  // Reported through the write callbacks. After an error the stream is destroyed and later
+  // writes would never call back, so they fail at once with the first error.
+  let broken: Error | undefined;
+  out.on('error', (err) => (broken ??= err));
+  return {
+    write: (text) =>
+      new Promise<void>((resolve, reject) => {
+        if (broken || out.destroyed) return reject(broken ?? new Error('stdout is closed'));
+        out.write(text, (err) => {
+          if (err) broken ??= err;
+          return err ? reject(err) : resolve();
+        });
+      }),
+    close: () => new Promise<void>((resolve) => out.end(resolve)),
+  };
+}

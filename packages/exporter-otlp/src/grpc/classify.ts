@@ -1,0 +1,45 @@
+import type { Metadata } from '@grpc/grpc-js';
+import { status as Status, type ServiceError } from '@grpc/grpc-js';
+import type { SendOutcome } from '@kspan/core';
+import { decodeRpcStatus } from '../common/rpc-status.js';
+
+// The OTLP spec's retryable gRPC codes. RESOURCE_EXHAUSTED is retryable only when the server says
+// when (RetryInfo): otherwise it means "too big, never going to fit".
+const RETRYABLE = new Set<number>([
+  Status.CANCELLED,
+  Status.DEADLINE_EXCEEDED,
+  Status.ABORTED,
+  Status.OUT_OF_RANGE,
+  Status.UNAVAILABLE,
+  Status.DATA_LOSS,
+]);
+
+export function isServiceError(err: unknown): err is ServiceError {
+  return err instanceof Error && typeof (err as Partial<ServiceError>).code === 'number';
+}
+
+/** The status name, e.g. `UNAVAILABLE`, for labels and messages. */
+export function grpcStatusName(code: number): string {
+  return (Status as unknown as Record<number, string>)[code] ?? `CODE_${code}`;
+}
+
+/** The wait a server asked for in a google.rpc.RetryInfo detail of the status trailer, if any. */
+export function retryDelayOf(metadata: Metadata | undefined): number | undefined {
+  const details = metadata?.get('grpc-status-details-bin')[0];
+  if (!details || typeof details === 'string') return undefined;
+  return decodeRpcStatus(details)?.retryDelayMs;
+}
+
+/** A failed call → retryable (with the server's wait) or permanent, per the OTLP spec. */
+export function classifyGrpcError(err: Error): SendOutcome {
+  if (!isServiceError(err)) return { code: 'failure', error: err };
+  const retryAfterMs = retryDelayOf(err.metadata);
+  if (
+    RETRYABLE.has(err.code) ||
+    (err.code === Status.RESOURCE_EXHAUSTED && retryAfterMs !== undefined)
+  )
+    return retryAfterMs === undefined
+      ? { code: 'retryable', error: err }
+      : { code: 'retryable', error: err, retryAfterMs };
+  return { code: 'failure', error: err };
+}

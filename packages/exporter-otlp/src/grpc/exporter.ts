@@ -1,0 +1,37 @@
+import type { ComponentContext, ExportResult, ExporterFactory } from '@kspan/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { OperatorFunction } from 'rxjs';
+import { exportThrough, type ExportOptions } from '../common/export-operator.js';
+import { processEnv } from '../common/otlp-env.js';
+import { OtlpGrpcConfigSchema, type OtlpGrpcConfig } from './config.js';
+import { resolveOtlpGrpcSettings } from './settings.js';
+import { OtlpGrpcTransport } from './transport.js';
+
+/** The `otlp` exporter as an operator: spans in, one ExportResult per batch out. */
+export function otlpGrpcExport(
+  config: OtlpGrpcConfig,
+  ctx: ComponentContext,
+  options: ExportOptions = {},
+): OperatorFunction<ReadableSpan, ExportResult> {
+  const settings = resolveOtlpGrpcSettings(config, options.env ?? processEnv(), (msg, fields) =>
+    ctx.logger.warn(msg, fields),
+  );
+  ctx.logger.debug('otlp exporter configured', {
+    endpoint: settings.endpoint,
+    target: settings.target,
+    tls: settings.secure,
+    compression: settings.compression,
+    timeout_ms: settings.timeoutMs,
+  });
+  return exportThrough(config, ctx, () => new OtlpGrpcTransport(settings, ctx.clock));
+}
+
+export const otlpExporter: ExporterFactory<typeof OtlpGrpcConfigSchema, 'spans'> = {
+  kind: 'exporter',
+  type: 'otlp',
+  stability: 'beta',
+  description: 'Sends spans to an OTLP/gRPC receiver (Jaeger, the Collector, Tempo, ...)',
+  consumes: 'spans',
+  configSchema: OtlpGrpcConfigSchema,
+  create: (config, ctx) => otlpGrpcExport(config, ctx),
+};

@@ -1,0 +1,154 @@
+import { Client, Metadata, credentials, status as Status, type ServiceError } from '@grpc/grpc-js';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { readTlsFiles, type Clock } from '@kspan/core';
+import type { Attempt } from '../common/attempt.js';
+import type { Transport } from '../common/export-operator.js';
+import { acceptedOutcome } from '../common/partial-success.js';
+import { encodeOtlpProtobuf } from '../encode.js';
+import { USER_AGENT } from '../version.js';
+import { classifyGrpcError, grpcStatusName, isServiceError } from './classify.js';
+import type { OtlpGrpcSettings } from './settings.js';
+
+const EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+// grpc-js compression algorithm ids.
+const COMPRESSION = { none: 0, gzip: 2 } as const;
+
+interface Connection {
+  client: Client;
+  metadata: Metadata;
+}
+
+/**
+ * OTLP/gRPC over grpc-js with the bytes from the official protobuf serializer. The channel is
+ * opened on the first attempt and reconnects by itself; one attempt is one unary call, bounded by
+ * the timeout on the component's clock and cancelled when the component's signal aborts.
+ */
+export class OtlpGrpcTransport implements Transport {
+  private connection?: Promise<Connection>;
+  private closed = false;
+
+  constructor(
+    private readonly settings: OtlpGrpcSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async attempt(spans: ReadableSpan[], signal?: AbortSignal): Promise<Attempt> {
+    const body = encodeOtlpProtobuf(spans);
+    let conn: Connection;
+    try {
+      conn = await this.connect();
+    } catch (err) {
+      // Bad TLS files and the like: retrying the same batch cannot help.
+      return {
+        outcome: { code: 'failure', error: err as Error },
+        status: 'config_error',
+        bytes: 0,
+      };
+    }
+    const { response, error } = await this.call(conn, body, signal);
+    if (error) {
+      return {
+        outcome: classifyGrpcError(error),
+        status: isServiceError(error) ? grpcStatusName(error.code) : 'error',
+        bytes: body.length,
+      };
+    }
+    return {
+      outcome: acceptedOutcome(response, 'proto', spans.length),
+      status: 'OK',
+      bytes: body.length,
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    void this.connection?.then(
+      (c) => c.client.close(),
+      () => {},
+    );
+  }
+
+  private connect(): Promise<Connection> {
+    if (this.closed) return Promise.reject(new Error('exporter is shut down'));
+    this.connection ??= this.open().catch((err: unknown) => {
+      this.connection = undefined; // a missing certificate may appear later: try again next time
+      throw err;
+    });
+    return this.connection;
+  }
+
+  private async open(): Promise<Connection> {
+    const { settings } = this;
+    let creds = credentials.createInsecure();
+    if (settings.secure) {
+      const tls = await readTlsFiles(settings.tls);
+      creds = credentials.createSsl(
+        tls.ca ?? null,
+        tls.key ?? null,
+        tls.cert ?? null,
+        settings.tls.skipVerify
+          ? { rejectUnauthorized: false, checkServerIdentity: () => undefined }
+          : {},
+      );
+    }
+    const client = new Client(settings.target, creds, {
+      'grpc.default_compression_algorithm': COMPRESSION[settings.compression],
+      'grpc.primary_user_agent': USER_AGENT,
+    });
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(settings.headers)) metadata.set(key, value);
+    return { client, metadata };
+  }
+
+  private call(
+    conn: Connection,
+    body: Uint8Array,
+    signal?: AbortSignal,
+  ): Promise<{ response?: Buffer; error?: Error }> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve({ error: grpcError(Status.CANCELLED, 'shutting down') });
+      const timer = new AbortController();
+      let timedOut = false;
+      const onAbort = () => call.cancel();
+      const call = conn.client.makeUnaryRequest<Buffer, Buffer>(
+        EXPORT_METHOD,
+        (b) => b,
+        (b) => b,
+        Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+        conn.metadata.clone(),
+        {},
+        (err, response) => {
+          timer.abort();
+          signal?.removeEventListener('abort', onAbort);
+          if (!err) return resolve({ response });
+          resolve({
+            error: timedOut
+              ? grpcError(
+                  Status.DEADLINE_EXCEEDED,
+                  `no answer within ${this.settings.timeoutMs} ms from ${this.settings.endpoint}`,
+                )
+              : err,
+          });
+        },
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // The timeout runs on the component's clock (not a wall-clock gRPC deadline); 0 means none.
+      if (this.settings.timeoutMs > 0)
+        this.clock.sleep(this.settings.timeoutMs, timer.signal).then(
+          () => {
+            timedOut = true;
+            call.cancel();
+          },
+          () => {},
+        );
+    });
+  }
+}
+
+function grpcError(code: number, details: string): ServiceError {
+  return Object.assign(new Error(`${code} ${grpcStatusName(code)}: ${details}`), {
+    code,
+    details,
+    metadata: new Metadata(),
+  });
+}
