@@ -1,6 +1,6 @@
 import { Subject, takeUntil } from 'rxjs';
 import { createLogger, loadConfigFile, standaloneContext, validateConfig } from '@kspan/core';
-import { captureTo, k8sEventsReceiver } from '@kspan/receiver-k8s-events';
+import { captureTo, k8sEventsReceiver, type EventsConfig } from '@kspan/receiver-k8s-events';
 import { components } from '../components.js';
 import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
@@ -45,12 +45,12 @@ export async function captureCommand(argv: string[]): Promise<number> {
 }
 
 /** The first k8s_events receiver of a config file, else the receiver's defaults. */
-async function receiverSettings(configFile: string | undefined): Promise<unknown> {
+async function receiverSettings(configFile: string | undefined): Promise<EventsConfig> {
   if (configFile) {
     const config = await loadConfigFile(configFile, components);
     const found = [...config.receivers.values()].find((r) => r.factory.type === 'k8s_events');
     if (!found) throw usageError(`kspan capture: ${configFile} has no k8s_events receiver`);
-    return found.config;
+    return found.config as EventsConfig;
   }
   // Validating an empty receiver config is what fills in its defaults.
   const resolved = validateConfig(
@@ -66,5 +66,5 @@ async function receiverSettings(configFile: string | undefined): Promise<unknown
     },
     components,
   );
-  return resolved.receivers.get('k8s_events')?.config;
+  return resolved.receivers.get('k8s_events')?.config as EventsConfig;
 }
