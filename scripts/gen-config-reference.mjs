@@ -24,23 +24,42 @@ function rows(schema, prefix = '') {
   const required = new Set(schema.required ?? []);
   for (const [key, s] of Object.entries(schema.properties ?? {})) {
     const path = prefix + key;
-    const isDuration = s.anyOf?.some((x) => x.type === 'string' && x.pattern) && s.anyOf?.some((x) => x.type === 'number');
+    const isDuration =
+      s.anyOf?.some((x) => x.type === 'string' && x.pattern) &&
+      s.anyOf?.some((x) => x.type === 'number');
     const type = isDuration ? 'duration' : typeOf(s);
-    const def = s.default === undefined || (typeof s.default === 'object' && !Array.isArray(s.default)) ? '' : `\`${JSON.stringify(s.default)}\``;
+    const def =
+      s.default === undefined || (typeof s.default === 'object' && !Array.isArray(s.default))
+        ? ''
+        : `\`${JSON.stringify(s.default)}\``;
     const desc = (s.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-    out.push(`| \`${path}\` | ${type} | ${required.has(key) && s.default === undefined ? 'yes' : ''} | ${def} | ${desc} |`);
+    out.push(
+      `| \`${path}\` | ${type} | ${required.has(key) && s.default === undefined ? 'yes' : ''} | ${def} | ${desc} |`,
+    );
     if (s.type === 'object' && s.properties) out.push(...rows(s, `${path}.`));
-    if (s.type === 'array' && s.items?.type === 'object' && s.items.properties) out.push(...rows(s.items, `${path}[].`));
+    if (s.type === 'array' && s.items?.type === 'object' && s.items.properties)
+      out.push(...rows(s.items, `${path}[].`));
   }
   return out;
 }
 
 const sections = [];
-for (const [title, list] of [['Receivers', components.receivers], ['Processors', components.processors], ['Exporters', components.exporters]]) {
+for (const [title, list] of [
+  ['Receivers', components.receivers],
+  ['Processors', components.processors],
+  ['Exporters', components.exporters],
+]) {
   sections.push(`## ${title}\n`);
   for (const f of list) {
-    const extra = [f.consumes && `consumes \`${f.consumes}\``, f.produces && `produces \`${f.produces}\``].filter(Boolean).join(', ');
-    sections.push(`### \`${f.type}\` (${f.stability})\n\n${f.description}${extra ? ` — ${extra}` : ''}.\n`);
+    const extra = [
+      f.consumes && `consumes \`${f.consumes}\``,
+      f.produces && `produces \`${f.produces}\``,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    sections.push(
+      `### \`${f.type}\` (${f.stability})\n\n${f.description}${extra ? ` — ${extra}` : ''}.\n`,
+    );
     sections.push('| key | type | required | default | meaning |\n| --- | --- | --- | --- | --- |');
     sections.push(rows(f.configSchema).join('\n') + '\n');
   }
@@ -51,9 +70,13 @@ if (process.argv.includes('--check')) {
   let current = '';
   try {
     current = readFileSync(target, 'utf8');
-  } catch {}
+  } catch {
+    // no file yet: it is out of date
+  }
   if (current !== text) {
-    console.error('docs/config-reference.md is out of date: run node scripts/gen-config-reference.mjs');
+    console.error(
+      'docs/config-reference.md is out of date: run node scripts/gen-config-reference.mjs',
+    );
     process.exitCode = 1;
   } else console.log('docs/config-reference.md is up to date');
 } else {

@@ -109,8 +109,8 @@ build_etcd() {
   # server/go.mod and etcdctl/go.mod replace sibling modules with ../ paths, so `go install mod@ver` is refused;
   # in a scratch module those replaces are ignored and the (real) required versions are used.
   "${NICE[@]}" go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" "go.etcd.io/etcd/etcdctl/v3@$ETCD_VERSION"
-  "${NICE[@]}" go build -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3
-  "${NICE[@]}" go build -trimpath -ldflags "-s -w" -o "$OUT/etcdctl" go.etcd.io/etcd/etcdctl/v3
+  "${NICE[@]}" go build -v -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3
+  "${NICE[@]}" go build -v -trimpath -ldflags "-s -w" -o "$OUT/etcdctl" go.etcd.io/etcd/etcdctl/v3
 }
 
 build_kubernetes() {
@@ -138,14 +138,15 @@ build_kubernetes() {
     ld="$ld -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=$date"
   done
   # one `go build` for all four binaries shares the compile work
-  "${NICE[@]}" go build -trimpath -ldflags "$ld" -o "$OUT/" \
+  # -v lists each compiled package in the build log, which the progress lines show
+  "${NICE[@]}" go build -v -trimpath -ldflags "$ld" -o "$OUT/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
 }
 
 build_kwok() {
   # kwok's go.mod has no replace/exclude directives, so plain `go install` works.
-  GOBIN="$OUT" "${NICE[@]}" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+  GOBIN="$OUT" "${NICE[@]}" go install -v -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
   # keep the upstream stages that up.sh puts into kwok's config (the module zip ships them)
   local src
   src="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION/kustomize/stage"
@@ -162,7 +163,7 @@ build_jaeger() {
   [ -f "$gomod" ] || die "could not download github.com/jaegertracing/jaeger@$JAEGER_VERSION"
   mirror_version_replaces "$gomod"      # e.g. github.com/Shopify/sarama => v1.33.0
   "${NICE[@]}" go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION"
-  "${NICE[@]}" go build -trimpath \
+  "${NICE[@]}" go build -v -trimpath \
     -ldflags "-s -w -X github.com/jaegertracing/jaeger/internal/version.latestVersion=$JAEGER_VERSION -X github.com/jaegertracing/jaeger/internal/version.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     -o "$OUT/jaeger" github.com/jaegertracing/jaeger/cmd/jaeger
 }
