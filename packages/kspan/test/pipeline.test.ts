@@ -79,7 +79,7 @@ service:
   });
 
   it('still delivers everything to one exporter when the other throws', async () => {
-    const crashing: ExporterFactory = {
+    const crashing: ExporterFactory<any, 'spans'> = {
       ...debugExporter,
       type: 'crashing',
       create: () => (source: Observable<ReadableSpan>) =>

@@ -1,0 +1,124 @@
+import type { KubeObject, WatchEvent, WatchEventType } from '@kspan/core';
+
+const WATCH_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** RFC 3339 / ISO 8601 date-time, as Kubernetes writes them (`2021-05-19T09:42:58Z`, `...58.640117041Z`). */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Milliseconds since the epoch of an RFC 3339 time, or undefined when it is not one. */
+export function parseTime(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !RFC3339.test(value)) return undefined;
+  // Date.parse takes at most millisecond precision: cut nanoseconds down to it.
+  const ms = Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** What one JSON value of a capture or list decodes into. */
+export interface Decoded {
+  events: WatchEvent[];
+  problems: string[];
+}
+
+/**
+ * Turns one parsed JSON value into watch events:
+ * - a watch event `{type, object, observedAt?}` (capture line, `--output-watch-events`);
+ * - a List (`kind: List` / `EventList` / `...List` with `items`): each item ADDED (items of a typed
+ *   list get their `kind`/`apiVersion` from the list);
+ * - a bare Kubernetes object (`kind` + `metadata`): ADDED (`kubectl get -o json --watch`);
+ * - a JSON array of any of these.
+ * `BOOKMARK` watch events are skipped without a problem; anything else is a problem, with a reason.
+ */
+export function decodeValue(value: unknown): Decoded {
+  const out: Decoded = { events: [], problems: [] };
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      const d = decodeValue(v);
+      out.events.push(...d.events);
+      out.problems.push(...d.problems.map((p) => `[${i}]: ${p}`));
+    });
+    return out;
+  }
+  if (!isRecord(value)) {
+    out.problems.push(`expected a JSON object, got ${value === null ? 'null' : typeof value}`);
+    return out;
+  }
+  if ('type' in value && 'object' in value) {
+    const { type, object, observedAt } = value;
+    if (type === 'BOOKMARK') return out;
+    if (type === 'ERROR') {
+      const msg = isRecord(object) && typeof object.message === 'string' ? object.message : '';
+      out.problems.push(`watch ERROR event${msg ? `: ${msg}` : ''}`);
+      return out;
+    }
+    if (typeof type !== 'string' || !WATCH_TYPES.has(type)) {
+      out.problems.push(`unknown watch event type ${JSON.stringify(type)}`);
+      return out;
+    }
+    if (!isRecord(object)) {
+      out.problems.push('"object" is not a JSON object');
+      return out;
+    }
+    if (observedAt !== undefined && parseTime(observedAt) === undefined) {
+      out.problems.push(`"observedAt" ${JSON.stringify(observedAt)} is not an RFC 3339 time`);
+      return out;
+    }
+    const ev: WatchEvent = { type: type as WatchEventType, object: object as KubeObject };
+    if (observedAt !== undefined) ev.observedAt = observedAt as string;
+    out.events.push(ev);
+    return out;
+  }
+  const kind = typeof value.kind === 'string' ? value.kind : undefined;
+  if (Array.isArray(value.items) && (kind === undefined || kind.endsWith('List'))) {
+    const itemKind = kind && kind !== 'List' ? kind.slice(0, -'List'.length) : undefined;
+    const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
+    value.items.forEach((item: unknown, i: number) => {
+      if (!isRecord(item)) {
+        out.problems.push(`items[${i}]: expected a JSON object`);
+        return;
+      }
+      const object: KubeObject = { ...item };
+      if (object.kind === undefined && itemKind) object.kind = itemKind;
+      if (object.apiVersion === undefined && itemKind && apiVersion) object.apiVersion = apiVersion;
+      if (typeof object.kind !== 'string' || !isRecord(object.metadata)) {
+        out.problems.push(`items[${i}]: not a Kubernetes object (kind, metadata)`);
+        return;
+      }
+      out.events.push({ type: 'ADDED', object });
+    });
+    return out;
+  }
+  if (kind !== undefined && isRecord(value.metadata)) {
+    out.events.push({ type: 'ADDED', object: value as KubeObject });
+    return out;
+  }
+  out.problems.push(
+    'neither a watch event {type, object}, a Kubernetes object {kind, metadata} nor a List',
+  );
+  return out;
+}
+
+/**
+ * The time of an Event object itself, per the capture format: `lastTimestamp`
+ * (`deprecatedLastTimestamp` in events.k8s.io/v1), else `eventTime`, else
+ * `series.lastObservedTime`, else `metadata.creationTimestamp`. Undefined for other kinds.
+ */
+export function eventTimeOf(object: KubeObject): number | undefined {
+  if (object.kind !== 'Event') return undefined;
+  const series = isRecord(object.series) ? object.series : undefined;
+  return (
+    parseTime(object.lastTimestamp) ??
+    parseTime(object.deprecatedLastTimestamp) ??
+    parseTime(object.eventTime) ??
+    parseTime(series?.lastObservedTime) ??
+    parseTime(object.metadata?.creationTimestamp)
+  );
+}
+
+/** When a watch event happened for replay timing: `observedAt`, else the Event's own time. */
+export function observedTimeOf(ev: WatchEvent): number | undefined {
+  return parseTime(ev.observedAt) ?? eventTimeOf(ev.object);
+}

@@ -1,0 +1,131 @@
+import { createReadStream } from 'node:fs';
+import { Observable } from 'rxjs';
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  KspanError,
+  errorMessage,
+  type ComponentContext,
+  type ReceiverFactory,
+  type WatchEvent,
+} from '@kspan/core';
+import { CaptureDecoder } from './decoder.js';
+import { observedTimeOf } from './normalize.js';
+
+export const CaptureConfigSchema = Type.Object(
+  {
+    path: Type.String({
+      minLength: 1,
+      description:
+        'Capture file to replay: kspan capture format (NDJSON), `kubectl get events -A -o json`, or `kubectl get … -o json --watch [--output-watch-events]` output. Format is detected from the content.',
+    }),
+    speed: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        default: 0,
+        description:
+          'Replay speed: 0 = as fast as possible; 1 = real time (gaps between `observedAt`, or the event time where it is missing); 2 = twice as fast, 0.5 = half speed.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CaptureConfig = Static<typeof CaptureConfigSchema>;
+
+const CHUNK = 64 * 1024;
+
+/** Replays a capture file as a watch stream: the input of `kspan replay` and of conformance tests. */
+export const k8sCaptureReceiver: ReceiverFactory<typeof CaptureConfigSchema, 'k8s_watch'> = {
+  kind: 'receiver',
+  type: 'k8s_capture',
+  stability: 'beta',
+  description:
+    'Replays a capture file (kspan capture, kubectl get -o json, kubectl get --watch -o json) as a watch stream',
+  produces: 'k8s_watch',
+  configSchema: CaptureConfigSchema,
+  create: (config, ctx) => captureStream(config, ctx),
+};
+
+function captureStream(config: CaptureConfig, ctx: ComponentContext): Observable<WatchEvent> {
+  const speed = config.speed ?? 0;
+  const malformed = ctx.metrics.counter(
+    'capture_malformed_total',
+    'Capture lines or objects that could not be read (skipped)',
+  );
+  const warn = ctx.logger.rateLimited(`${ctx.id}:capture-malformed`);
+  return new Observable<WatchEvent>((subscriber) => {
+    const stop = new AbortController();
+    const onShutdown = () => stop.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onShutdown, { once: true });
+    const file = createReadStream(config.path, { encoding: 'utf8', highWaterMark: CHUNK });
+
+    const run = async () => {
+      const decoder = new CaptureDecoder();
+      let anchor: { item: number; clock: number } | undefined;
+      let items = 0;
+      let problems = 0;
+      const handle = async (decoded: ReturnType<CaptureDecoder['push']>) => {
+        for (const d of decoded) {
+          if (stop.signal.aborted) return;
+          if ('problem' in d) {
+            problems++;
+            malformed.inc();
+            warn.warn('capture: skipped malformed input', {
+              file: config.path,
+              line: d.problem.line,
+              reason: d.problem.message,
+            });
+            continue;
+          }
+          if (speed > 0) {
+            const t = observedTimeOf(d.event);
+            if (t !== undefined) {
+              if (anchor === undefined) anchor = { item: t, clock: ctx.clock.now() };
+              const due = anchor.clock + (t - anchor.item) / speed;
+              const wait = due - ctx.clock.now();
+              if (wait > 0) await ctx.clock.sleep(wait, stop.signal);
+            }
+          }
+          if (stop.signal.aborted) return;
+          items++;
+          subscriber.next(d.event);
+        }
+      };
+      try {
+        for await (const chunk of file) {
+          await handle(decoder.push(chunk as string));
+          if (stop.signal.aborted) return;
+        }
+        await handle(decoder.end());
+      } catch (err) {
+        if (stop.signal.aborted) return;
+        const code = (err as NodeJS.ErrnoException).code;
+        throw code
+          ? new KspanError(
+              'CONFIG_READ',
+              `k8s_capture: cannot read capture file ${config.path}: ${
+                code === 'ENOENT' ? 'no such file' : errorMessage(err)
+              }`,
+              { cause: err },
+            )
+          : err;
+      }
+      ctx.logger.info('capture replayed', {
+        file: config.path,
+        format: decoder.format,
+        items,
+        malformed: problems,
+      });
+    };
+
+    ctx.health.setReady(true);
+    run().then(
+      () => subscriber.complete(),
+      (err: unknown) => subscriber.error(err),
+    );
+    return () => {
+      stop.abort();
+      ctx.signal.removeEventListener('abort', onShutdown);
+      file.destroy();
+    };
+  });
+}

@@ -1,0 +1,376 @@
+import { Observable, defer, merge, switchMap } from 'rxjs';
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  DurationSchema,
+  KspanError,
+  parseDuration,
+  type ComponentContext,
+  type KubeObject,
+  type ReceiverFactory,
+  type WatchEvent,
+} from '@kspan/core';
+import { eventTimeOf } from '../capture/normalize.js';
+import { toCoreEvent } from './event-shape.js';
+import { eventFilter, withExcludedNamespaces } from './filters.js';
+import { loadKubeConfig } from './kubeconfig.js';
+import { listWatch, type ListWatchObserver } from './list-watch.js';
+import { ownerMetadata } from './owner-metadata.js';
+import {
+  CORE_EVENTS,
+  DEFAULT_OWNER_KINDS,
+  EVENTS_K8S_IO,
+  resolveKind,
+  resourceName,
+  type OwnerKindConfig,
+  type ResourceRef,
+} from './resource.js';
+import { kubeTransport, type Transport } from './transport.js';
+
+const StringList = (description: string) =>
+  Type.Array(Type.String({ minLength: 1 }), { default: [], description });
+
+const OwnerKindSchema = Type.Union([
+  Type.String({ minLength: 1, description: 'a well-known kind: Deployment, Pod, Node, …' }),
+  Type.Object(
+    {
+      api_version: Type.String({ minLength: 1, description: 'e.g. example.com/v1' }),
+      kind: Type.String({ minLength: 1 }),
+      resource: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description: 'plural in the URL; default: lower-case kind + s',
+        }),
+      ),
+      namespaced: Type.Optional(Type.Boolean({ default: true })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+export const EventsConfigSchema = Type.Object(
+  {
+    api: Type.Union([Type.Literal('core'), Type.Literal('events')], {
+      default: 'core',
+      description:
+        'Event API to watch: `core` (core/v1 events) or `events` (events.k8s.io/v1). Both are one stored object; items are emitted in the core/v1 shape either way.',
+    }),
+    max_age: DurationSchema(
+      '5m',
+      'On start (and on a relist), Events last seen longer ago than this before the start are not replayed',
+    ),
+    namespaces: StringList('Only these namespaces (empty: all)'),
+    exclude_namespaces: StringList('Never these namespaces'),
+    event_types: StringList('Only these Event types, e.g. [Warning] (empty: all)'),
+    reasons: StringList('Only these reasons, e.g. [Scheduled, Pulled] (empty: all)'),
+    involved_kinds: StringList('Only Events about these kinds, e.g. [Pod] (empty: all)'),
+    label_selector: Type.String({
+      default: '',
+      description: 'Label selector for Events (server-side)',
+    }),
+    field_selector: Type.String({
+      default: '',
+      description: 'Field selector for Events (server-side), e.g. `involvedObject.kind=Pod`',
+    }),
+    owners: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Watch the kinds owner chains run through, metadata only',
+        }),
+        kinds: Type.Array(OwnerKindSchema, {
+          default: DEFAULT_OWNER_KINDS.map((k) => k.kind),
+          description:
+            'Kinds to watch: well-known names, or {api_version, kind, resource, namespaced} for custom resources',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    auth: Type.Object(
+      {
+        kubeconfig: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description: 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)',
+          }),
+        ),
+        context: Type.Optional(Type.String({ minLength: 1, description: 'kubeconfig context' })),
+        in_cluster: Type.Boolean({ default: false, description: "Use the pod's service account" }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    watch: Type.Object(
+      {
+        timeout: DurationSchema(
+          '30s',
+          'Each watch request is ended by the API server after this long and resumed from its resourceVersion (keep below stale_after)',
+        ),
+        stale_after: DurationSchema(
+          '45s',
+          'A list or watch on which nothing arrives for this long is presumed dead and reconnected',
+        ),
+        backoff_initial: DurationSchema('1s', 'First retry delay after a failure (jittered)'),
+        backoff_max: DurationSchema('30s', 'Largest retry delay'),
+        page_size: Type.Integer({ minimum: 1, default: 500, description: 'Items per list page' }),
+        dedupe_capacity: Type.Integer({
+          minimum: 1,
+          default: 100_000,
+          description:
+            'uid → resourceVersion entries kept per watch for dedupe (LRU, evictions counted)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type EventsConfig = Static<typeof EventsConfigSchema>;
+
+export interface EventsStreamOptions {
+  /** The API transport; default: node https with the KubeConfig from `config.auth`. */
+  transport?: Transport;
+  /** Jitter source (tests). */
+  random?: () => number;
+}
+
+/** Watches a live cluster: Events, and the objects owner chains run through (metadata only). */
+export const k8sEventsReceiver: ReceiverFactory<typeof EventsConfigSchema, 'k8s_watch'> = {
+  kind: 'receiver',
+  type: 'k8s_events',
+  stability: 'beta',
+  description:
+    'Watches Kubernetes Events (core/v1 or events.k8s.io/v1) and, metadata only, the objects owner chains run through',
+  produces: 'k8s_watch',
+  configSchema: EventsConfigSchema,
+  create: (config, ctx) => k8sEventsStream(config, ctx),
+};
+
+function dur(v: string | number | undefined, fallback: string): number {
+  return parseDuration(v ?? fallback);
+}
+
+/** The `k8s_events` stream, with an injectable transport. No I/O until subscribed. */
+export function k8sEventsStream(
+  config: EventsConfig,
+  ctx: ComponentContext,
+  options: EventsStreamOptions = {},
+): Observable<WatchEvent> {
+  // Config checks that need no I/O happen here, so a bad kind fails at build time.
+  const ownerKinds: ResourceRef[] =
+    config.owners?.enabled === false
+      ? []
+      : (config.owners?.kinds ?? DEFAULT_OWNER_KINDS.map((k) => k.kind)).map((k) => {
+          try {
+            return resolveKind(k as OwnerKindConfig);
+          } catch (err) {
+            throw new KspanError(
+              'CONFIG_INVALID',
+              `k8s_events: owners.kinds: ${(err as Error).message}`,
+            );
+          }
+        });
+  const w = config.watch ?? {};
+  const watchTimeoutMs = dur(w.timeout, '30s');
+  const staleAfterMs = dur(w.stale_after, '45s');
+  const backoff = {
+    initialMs: dur(w.backoff_initial, '1s'),
+    maxMs: dur(w.backoff_max, '30s'),
+    ...(options.random ? { random: options.random } : {}),
+  };
+  const maxAgeMs = dur(config.max_age, '5m');
+  const namespaces = config.namespaces ?? [];
+  const exclude = config.exclude_namespaces ?? [];
+  const eventRef = config.api === 'events' ? EVENTS_K8S_IO : CORE_EVENTS;
+
+  const m = ctx.metrics;
+  const received = m.counter('events_received_total', 'Events received, by Event type and reason', [
+    'type',
+    'reason',
+  ]);
+  const dropped = m.counter('events_dropped_total', 'Events dropped, by reason', ['reason']);
+  const ownersReceived = m.counter('owners_received_total', 'Owner objects received, by kind', [
+    'kind',
+  ]);
+  const restarts = m.counter('watch_restarts_total', 'Watch restarts, by resource and cause', [
+    'resource',
+    'cause',
+  ]);
+  const relists = m.counter('watch_relists_total', 'Lists and relists, by resource and cause', [
+    'resource',
+    'cause',
+  ]);
+  const malformed = m.counter(
+    'watch_malformed_total',
+    'Malformed watch lines or list items, skipped',
+    ['resource'],
+  );
+  const duplicates = m.counter(
+    'watch_duplicates_total',
+    'Items suppressed as already emitted (same uid and resourceVersion)',
+    ['resource'],
+  );
+  const evictions = m.counter(
+    'watch_dedupe_evictions_total',
+    'Dedupe entries forgotten at capacity',
+    ['resource'],
+  );
+  const liveGauge = m.gauge('watch_live', '1 when the watch is listed and streaming', ['resource']);
+  const lastEventAge = m.gauge(
+    'last_event_age_seconds',
+    'Age of the last Event received when it arrived (its own time to now)',
+  );
+
+  // Credentials (and the client library behind them) load on subscribe, not at create() or import.
+  const transport$ = defer(
+    async () => options.transport ?? kubeTransport(await loadKubeConfig(config.auth ?? {})),
+  );
+  return transport$.pipe(
+    switchMap((transport) => {
+      const startedAt = ctx.clock.now();
+      const cutoff = startedAt - maxAgeMs;
+      const filter = eventFilter(config);
+      const states = new Map<string, { live: boolean; reason: string }>();
+      const report = () => {
+        const down = [...states.entries()].filter(([, s]) => !s.live);
+        if (down.length === 0) ctx.health.setReady(true);
+        else
+          ctx.health.setReady(
+            false,
+            down
+              .map(([name, s]) => `${name}: ${s.reason}`)
+              .slice(0, 5)
+              .join('; ') + (down.length > 5 ? `; and ${down.length - 5} more` : ''),
+          );
+      };
+      const log = ctx.logger;
+
+      const observer = (name: string): ListWatchObserver => {
+        states.set(name, { live: false, reason: 'starting' });
+        const warn = (cause: string) => log.rateLimited(`${ctx.id}:${name}:${cause}`, 30_000);
+        return {
+          live: (live, reason) => {
+            const was = states.get(name);
+            states.set(name, { live, reason });
+            liveGauge.set({ resource: name }, live ? 1 : 0);
+            if (was && was.live && !live) log.warn('watch not live', { resource: name, reason });
+            if (was && !was.live && live && was.reason !== 'starting' && was.reason !== 'listing')
+              log.info('watch live again', { resource: name });
+            report();
+          },
+          restart: (cause, message, delayMs) => {
+            restarts.inc({ resource: name, cause });
+            if (cause === 'timeout' || cause === 'closed')
+              log.debug('watch ended; resuming', { resource: name, cause, message });
+            else
+              warn(cause).warn('watch failed; retrying', {
+                resource: name,
+                cause,
+                error: message,
+                retry_in_ms: Math.round(delayMs),
+              });
+          },
+          relist: (cause) => {
+            relists.inc({ resource: name, cause });
+            if (cause !== 'initial') log.info('relisting', { resource: name, cause });
+          },
+          malformed: (reason, line) => {
+            malformed.inc({ resource: name });
+            warn('malformed').warn('malformed watch data skipped', {
+              resource: name,
+              reason,
+              line: line.length > 200 ? line.slice(0, 200) + '…' : line,
+            });
+          },
+          duplicate: () => duplicates.inc({ resource: name }),
+          evicted: () => evictions.inc({ resource: name }),
+        };
+      };
+
+      const common = {
+        transport,
+        clock: ctx.clock,
+        watchTimeoutMs,
+        staleAfterMs,
+        backoff,
+        pageSize: w.page_size ?? 500,
+        dedupeCapacity: w.dedupe_capacity ?? 100_000,
+        signal: ctx.signal,
+      };
+      const scopes = (ref: ResourceRef): Array<string | undefined> =>
+        ref.namespaced && namespaces.length > 0 ? namespaces : [undefined];
+      const label = (ref: ResourceRef, ns: string | undefined) =>
+        resourceName(ref) + (ns !== undefined ? `@${ns}` : '');
+
+      const owners = ownerKinds.flatMap((ref) =>
+        scopes(ref).map((ns) => {
+          const name = label(ref, ns);
+          return listWatch({
+            ...common,
+            resource: ref,
+            ...(ns !== undefined ? { namespace: ns } : {}),
+            metadataOnly: true,
+            syntheticDeletes: true,
+            ...(ref.namespaced && exclude.length > 0
+              ? { fieldSelector: withExcludedNamespaces(undefined, exclude) }
+              : {}),
+            transform: ownerMetadata,
+            observer: observer(name),
+          });
+        }),
+      );
+
+      const acceptListed = (ev: KubeObject) => {
+        const t = eventTimeOf(ev);
+        if (t !== undefined && t < cutoff) {
+          dropped.inc({ reason: 'max_age' });
+          return false;
+        }
+        return true;
+      };
+      const fieldSelector = withExcludedNamespaces(config.field_selector || undefined, exclude);
+      const events = scopes(eventRef).map((ns) =>
+        listWatch({
+          ...common,
+          resource: eventRef,
+          ...(ns !== undefined ? { namespace: ns } : {}),
+          ...(config.label_selector ? { labelSelector: config.label_selector } : {}),
+          ...(fieldSelector ? { fieldSelector } : {}),
+          transform: (o) => {
+            const ev = toCoreEvent(o);
+            // The filters drop before dedupe and emission; nothing of a dropped Event is kept.
+            const why = filter(ev);
+            if (why) {
+              dropped.inc({ reason: why });
+              return undefined;
+            }
+            return ev;
+          },
+          acceptListed,
+          observer: observer(label(eventRef, ns)),
+        }),
+      );
+
+      report();
+      return merge(...owners, ...events).pipe(
+        (source) =>
+          new Observable<WatchEvent>((subscriber) =>
+            source.subscribe({
+              next: (item) => {
+                const o = item.object;
+                if (o.kind === 'Event' && (o.apiVersion === 'v1' || o.apiVersion === undefined)) {
+                  if (item.type !== 'DELETED') {
+                    received.inc({ type: String(o.type ?? ''), reason: String(o.reason ?? '') });
+                    const t = eventTimeOf(o);
+                    if (t !== undefined)
+                      lastEventAge.set({}, Math.max(0, (ctx.clock.now() - t) / 1000));
+                  }
+                } else ownersReceived.inc({ kind: String(o.kind ?? '') });
+                subscriber.next(item);
+              },
+              error: (e: unknown) => subscriber.error(e),
+              complete: () => subscriber.complete(),
+            }),
+          ),
+      );
+    }),
+  );
+}

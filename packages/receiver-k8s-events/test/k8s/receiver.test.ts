@@ -1,0 +1,296 @@
+import { expect } from 'chai';
+import { MetricsRegistry, standaloneContext, type WatchEvent } from '@kspan/core';
+import { Value } from '@sinclair/typebox/value';
+import {
+  EventsConfigSchema,
+  k8sEventsReceiver,
+  k8sEventsStream,
+  type EventsConfig,
+} from '../../src/k8s/receiver.js';
+import {
+  drive,
+  fakeTransport,
+  ok,
+  page,
+  status,
+  virtualClock,
+  watchEvent,
+  type Answer,
+} from './fake.js';
+import type { TransportRequest } from '../../src/k8s/transport.js';
+
+const NOW = Date.parse('2024-05-01T12:00:00Z');
+const iso = (offsetMs: number) => new Date(NOW + offsetMs).toISOString().replace(/\.\d+Z$/, 'Z');
+
+function coreEvent(
+  name: string,
+  ns: string,
+  reason: string,
+  at: number,
+  type = 'Normal',
+  kind = 'Pod',
+) {
+  return {
+    metadata: { name, namespace: ns, uid: `u-${name}`, resourceVersion: `${name}-1` },
+    involvedObject: { kind, name: 'p', namespace: ns },
+    reason,
+    type,
+    message: reason,
+    source: { component: 'kubelet' },
+    lastTimestamp: iso(at),
+  };
+}
+
+function config(extra: Partial<EventsConfig> = {}): EventsConfig {
+  return Value.Default(EventsConfigSchema, structuredClone(extra)) as EventsConfig;
+}
+
+/** Routes by path + whether it is a watch: e.g. `GET /api/v1/events` or `WATCH /api/v1/events`. */
+const route = (req: TransportRequest) => `${req.query.watch === '1' ? 'WATCH' : 'GET'} ${req.path}`;
+
+type Health = Array<[boolean, string | undefined]>;
+type Until = (i: WatchEvent[], health: Health, calls: TransportRequest[]) => boolean;
+
+function run(cfg: EventsConfig, scripts: Record<string, Answer[]>, until: Until) {
+  const { clock, scheduler } = virtualClock();
+  scheduler.frame = NOW;
+  const metrics = new MetricsRegistry();
+  const health: Health = [];
+  const fake = fakeTransport(route, scripts, ok([], { hang: true }));
+  const ctx = standaloneContext({
+    id: 'k8s_events',
+    clock,
+    metrics: metrics.metricsFor('k8s_events'),
+    health: { setReady: (r, why) => health.push([r, why]) },
+  });
+  const obs = k8sEventsStream(cfg, ctx, { transport: fake.transport, random: () => 1 });
+  return {
+    fake,
+    metrics,
+    health,
+    result: drive(obs, scheduler, (i) => until(i, health, fake.calls)),
+  };
+}
+
+describe('k8s_events receiver', () => {
+  it('declares snake_case config with defaults', () => {
+    const c = config();
+    expect(k8sEventsReceiver.type).to.equal('k8s_events');
+    expect(c.api).to.equal('core');
+    expect(c.max_age).to.equal('5m');
+    expect(c.owners.enabled).to.equal(true);
+    expect(c.owners.kinds).to.deep.equal([
+      'Deployment',
+      'ReplicaSet',
+      'StatefulSet',
+      'DaemonSet',
+      'Job',
+      'CronJob',
+      'Pod',
+      'Node',
+    ]);
+    expect(c.watch).to.deep.include({ timeout: '30s', stale_after: '45s', page_size: 500 });
+    expect(c.auth.in_cluster).to.equal(false);
+  });
+
+  it('rejects an unknown owner kind when created (before any I/O)', () => {
+    expect(() =>
+      k8sEventsReceiver.create(
+        config({ owners: { enabled: true, kinds: ['Gadget'] } }),
+        standaloneContext(),
+      ),
+    ).to.throw(/owners.kinds: unknown kind "Gadget"/);
+  });
+
+  it('emits events and metadata-only owners in one stream; drops events older than max_age on start only', async () => {
+    const { fake, metrics, health, result } = run(
+      config({ owners: { enabled: true, kinds: ['Deployment'] } }),
+      {
+        'GET /apis/apps/v1/deployments': [
+          page(
+            [
+              {
+                kind: 'PartialObjectMetadata',
+                apiVersion: 'meta.k8s.io/v1',
+                metadata: {
+                  name: 'web',
+                  namespace: 'default',
+                  uid: 'd1',
+                  resourceVersion: '3',
+                  annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' },
+                  managedFields: [
+                    {
+                      manager: 'kubectl',
+                      operation: 'Update',
+                      fieldsType: 'FieldsV1',
+                      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+                    },
+                  ],
+                },
+              },
+            ],
+            '10',
+          ),
+        ],
+        'GET /api/v1/events': [
+          page(
+            [
+              coreEvent('old', 'default', 'Pulled', -10 * 60_000),
+              coreEvent('recent', 'default', 'Pulled', -60_000),
+            ],
+            '10',
+          ),
+        ],
+        'WATCH /api/v1/events': [
+          ok([watchEvent('ADDED', coreEvent('live', 'default', 'Scheduled', 0, 'Warning'))], {
+            hang: true,
+          }),
+        ],
+        'WATCH /apis/apps/v1/deployments': [ok([], { hang: true })],
+      },
+      (i) => i.length >= 3,
+    );
+    const { items, sub } = await result;
+    sub.unsubscribe();
+    const names = items.map((i) => `${i.type} ${i.object.kind} ${i.object.metadata?.name}`);
+    expect(names).to.have.members([
+      'ADDED Deployment web',
+      'ADDED Event recent',
+      'ADDED Event live',
+    ]);
+    const dep = items.find((i) => i.object.kind === 'Deployment')!;
+    expect(dep.object.apiVersion).to.equal('apps/v1');
+    expect(dep.object.metadata?.annotations).to.equal(undefined);
+    expect(dep.object.metadata?.managedFields).to.deep.equal([
+      {
+        manager: 'kubectl',
+        operation: 'Update',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': {} },
+      },
+    ]);
+    expect(fake.calls.find((c) => c.path.includes('deployments'))!.accept).to.contain(
+      'as=PartialObjectMetadataList',
+    );
+    expect(fake.calls.find((c) => c.path.includes('events'))!.accept).to.equal('application/json');
+    expect(await metrics.value('events_dropped_total', { reason: 'max_age' })).to.equal(1);
+    expect(
+      await metrics.value('events_received_total', { type: 'Warning', reason: 'Scheduled' }),
+    ).to.equal(1);
+    expect(await metrics.value('owners_received_total', { kind: 'Deployment' })).to.equal(1);
+    expect(
+      await metrics.value('watch_relists_total', { resource: 'events', cause: 'initial' }),
+    ).to.equal(1);
+    expect(await metrics.value('last_event_age_seconds')).to.equal(0);
+    expect(health[0]![0]).to.equal(false);
+    expect(health[health.length - 1]).to.deep.equal([true, undefined]);
+  });
+
+  it('applies namespace filters server-side and client-side, and type/reason/kind filters', async () => {
+    const { fake, metrics, result } = run(
+      config({
+        owners: { enabled: true, kinds: ['Pod', 'Node'] },
+        namespaces: ['a', 'b'],
+        exclude_namespaces: ['b'],
+        reasons: ['Scheduled', 'Killing'],
+        event_types: ['Normal'],
+        involved_kinds: ['Pod'],
+      }),
+      {
+        'GET /api/v1/namespaces/a/events': [
+          page(
+            [
+              coreEvent('keep', 'a', 'Scheduled', 0),
+              coreEvent('reason', 'a', 'Pulled', 0),
+              coreEvent('type', 'a', 'Killing', 0, 'Warning'),
+              coreEvent('kind', 'a', 'Killing', 0, 'Normal', 'Node'),
+            ],
+            '1',
+          ),
+        ],
+        'GET /api/v1/namespaces/b/events': [
+          page([coreEvent('excluded', 'b', 'Scheduled', 0)], '1'),
+        ],
+      },
+      (_i, _h, calls) => calls.filter((c) => c.query.watch === '1').length >= 5,
+    );
+    const { items, sub } = await result;
+    sub.unsubscribe();
+    expect(
+      items.filter((i) => i.object.kind === 'Event').map((i) => i.object.metadata?.name),
+    ).to.deep.equal(['keep']);
+    const paths = new Set(fake.calls.map((c) => c.path));
+    expect([...paths].sort()).to.deep.equal([
+      '/api/v1/namespaces/a/events',
+      '/api/v1/namespaces/a/pods',
+      '/api/v1/namespaces/b/events',
+      '/api/v1/namespaces/b/pods',
+      '/api/v1/nodes',
+    ]);
+    const evList = fake.calls.find((c) => c.path === '/api/v1/namespaces/a/events')!;
+    expect(evList.query.fieldSelector).to.equal('metadata.namespace!=b');
+    expect(fake.calls.find((c) => c.path === '/api/v1/nodes')!.query.fieldSelector).to.equal(
+      undefined,
+    );
+    expect(await metrics.value('events_dropped_total', { reason: 'reason' })).to.equal(1);
+    expect(await metrics.value('events_dropped_total', { reason: 'event_type' })).to.equal(1);
+    expect(await metrics.value('events_dropped_total', { reason: 'involved_kind' })).to.equal(1);
+    expect(await metrics.value('events_dropped_total', { reason: 'namespace' })).to.equal(1);
+  });
+
+  it('normalises events.k8s.io/v1 to the core/v1 shape', async () => {
+    const { result } = run(
+      config({ api: 'events', owners: { enabled: false, kinds: [] } }),
+      {
+        'GET /apis/events.k8s.io/v1/events': [
+          page(
+            [
+              {
+                metadata: { name: 'e', namespace: 'default', uid: 'ue', resourceVersion: '1' },
+                eventTime: iso(0).replace('Z', '.000000Z'),
+                reason: 'Scheduled',
+                note: 'assigned',
+                regarding: { kind: 'Pod', name: 'p' },
+                reportingController: 'default-scheduler',
+                type: 'Normal',
+              },
+            ],
+            '1',
+          ),
+        ],
+      },
+      (i) => i.length >= 1,
+    );
+    const { items, sub } = await result;
+    sub.unsubscribe();
+    expect(items[0]!.object).to.deep.include({
+      apiVersion: 'v1',
+      kind: 'Event',
+      message: 'assigned',
+      reportingComponent: 'default-scheduler',
+      involvedObject: { kind: 'Pod', name: 'p' },
+    });
+  });
+
+  it('is not ready while any watch is refused, with the reason, and ready once all are live', async () => {
+    const { health, metrics, result } = run(
+      config({ owners: { enabled: true, kinds: ['Pod'] } }),
+      {
+        'GET /api/v1/pods': [
+          status(403, 'pods is forbidden: User "kspan" cannot list resource "pods"'),
+          page([], '1'),
+        ],
+        'GET /api/v1/events': [page([], '1')],
+      },
+      (_i, h) => h.length > 2 && h[h.length - 1]![0],
+    );
+    const { sub } = await result;
+    sub.unsubscribe();
+    const refused = health.find(([r, why]) => !r && why?.includes('forbidden'));
+    expect(refused?.[1]).to.match(/^pods: HTTP 403: pods is forbidden/);
+    expect(health[health.length - 1]).to.deep.equal([true, undefined]);
+    expect(
+      await metrics.value('watch_restarts_total', { resource: 'pods', cause: 'forbidden' }),
+    ).to.equal(1);
+  });
+});
