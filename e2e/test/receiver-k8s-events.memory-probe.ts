@@ -4,13 +4,8 @@
 // against the e2e cluster, counts what arrives without keeping it (as a pipeline that hands items on
 // would), and prints one JSON line: heap and RSS before the receiver started and once it holds the
 // cluster (after GC).
-import {
-  MetricsRegistry,
-  silentLogger,
-  standaloneContext,
-  systemClock,
-} from '../../packages/receiver-k8s-events/test/e2e-deps.js';
-import { Value } from '../../packages/receiver-k8s-events/test/e2e-deps.js';
+import { MetricsRegistry, silentLogger, standaloneContext, systemClock } from '@kspan/core';
+import { Value } from '@sinclair/typebox/value';
 import {
   EventsConfigSchema,
   k8sEventsStream,

@@ -5,20 +5,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  Subject,
-  share,
-  takeUntil,
-  type Observable,
-} from '../../packages/receiver-k8s-events/test/e2e-deps.js';
-import { Value } from '../../packages/receiver-k8s-events/test/e2e-deps.js';
+import { Subject, share, takeUntil, type Observable } from 'rxjs';
+import { Value } from '@sinclair/typebox/value';
 import {
   MetricsRegistry,
   createLogger,
   standaloneContext,
   systemClock,
   type WatchEvent,
-} from '../../packages/receiver-k8s-events/test/e2e-deps.js';
+} from '@kspan/core';
 import {
   EventsConfigSchema,
   k8sEventsStream,

@@ -6,17 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Value } from '../../packages/receiver-k8s-events/test/e2e-deps.js';
-import {
-  lastValueFrom,
-  toArray,
-  type Observable,
-  type OperatorFunction,
-} from '../../packages/receiver-k8s-events/test/e2e-deps.js';
-import {
-  standaloneContext,
-  type WatchEvent,
-} from '../../packages/receiver-k8s-events/test/e2e-deps.js';
+import { Value } from '@sinclair/typebox/value';
+import { lastValueFrom, toArray, type Observable, type OperatorFunction } from 'rxjs';
+import { standaloneContext, type WatchEvent } from '@kspan/core';
 import {
   captureTo,
   k8sCaptureReceiver,
