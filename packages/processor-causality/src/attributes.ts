@@ -1,0 +1,75 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { Change } from './changes.js';
+import type { Ancestor } from './owner-graph.js';
+import type { SpanRec } from './span-rec.js';
+import { kindKeys } from './span.js';
+
+/**
+ * Attributes of an event's span, after the OpenTelemetry Kubernetes conventions: the object and its
+ * owners as `k8s.<kind>.name`/`.uid`, `k8s.namespace.name`, `k8s.container.name`, `k8s.node.name`;
+ * the event's own fields as `k8s.event.*` (the message is `k8s.event.message`); the involved object
+ * as `k8s.object.*` (as the Collector's k8s events receiver names it); kspan's causality as `kspan.*`.
+ */
+export function eventAttributes(s: SpanRec, chain: readonly Ancestor[]): Attributes {
+  const e = s.entry.ev;
+  const r = e.regarding;
+  const a: Attributes = {};
+  if (r.namespace) a['k8s.namespace.name'] = r.namespace;
+  // Owners first, so the object's own values win if a chain ever repeats a kind.
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const o = chain[i]!;
+    const k = kindKeys(o.kind);
+    a[k.name] = o.name;
+    if (o.uid) a[k.uid] = o.uid;
+  }
+  const k = kindKeys(r.kind);
+  a[k.name] = r.name;
+  if (r.uid) a[k.uid] = r.uid;
+  if (e.container) a['k8s.container.name'] = e.container;
+  if (e.component === 'kubelet' && e.instance && r.kind === 'Pod') a['k8s.node.name'] = e.instance;
+  a['k8s.object.kind'] = r.kind;
+  a['k8s.object.name'] = r.name;
+  if (r.fieldPath) a['k8s.object.fieldpath'] = r.fieldPath;
+  a['k8s.event.reason'] = e.reason;
+  a['k8s.event.message'] = s.last().message;
+  a['k8s.event.type'] = e.type;
+  a['k8s.event.name'] = e.name;
+  a['k8s.event.uid'] = e.uid;
+  a['k8s.event.count'] = s.last().count;
+  if (e.action) a['k8s.event.action'] = e.action;
+  a['k8s.event.reporting_component'] = e.component;
+  if (e.instance) a['k8s.event.reporting_instance'] = e.instance;
+  if (e.related) {
+    a['k8s.event.related.kind'] = e.related.kind;
+    a['k8s.event.related.name'] = e.related.name;
+    if (e.related.namespace) a['k8s.event.related.namespace'] = e.related.namespace;
+  }
+  const m = s.entry.match;
+  if (m) {
+    if (m.attributes) Object.assign(a, m.attributes);
+    if (m.rule.source.name) a['kspan.rule'] = m.rule.source.name;
+    if (m.child) {
+      a['kspan.child.kind'] = m.child.kind;
+      a['kspan.child.name'] = m.child.name;
+    }
+  }
+  a['kspan.parent.via'] = s.via;
+  return a;
+}
+
+/** Attributes of a synthesised root span: the top object of the change. */
+export function rootAttributes(c: Change): Attributes {
+  const t = c.top;
+  const a: Attributes = {};
+  if (t.namespace) a['k8s.namespace.name'] = t.namespace;
+  const k = kindKeys(t.kind);
+  a[k.name] = t.name;
+  if (t.uid) a[k.uid] = t.uid;
+  a['k8s.object.kind'] = t.kind;
+  a['k8s.object.name'] = t.name;
+  a['kspan.generation'] = t.generation;
+  a['kspan.synthetic'] = true;
+  if (t.manager) a['kspan.manager'] = t.manager;
+  a['kspan.parent.via'] = c.remote ? 'traceparent' : 'none';
+  return a;
+}

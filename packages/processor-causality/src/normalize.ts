@@ -1,0 +1,164 @@
+import type { KubeObject } from '@kspan/core';
+import type { Interner } from './intern.js';
+import { parseTime } from './time.js';
+
+/** A reference to an object, as an Event's `involvedObject`/`regarding`/`related` carries it. */
+export interface ObjRef {
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Empty when the reference has none (e.g. Flux's events). */
+  uid: string;
+  apiVersion: string;
+  /** `spec.containers{name}` for kubelet container events, else empty. */
+  fieldPath: string;
+}
+
+/**
+ * One Event, whichever API it was written and read through, reduced to what causality and the
+ * span need. Strings are the parsed JSON's own (no copies); small repeated ones are interned.
+ */
+export interface NormEvent {
+  uid: string;
+  name: string;
+  namespace: string;
+  regarding: ObjRef;
+  related: ObjRef | undefined;
+  reason: string;
+  message: string;
+  type: string;
+  action: string;
+  /** `source.component`, else `reportingComponent` (core/v1 JSON name) / `reportingController`. */
+  component: string;
+  instance: string;
+  /** The occurrence this item shows: `series.count`, else `count`/`deprecatedCount`, else 1. */
+  count: number;
+  /** When this occurrence happened (µs). */
+  t: number;
+  coarse: boolean;
+  /** When the receiver saw it (µs): `observedAt`, else `t`. */
+  obs: number;
+  /** Container name from the fieldPath, for kubelet container events. */
+  container: string;
+}
+
+export type DropReason =
+  'not_an_object' | 'no_involved_object' | 'bad_time' | 'no_time' | 'bad_object' | 'internal_error';
+
+type Rec = Record<string, unknown>;
+
+const present = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : v);
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : undefined;
+
+const CONTAINER_PATH = /^spec\.(?:initContainers|ephemeralContainers|containers)\{([^}]+)\}/;
+
+/** Kinds without a namespace: their keys always use the empty namespace. */
+export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
+  'Node',
+  'Namespace',
+  'PersistentVolume',
+  'StorageClass',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'VolumeAttachment',
+  'CSINode',
+  'CSIDriver',
+]);
+
+/** Whether an item's object is an Event of either API. */
+export function isEventObject(o: KubeObject): boolean {
+  return o.kind === 'Event';
+}
+
+function objRef(v: unknown, fallbackNs: string, interner: Interner): ObjRef | undefined {
+  if (!isRec(v)) return undefined;
+  const kind = str(v.kind);
+  const name = str(v.name);
+  if (!kind || !name) return undefined;
+  const ns = CLUSTER_SCOPED.has(kind) ? '' : str(v.namespace) || fallbackNs;
+  return {
+    kind: interner.intern(kind),
+    namespace: interner.intern(ns),
+    name,
+    uid: str(v.uid),
+    apiVersion: interner.intern(str(v.apiVersion)),
+    fieldPath: str(v.fieldPath),
+  };
+}
+
+/**
+ * Reads an Event of core/v1 or events.k8s.io/v1 (or one written through one API and read through the
+ * other). Returns a drop reason instead of throwing on bad input.
+ */
+export function normalizeEvent(
+  o: KubeObject,
+  observedAt: string | undefined,
+  interner: Interner,
+): NormEvent | DropReason {
+  const meta = isRec(o.metadata) ? o.metadata : {};
+  const namespace = str(meta.namespace);
+  const regarding =
+    objRef(o.involvedObject, namespace, interner) ?? objRef(o.regarding, namespace, interner);
+  if (!regarding) return 'no_involved_object';
+
+  // The occurrence's time, in the order the reference gives (§3.2): the first field present counts,
+  // and if it is unparsable the item is dropped rather than guessed.
+  const series = isRec(o.series) ? o.series : undefined;
+  const raw =
+    present(series?.lastObservedTime) ??
+    present(o.lastTimestamp) ??
+    present(o.deprecatedLastTimestamp) ??
+    present(o.eventTime) ??
+    present(o.firstTimestamp) ??
+    present(o.deprecatedFirstTimestamp) ??
+    present(meta.creationTimestamp);
+  let time = parseTime(raw);
+  if (time === null) return 'bad_time';
+  const seen = parseTime(observedAt);
+  if (seen === null) return 'bad_time';
+  if (!time) {
+    if (!seen) return 'no_time';
+    time = seen;
+  }
+
+  const source = isRec(o.source) ? o.source : isRec(o.deprecatedSource) ? o.deprecatedSource : {};
+  const component =
+    str(source.component) ||
+    str(o.reportingComponent) ||
+    str(o.reportingController) ||
+    (isRec(o.deprecatedSource) ? str(o.deprecatedSource.component) : '') ||
+    'unknown';
+  const instance = str(source.host) || str(o.reportingInstance);
+  const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;
+  const name = str(meta.name);
+  const container = CONTAINER_PATH.exec(regarding.fieldPath)?.[1] ?? '';
+
+  return {
+    uid: str(meta.uid) || `${namespace}/${name}`,
+    name,
+    namespace: interner.intern(namespace),
+    regarding,
+    related: objRef(o.related, namespace, interner),
+    reason: interner.intern(str(o.reason)),
+    message: str(o.message) || str(o.note),
+    type: interner.intern(str(o.type) || 'Normal'),
+    action: interner.intern(str(o.action)),
+    component: interner.intern(component),
+    instance: interner.intern(instance),
+    count,
+    t: time.us,
+    coarse: time.coarse,
+    obs: seen ? seen.us : time.us,
+    container,
+  };
+}
+
+/** Key of an object in every index: kind, namespace and name (uids are not always known). */
+export function objKey(kind: string, namespace: string, name: string): string {
+  return `${kind}/${CLUSTER_SCOPED.has(kind) ? '' : namespace}/${name}`;
+}

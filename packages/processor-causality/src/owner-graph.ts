@@ -1,0 +1,376 @@
+import type { KubeObject, WatchEventType } from '@kspan/core';
+import type { Interner } from './intern.js';
+import { parseTraceparent, type RemoteParent } from './ids.js';
+import { CLUSTER_SCOPED, objKey } from './normalize.js';
+import { Recency } from './recency.js';
+import { parseTime } from './time.js';
+
+/**
+ * What causality keeps of one object: identity, its controlling owner, generation, the newest
+ * writer of `spec`, a `traceparent` annotation and deletion. A few hundred bytes, never the object.
+ */
+export class ObjRecord {
+  ownerUid = '';
+  ownerKind = '';
+  ownerName = '';
+  // Times here are whole seconds since the epoch (managedFields times have no more), small integers
+  // that V8 stores inline; a µs double would be a separate heap box per field per object.
+  generation = 0;
+  /** When `generation` took effect (s; 0 when it predates what we saw). */
+  genSince = 0;
+  /** The generation before, for events still arriving about the previous change. */
+  prevGeneration = -1;
+  specManager = '';
+  specOperation = '';
+  /** When the newest writer of spec wrote (s; 0 when unknown). */
+  specSec = 0;
+  traceparent: RemoteParent | undefined = undefined;
+  /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
+  deletedSec = 0;
+  /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */
+  lru = 0;
+  tomb = 0;
+
+  /** The generation in force at `t` (µs): events about the previous change may still be arriving. */
+  generationAt(t: number): number {
+    return this.prevGeneration < 0 || t >= this.genSince * 1e6
+      ? this.generation
+      : this.prevGeneration;
+  }
+
+  /** When spec was last written (µs), NaN when unknown. */
+  get specTime(): number {
+    return this.specSec ? this.specSec * 1e6 : NaN;
+  }
+
+  get deleted(): boolean {
+    return this.deletedSec !== 0;
+  }
+
+  constructor(
+    public uid: string,
+    readonly kind: string,
+    readonly namespace: string,
+    readonly name: string,
+    readonly key: string,
+  ) {}
+}
+
+/** One step up an owner chain. `record` is absent when the step was guessed from names alone. */
+export interface Ancestor {
+  kind: string;
+  namespace: string;
+  name: string;
+  key: string;
+  uid: string;
+  record: ObjRecord | undefined;
+  via: 'graph' | 'tombstone' | 'name';
+}
+
+// Kubernetes' generated-name alphabet (k8s.io/apimachinery/pkg/util/rand): pod suffixes and
+// pod-template-hashes use only these characters, which makes the name heuristics safe.
+const SAFE = '[bcdfghjklmnpqrstvwxz2456789]';
+const POD_SUFFIX = new RegExp(`^(.+)-${SAFE}{5}$`);
+const RS_HASH = new RegExp(`^(.+)-${SAFE}{6,10}$`);
+const ORDINAL = /^(.+)-(\d+)$/;
+const GENERATED_POD_OWNERS = ['ReplicaSet', 'DaemonSet', 'Job', 'ReplicationController'] as const;
+const MAX_DEPTH = 8;
+
+export interface GraphOptions {
+  maxObjects: number;
+  tombstoneTtlUs: number;
+  traceparentAnnotation: string;
+}
+
+export interface GraphCounters {
+  evicted: number;
+  expired: number;
+  ignoredTraceparent: number;
+}
+
+/** The owner graph, built from the watched objects alone (no GET per event). */
+export class OwnerGraph {
+  private readonly byUid = new Map<string, ObjRecord>();
+  private readonly byKey = new Map<string, ObjRecord>();
+  /** Least recently updated first, for the cap. */
+  private readonly updated = new Recency<'lru', ObjRecord>('lru');
+  /** Deleted objects, oldest deletion first, kept `tombstoneTtl` so late events still resolve. */
+  private readonly tombstones = new Recency<'tomb', ObjRecord>('tomb');
+  readonly counters: GraphCounters = { evicted: 0, expired: 0, ignoredTraceparent: 0 };
+
+  constructor(
+    private readonly opts: GraphOptions,
+    private readonly interner: Interner,
+  ) {}
+
+  get size(): number {
+    return this.updated.size;
+  }
+
+  /** Applies one watch event of a non-Event object. Returns false when the object is unusable. */
+  apply(type: WatchEventType, o: KubeObject, nowUs: number, obsUs: number | undefined): boolean {
+    const meta = o.metadata;
+    const kind = typeof o.kind === 'string' ? o.kind : '';
+    const name = typeof meta?.name === 'string' ? meta.name : '';
+    if (!meta || !kind || !name || kind === 'PartialObjectMetadata') return false;
+    const ns = CLUSTER_SCOPED.has(kind)
+      ? ''
+      : typeof meta.namespace === 'string'
+        ? meta.namespace
+        : '';
+    const uid = typeof meta.uid === 'string' ? meta.uid : '';
+    const key = objKey(kind, ns, name);
+
+    let rec = (uid && this.byUid.get(uid)) || this.byKey.get(key);
+    // A new object under an old name (a StatefulSet's pod): the old one stays findable by uid.
+    if (rec && uid && rec.uid && rec.uid !== uid) rec = undefined;
+    const isNew = !rec;
+    if (!rec) {
+      rec = new ObjRecord(uid, this.interner.intern(kind), this.interner.intern(ns), name, key);
+      this.byKey.set(key, rec);
+      if (uid) this.byUid.set(uid, rec);
+    } else if (!rec.uid && uid) {
+      rec.uid = uid;
+      this.byUid.set(uid, rec);
+    }
+    this.updated.touch(rec);
+
+    this.readOwner(rec, meta.ownerReferences);
+    this.readSpecWriter(rec, meta.managedFields);
+    const gen = typeof meta.generation === 'number' ? meta.generation : 0;
+    if (isNew) rec.generation = gen;
+    else if (gen !== rec.generation) {
+      // The change took effect when its spec was written; failing that, when we saw it.
+      rec.prevGeneration = rec.generation;
+      const since = rec.specSec || Math.floor((obsUs ?? nowUs) / 1e6);
+      rec.genSince = Number.isFinite(since) ? since : 0;
+      rec.generation = gen;
+    }
+    this.readTraceparent(rec, meta.annotations, meta.managedFields);
+
+    if (type === 'DELETED') {
+      rec.deletedSec = nowUs === -Infinity ? -1 : Math.max(1, Math.floor(nowUs / 1e6));
+      this.tombstones.touch(rec);
+    } else if (rec.deleted) {
+      rec.deletedSec = 0;
+      this.tombstones.forget(rec);
+    }
+    while (this.updated.size > this.opts.maxObjects) {
+      const oldest = this.updated.oldest();
+      if (!oldest) break;
+      this.remove(oldest);
+      this.counters.evicted++;
+    }
+    return true;
+  }
+
+  private remove(rec: ObjRecord): void {
+    if (this.byKey.get(rec.key) === rec) this.byKey.delete(rec.key);
+    if (rec.uid && this.byUid.get(rec.uid) === rec) this.byUid.delete(rec.uid);
+    this.updated.forget(rec);
+    this.tombstones.forget(rec);
+  }
+
+  private readOwner(rec: ObjRecord, refs: unknown): void {
+    rec.ownerUid = rec.ownerKind = rec.ownerName = '';
+    if (!Array.isArray(refs) || refs.length === 0) return;
+    // The controller is the cause; other owners (garbage-collection only) are not.
+    const ref = (refs.find((r) => r && (r as { controller?: boolean }).controller) ?? refs[0]) as
+      Record<string, unknown> | undefined;
+    if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return;
+    rec.ownerKind = this.interner.intern(ref.kind);
+    rec.ownerName = ref.name;
+    const uid = typeof ref.uid === 'string' ? ref.uid : '';
+    // Share the owner's strings: a ReplicaSet's 1000 pods hold one copy of its name and uid.
+    const owner = this.byUid.get(uid);
+    rec.ownerUid = owner?.uid ?? uid;
+    if (owner && owner.name === rec.ownerName) rec.ownerName = owner.name;
+  }
+
+  private readSpecWriter(rec: ObjRecord, fields: unknown): void {
+    if (!Array.isArray(fields)) return;
+    let best = -Infinity;
+    for (const f of fields as Record<string, unknown>[]) {
+      const v1 = f?.fieldsV1 as Record<string, unknown> | undefined;
+      if (!v1 || !('f:spec' in v1)) continue;
+      const t = parseTime(f.time);
+      if (!t || t.us < best) continue;
+      best = t.us;
+      rec.specManager = this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
+      rec.specOperation = this.interner.intern(
+        typeof f.operation === 'string' ? f.operation : 'Update',
+      );
+      rec.specSec = Math.floor(t.us / 1e6);
+    }
+  }
+
+  private readTraceparent(rec: ObjRecord, annotations: unknown, fields: unknown): void {
+    const value =
+      annotations && typeof annotations === 'object'
+        ? (annotations as Record<string, unknown>)[this.opts.traceparentAnnotation]
+        : undefined;
+    if (typeof value !== 'string') {
+      rec.traceparent = undefined;
+      return;
+    }
+    const tp = parseTraceparent(value);
+    if (!tp) {
+      this.counters.ignoredTraceparent++;
+      rec.traceparent = undefined;
+      return;
+    }
+    // An annotation written before the newest spec change belongs to an older change: ignore it,
+    // so a later `kubectl apply` without a new traceparent does not join the old CI trace.
+    const written = annotationTime(fields, this.opts.traceparentAnnotation);
+    if (written !== undefined && !Number.isNaN(rec.specTime) && written < rec.specTime) {
+      this.counters.ignoredTraceparent++;
+      rec.traceparent = undefined;
+      return;
+    }
+    rec.traceparent = tp;
+  }
+
+  /** Drops tombstones older than the TTL, oldest deletion first. */
+  sweep(nowUs: number): void {
+    if (nowUs === -Infinity) return;
+    for (let rec = this.tombstones.oldest(); rec; rec = this.tombstones.oldest()) {
+      // Deleted before any item carried a time (a capture's initial state): its clock starts now.
+      if (rec.deletedSec === -1) {
+        rec.deletedSec = Math.max(1, Math.floor(nowUs / 1e6));
+        this.tombstones.touch(rec);
+        continue;
+      }
+      if (nowUs - rec.deletedSec * 1e6 <= this.opts.tombstoneTtlUs) break;
+      this.remove(rec);
+      this.counters.expired++;
+    }
+  }
+
+  /** The object an event is about: by uid, else by kind/namespace/name (live or tombstone). */
+  lookup(uid: string, key: string): ObjRecord | undefined {
+    return (uid && this.byUid.get(uid)) || this.byKey.get(key);
+  }
+
+  byKeyOnly(key: string): ObjRecord | undefined {
+    return this.byKey.get(key);
+  }
+
+  /**
+   * The owner chain of an object, nearest first. Owners come from the graph (tombstones included);
+   * where the graph has nothing, from Kubernetes' naming conventions — accepted only when the guessed
+   * owner is known (as an object, or as something an event named: `hasEvidence`).
+   */
+  chain(
+    kind: string,
+    namespace: string,
+    name: string,
+    uid: string,
+    hasEvidence: (key: string) => boolean,
+  ): Ancestor[] {
+    const out: Ancestor[] = [];
+    let rec = this.lookup(uid, objKey(kind, namespace, name));
+    let cur = { kind, namespace, name };
+    for (let depth = 0; depth < MAX_DEPTH; depth++) {
+      let next: Ancestor | undefined;
+      if (rec?.ownerKind) {
+        const key = objKey(rec.ownerKind, rec.namespace, rec.ownerName);
+        const owner = this.lookup(rec.ownerUid, key);
+        next = {
+          kind: rec.ownerKind,
+          namespace: CLUSTER_SCOPED.has(rec.ownerKind) ? '' : rec.namespace,
+          name: rec.ownerName,
+          key,
+          uid: owner?.uid || rec.ownerUid,
+          record: owner,
+          via: owner?.deleted ? 'tombstone' : 'graph',
+        };
+      } else if (!rec) {
+        next = this.guessOwner(cur.kind, cur.namespace, cur.name, hasEvidence);
+      }
+      if (!next || out.some((a) => a.key === next!.key)) break;
+      out.push(next);
+      rec = next.record;
+      cur = next;
+    }
+    return out;
+  }
+
+  private known(key: string, hasEvidence: (key: string) => boolean): ObjRecord | true | undefined {
+    return this.byKey.get(key) ?? (hasEvidence(key) ? true : undefined);
+  }
+
+  private ancestor(
+    kind: string,
+    namespace: string,
+    name: string,
+    found: ObjRecord | true,
+  ): Ancestor {
+    const record = found === true ? undefined : found;
+    return {
+      kind,
+      namespace,
+      name,
+      key: objKey(kind, namespace, name),
+      uid: record?.uid ?? '',
+      record,
+      via: 'name',
+    };
+  }
+
+  /** Owner from naming conventions: Pod `<owner>-<suffix>`, ReplicaSet `<deployment>-<hash>`, Job `<cronjob>-<n>`. */
+  private guessOwner(
+    kind: string,
+    ns: string,
+    name: string,
+    hasEvidence: (key: string) => boolean,
+  ): Ancestor | undefined {
+    if (kind === 'Pod') {
+      const generated = POD_SUFFIX.exec(name)?.[1];
+      if (generated) {
+        for (const k of GENERATED_POD_OWNERS) {
+          const found = this.known(objKey(k, ns, generated), hasEvidence);
+          if (found) return this.ancestor(k, ns, generated, found);
+        }
+        // The ReplicaSet is gone without a trace, but its Deployment is known: Pod → RS → Deployment.
+        const deployment = RS_HASH.exec(generated)?.[1];
+        if (deployment && this.known(objKey('Deployment', ns, deployment), hasEvidence))
+          return this.ancestor('ReplicaSet', ns, generated, true);
+        const cronjob = ORDINAL.exec(generated)?.[1];
+        if (cronjob && this.known(objKey('CronJob', ns, cronjob), hasEvidence))
+          return this.ancestor('Job', ns, generated, true);
+      }
+      const sts = ORDINAL.exec(name)?.[1];
+      if (sts) {
+        const found = this.known(objKey('StatefulSet', ns, sts), hasEvidence);
+        if (found) return this.ancestor('StatefulSet', ns, sts, found);
+      }
+      return undefined;
+    }
+    if (kind === 'ReplicaSet') {
+      const deployment = RS_HASH.exec(name)?.[1];
+      const found = deployment && this.known(objKey('Deployment', ns, deployment), hasEvidence);
+      return found ? this.ancestor('Deployment', ns, deployment, found) : undefined;
+    }
+    if (kind === 'Job') {
+      const cronjob = ORDINAL.exec(name)?.[1];
+      const found = cronjob && this.known(objKey('CronJob', ns, cronjob), hasEvidence);
+      return found ? this.ancestor('CronJob', ns, cronjob, found) : undefined;
+    }
+    return undefined;
+  }
+}
+
+/** When the annotation was last written, from managedFields (µs), if recorded. */
+function annotationTime(fields: unknown, annotation: string): number | undefined {
+  if (!Array.isArray(fields)) return undefined;
+  let latest: number | undefined;
+  for (const f of fields as Record<string, unknown>[]) {
+    const meta = (f?.fieldsV1 as Record<string, unknown> | undefined)?.['f:metadata'] as
+      Record<string, unknown> | undefined;
+    const ann = meta?.['f:annotations'] as Record<string, unknown> | undefined;
+    if (!ann || !(`f:${annotation}` in ann)) continue;
+    const t = parseTime(f.time);
+    if (t && (latest === undefined || t.us > latest)) latest = t.us;
+  }
+  return latest;
+}

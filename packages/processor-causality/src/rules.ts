@@ -1,0 +1,354 @@
+import type { NormEvent } from './normalize.js';
+
+/**
+ * A causality rule, as data: which events it applies to (reporting component, involved kind,
+ * reason — each one value or a list, absent = any), a regular expression on the message, and what
+ * a match means:
+ * - `child`: the message names an object of this kind (named group `name`, optional `namespace`);
+ *   the event's span becomes the parent of that object's events;
+ * - `root`: the event starts a change (a top-level event such as Flux's `Sync`): it becomes the
+ *   root span of the change's trace. With `child` too, each child is a change of its own
+ *   (a CronJob's `Created job X` is the root of the trace of job X's run);
+ * - `attributes`: span attribute → named group, e.g. `{ "k8s.node.name": "node" }`.
+ */
+export interface CausalityRule {
+  /** A name for docs and debugging. */
+  name?: string;
+  component?: string | string[];
+  kind?: string | string[];
+  reason?: string | string[];
+  /** A JavaScript regular expression (no flags) matched against the message. */
+  message?: string;
+  child?: string;
+  root?: boolean;
+  attributes?: Record<string, string>;
+}
+
+const POD_OWNERS = [
+  'replicaset-controller',
+  'replication-controller',
+  'daemonset-controller',
+  'job-controller',
+];
+const POD_OWNER_KINDS = ['ReplicaSet', 'ReplicationController', 'DaemonSet', 'Job'];
+const STS_VERBS = [
+  'SuccessfulCreate',
+  'SuccessfulUpdate',
+  'SuccessfulDelete',
+  'FailedCreate',
+  'FailedUpdate',
+  'FailedDelete',
+];
+
+/**
+ * kspan's built-in rules (shared/reference/k8s-events.md §3.3–3.4), every message variant of current
+ * and older releases. User rules from the config are tried first, so they can override these.
+ */
+export const builtinRules: readonly CausalityRule[] = Object.freeze<CausalityRule[]>([
+  {
+    name: 'deployment-scaling-replicaset',
+    component: 'deployment-controller',
+    kind: 'Deployment',
+    reason: 'ScalingReplicaSet',
+    // "Scaled up replica set X to 1", "Scaled down replica set X from 2 to 1" (v1.32+),
+    // "Scaled down replica set X to 1 from 2" (v1.22–1.31): the name is the word after "replica set".
+    message: '^Scaled (?:up|down) replica set (?<name>\\S+)',
+    child: 'ReplicaSet',
+  },
+  {
+    name: 'deployment-failed-create-replicaset',
+    component: 'deployment-controller',
+    kind: 'Deployment',
+    reason: 'FailedCreate',
+    message: '^Failed to create new replica set "(?<name>[^"]+)"',
+    child: 'ReplicaSet',
+  },
+  {
+    name: 'controller-created-pod',
+    component: POD_OWNERS,
+    kind: POD_OWNER_KINDS,
+    reason: 'SuccessfulCreate',
+    message: '^Created pod: (?<name>\\S+)$',
+    child: 'Pod',
+  },
+  {
+    name: 'controller-deleted-pod',
+    component: POD_OWNERS,
+    kind: POD_OWNER_KINDS,
+    reason: 'SuccessfulDelete',
+    message: '^Deleted pod: (?<name>\\S+)$',
+    child: 'Pod',
+  },
+  {
+    name: 'statefulset-pod',
+    component: 'statefulset-controller',
+    kind: 'StatefulSet',
+    reason: STS_VERBS,
+    // "create Pod web-0 in StatefulSet web successful", "delete Pod web-1 in StatefulSet web failed error: …"
+    message:
+      '^(?:create|update|delete) Pod (?<name>\\S+) in StatefulSet \\S+ (?:successful|failed)',
+    child: 'Pod',
+  },
+  {
+    name: 'statefulset-claim',
+    component: 'statefulset-controller',
+    kind: 'StatefulSet',
+    reason: STS_VERBS,
+    // "create Claim data-web-0 Pod web-0 in StatefulSet web success",
+    // "create Claim data-web-0 for Pod web-0 in StatefulSet web failed error: …"
+    message:
+      '^(?:create|update|delete) Claim (?<name>\\S+) (?:for )?Pod (?<pod>\\S+) in StatefulSet',
+    child: 'PersistentVolumeClaim',
+    attributes: { 'k8s.pod.name': 'pod' },
+  },
+  {
+    name: 'statefulset-recreating-pod',
+    component: 'statefulset-controller',
+    kind: 'StatefulSet',
+    reason: ['RecreatingFailedPod', 'RecreatingTerminatedPod'],
+    message: '^StatefulSet \\S+ is recreating (?:failed|terminated) Pod (?<name>\\S+)',
+    child: 'Pod',
+  },
+  {
+    name: 'daemonset-failed-pod',
+    component: 'daemonset-controller',
+    kind: 'DaemonSet',
+    reason: 'FailedDaemonPod',
+    message: '^Found failed daemon pod (?<namespace>[^/\\s]+)/(?<name>\\S+) on node (?<node>\\S+),',
+    child: 'Pod',
+    attributes: { 'k8s.node.name': 'node' },
+  },
+  {
+    name: 'cronjob-created-job',
+    component: 'cronjob-controller',
+    kind: 'CronJob',
+    reason: 'SuccessfulCreate',
+    message: '^Created job (?<name>\\S+)$',
+    child: 'Job',
+    // Each run of a CronJob is a change of its own: this event is the root of the run's trace.
+    root: true,
+  },
+  {
+    name: 'cronjob-saw-completed-job',
+    component: 'cronjob-controller',
+    kind: 'CronJob',
+    reason: 'SawCompletedJob',
+    // "Saw completed job: hello-28000, status: Complete" (older: without the status)
+    message: '^Saw completed job: (?<name>[^,\\s]+)(?:, status: (?<status>\\S+))?',
+    child: 'Job',
+    attributes: { 'k8s.job.status': 'status' },
+  },
+  {
+    name: 'cronjob-deleted-job',
+    component: 'cronjob-controller',
+    kind: 'CronJob',
+    reason: 'SuccessfulDelete',
+    message: '^Deleted job (?<name>\\S+)$',
+    child: 'Job',
+  },
+  {
+    name: 'cronjob-unexpected-job',
+    component: 'cronjob-controller',
+    kind: 'CronJob',
+    reason: 'UnexpectedJob',
+    message: '^Saw a job that the controller did not create or forgot: (?<name>\\S+)$',
+    child: 'Job',
+  },
+  {
+    name: 'cronjob-missing-job',
+    component: 'cronjob-controller',
+    kind: 'CronJob',
+    reason: 'MissingJob',
+    message: '^Active job went missing: (?<name>[^\\s,]+)',
+    child: 'Job',
+  },
+  {
+    // Flux v1 reports each sync that applied a commit as a `Sync` event on the object it changed:
+    // the change's cause, so the root of its trace.
+    name: 'flux-sync',
+    component: 'flux',
+    reason: 'Sync',
+    root: true,
+  },
+  {
+    // The scheduler's component is its profile name (default-scheduler or a custom one): any.
+    name: 'scheduler-scheduled',
+    kind: 'Pod',
+    reason: 'Scheduled',
+    message: '^Successfully assigned (?<namespace>[^/\\s]+)/(?<pod>\\S+) to (?<node>\\S+)$',
+    attributes: { 'k8s.node.name': 'node' },
+  },
+  {
+    name: 'scheduler-preempted',
+    kind: 'Pod',
+    reason: 'Preempted',
+    // newer: "Preempted by pod <uid> on node n1"; older: "Preempted by ns/name on node n1".
+    // The preemptor itself comes from `related` (a link), not from the message.
+    message: '^Preempted by (?:pod )?\\S+ on node (?<node>\\S+)',
+    attributes: { 'k8s.node.name': 'node' },
+  },
+  {
+    // Kubelet container events attach under their Pod through the Pod's creating event; these
+    // rules only lift the image into an attribute. The container comes from the fieldPath.
+    name: 'kubelet-image',
+    kind: 'Pod',
+    reason: ['Pulling', 'Pulled', 'Failed', 'BackOff', 'ErrImageNeverPull', 'InspectFailed'],
+    message: '[Ii]mage "(?<image>[^"]+)"',
+    attributes: { 'container.image.name': 'image' },
+  },
+]);
+
+/** A rule ready to match: lists as sets, the message regex compiled once. */
+export interface CompiledRule {
+  readonly source: CausalityRule;
+  readonly index: number;
+  readonly components: ReadonlySet<string> | undefined;
+  readonly kinds: ReadonlySet<string> | undefined;
+  readonly reasons: ReadonlySet<string> | undefined;
+  readonly message: RegExp | undefined;
+  readonly child: string | undefined;
+  readonly root: boolean;
+  readonly attributes: readonly (readonly [string, string])[];
+}
+
+/** What a matching rule says about one event. */
+export interface RuleMatch {
+  rule: CompiledRule;
+  /** The named child: kind, namespace, name. */
+  child: { kind: string; namespace: string; name: string } | undefined;
+  attributes: Record<string, string> | undefined;
+}
+
+/** A rule that cannot be compiled; `path` is relative to the rule list. */
+export interface RuleProblem {
+  path: string;
+  message: string;
+}
+
+const asSet = (v: string | string[] | undefined) =>
+  v === undefined ? undefined : new Set(Array.isArray(v) ? v : [v]);
+
+/** Compiles rules, returning every problem at once (bad regex, a child rule without a `name` group). */
+export function compileRules(rules: readonly CausalityRule[]): {
+  rules: CompiledRule[];
+  problems: RuleProblem[];
+} {
+  const out: CompiledRule[] = [];
+  const problems: RuleProblem[] = [];
+  rules.forEach((r, i) => {
+    if (r.child === undefined && !r.root && Object.keys(r.attributes ?? {}).length === 0) {
+      problems.push({
+        path: `[${i}]`,
+        message: 'a rule needs `child`, `root` or `attributes` to have an effect',
+      });
+      return;
+    }
+    let message: RegExp | undefined;
+    if (r.message !== undefined) {
+      try {
+        message = new RegExp(r.message);
+      } catch (err) {
+        problems.push({
+          path: `[${i}].message`,
+          message: `invalid regular expression: ${(err as Error).message}`,
+        });
+        return;
+      }
+    }
+    if (r.child !== undefined && !/\(\?<name>/.test(r.message ?? '')) {
+      problems.push({
+        path: `[${i}].message`,
+        message: 'a rule with `child` needs a message pattern with a (?<name>…) group',
+      });
+      return;
+    }
+    for (const [attr, group] of Object.entries(r.attributes ?? {})) {
+      if (!new RegExp(`\\(\\?<${group.replace(/[^\w]/g, '')}>`).test(r.message ?? '')) {
+        problems.push({
+          path: `[${i}].attributes.${attr}`,
+          message: `the message pattern has no (?<${group}>…) group`,
+        });
+        return;
+      }
+    }
+    out.push({
+      source: r,
+      index: i,
+      components: asSet(r.component),
+      kinds: asSet(r.kind),
+      reasons: asSet(r.reason),
+      message,
+      child: r.child,
+      root: r.root === true,
+      attributes: Object.entries(r.attributes ?? {}),
+    });
+  });
+  return { rules: out, problems };
+}
+
+/**
+ * Finds the first rule matching an event. Rules are bucketed by reason so an event only tries the
+ * few rules that could apply; the regex runs only when component, kind and reason already fit.
+ */
+export class RuleTable {
+  private readonly byReason = new Map<string, CompiledRule[]>();
+  private readonly anyReason: CompiledRule[] = [];
+  /** Owner kind → child kind pairs whose children are changes of their own (from root+child rules). */
+  readonly runRelations: ReadonlySet<string>;
+
+  constructor(readonly rules: readonly CompiledRule[]) {
+    const runs = new Set<string>();
+    for (const r of rules) {
+      if (r.reasons) {
+        for (const reason of r.reasons) {
+          const list = this.byReason.get(reason) ?? [];
+          list.push(r);
+          this.byReason.set(reason, list);
+        }
+      } else this.anyReason.push(r);
+      if (r.root && r.child) for (const k of r.kinds ?? ['*']) runs.add(`${k}>${r.child}`);
+    }
+    // Keep table order within a bucket (user rules first) when merged with reason-less rules.
+    if (this.anyReason.length > 0)
+      for (const [reason, list] of this.byReason)
+        this.byReason.set(
+          reason,
+          [...list, ...this.anyReason].sort((a, b) => a.index - b.index),
+        );
+    this.runRelations = runs;
+  }
+
+  /** Whether children of `childKind` owned by `ownerKind` each start a change of their own. */
+  isRun(ownerKind: string, childKind: string): boolean {
+    return (
+      this.runRelations.has(`${ownerKind}>${childKind}`) || this.runRelations.has(`*>${childKind}`)
+    );
+  }
+
+  match(e: NormEvent): RuleMatch | undefined {
+    const list = this.byReason.get(e.reason) ?? this.anyReason;
+    for (const r of list) {
+      if (r.kinds && !r.kinds.has(e.regarding.kind)) continue;
+      if (r.components && !r.components.has(e.component)) continue;
+      let groups: Record<string, string | undefined> | undefined;
+      if (r.message) {
+        const m = r.message.exec(e.message);
+        if (!m) continue;
+        groups = m.groups;
+      }
+      let child: RuleMatch['child'];
+      if (r.child) {
+        const name = groups?.name;
+        if (!name) continue;
+        child = { kind: r.child, namespace: groups?.namespace ?? e.regarding.namespace, name };
+      }
+      let attributes: Record<string, string> | undefined;
+      for (const [attr, group] of r.attributes) {
+        const v = groups?.[group];
+        if (v) (attributes ??= {})[attr] = v;
+      }
+      return { rule: r, child, attributes };
+    }
+    return undefined;
+  }
+}

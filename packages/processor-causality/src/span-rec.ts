@@ -1,0 +1,153 @@
+import type { Change } from './changes.js';
+import type { NormEvent } from './normalize.js';
+import type { Ancestor } from './owner-graph.js';
+import type { RuleMatch } from './rules.js';
+
+/** One occurrence of an event (a `count`/`series` step) at its own time. */
+export interface Occurrence {
+  count: number;
+  t: number;
+  coarse: boolean;
+  obs: number;
+  message: string;
+}
+
+/** How a span found its parent (a metric label and the `kspan.parent.via` attribute). */
+export type ParentVia =
+  | 'named' // the latest event whose message named this object
+  | 'owner' // the latest event that named an owner up the chain
+  | 'root' // the root of the change (top object reached)
+  | 'traceparent' // a root whose parent is the annotation's remote span
+  | 'none' // a root without a parent
+  | 'repeat'; // a follow-on span: the first span's parent
+
+/**
+ * What a later span of the same event needs of an exported one: its ids and place in the trace.
+ * Small, so it can outlive the event's full record (see engine.ts, retention).
+ */
+export interface SpanRef {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  parentRemote: boolean;
+  traceFlags: number;
+  isRoot: boolean;
+  change: Change | undefined;
+}
+
+/** Everything kept about one Event object (by uid) while it can still matter. */
+export class EventEntry {
+  /** The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence. */
+  maxCount: number;
+  /** The span collecting new occurrences: pending until its window closes, then a follow-on starts. */
+  current: SpanRec;
+  touched: number;
+  /** Recency queue stamp. */
+  stamp = 0;
+  /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
+  readonly causal: boolean;
+
+  constructor(
+    /** The event as first seen (its identity, object and rule do not change with repeats). */
+    readonly ev: NormEvent,
+    readonly match: RuleMatch | undefined,
+    readonly objKey: string,
+    readonly childKey: string,
+    now: number,
+    prev: SpanRef | undefined,
+  ) {
+    this.maxCount = ev.count;
+    this.touched = now;
+    this.causal = childKey !== '' || match?.rule.root === true;
+    this.current = new SpanRec(this, prev);
+  }
+}
+
+export const enum State {
+  Pending = 0,
+  Resolving = 1,
+  Resolved = 2,
+  Exported = 3,
+}
+
+/** One span to be: an event's first occurrences, or a follow-on for later ones. */
+export class SpanRec {
+  /** Occurrences while pending; after export only the last is kept. */
+  readonly occ: Occurrence[] = [];
+  state = State.Pending;
+  /** Frozen the first time anyone needs it (a child, or export). */
+  private id = '';
+  traceId = '';
+  parentSpanId = '';
+  parentRemote = false;
+  traceFlags = 1;
+  /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
+  parent: SpanRec | undefined = undefined;
+  change: Change | undefined = undefined;
+  via: ParentVia = 'none';
+  /** This span is its change's root (a top-level event such as Flux `Sync`). */
+  isRoot = false;
+  /** When its window closes (µs), and whether it has. */
+  releaseAt = NaN;
+  released = false;
+  /** Extent of children that resolved while this span waited (rare: allocated on first use). */
+  kids: { min: number; max: number } | undefined = undefined;
+  /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
+  chain: readonly Ancestor[] | undefined = undefined;
+  /** Start as exported, for clamping children that come later. */
+  startUs = NaN;
+
+  constructor(
+    readonly entry: EventEntry,
+    /** The span before this one of the same event (follow-ons link to it). */
+    readonly prev: SpanRef | undefined,
+  ) {}
+
+  get done(): boolean {
+    return this.state === State.Exported;
+  }
+
+  first(): Occurrence {
+    return this.occ[0]!;
+  }
+
+  last(): Occurrence {
+    return this.occ[this.occ.length - 1]!;
+  }
+
+  /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
+  add(o: Occurrence): void {
+    let i = this.occ.length;
+    while (i > 0 && this.occ[i - 1]!.count > o.count) i--;
+    this.occ.splice(i, 0, o);
+  }
+
+  spanId(make: (uid: string, count: number) => string): string {
+    if (!this.id)
+      this.id =
+        this.isRoot && this.change
+          ? this.change.rootSpanId
+          : make(this.entry.ev.uid, this.first().count);
+    return this.id;
+  }
+
+  /** The light reference later spans of the same event keep. */
+  ref(make: (uid: string, count: number) => string): SpanRef {
+    return {
+      traceId: this.traceId,
+      spanId: this.spanId(make),
+      parentSpanId: this.parentSpanId,
+      parentRemote: this.parentRemote,
+      traceFlags: this.traceFlags,
+      isRoot: this.isRoot,
+      change: this.change,
+    };
+  }
+
+  /** After export: drop what only a waiting span needs. */
+  shrink(): void {
+    if (this.occ.length > 1) this.occ.splice(0, this.occ.length - 1);
+    this.parent = undefined;
+    this.chain = undefined;
+  }
+}

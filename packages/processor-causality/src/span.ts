@@ -1,0 +1,130 @@
+import {
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  type Attributes,
+  type HrTime,
+  type Link,
+  type SpanContext,
+  type SpanStatus,
+} from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { toHrTime } from './time.js';
+
+export const SCOPE: InstrumentationScope = { name: '@kspan/processor-causality', version: '0.1.0' };
+
+/** The fields a finished span is made of (times in µs). */
+export interface SpanFields {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  parentRemote: boolean;
+  traceFlags: number;
+  startUs: number;
+  endUs: number;
+  error: string | undefined;
+  attributes: Attributes;
+  links: Link[];
+  events: TimedEvent[];
+  resource: Resource;
+}
+
+const OK_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+
+/**
+ * A finished span in the @opentelemetry/sdk-trace-base `ReadableSpan` shape, so the official
+ * exporters take it unchanged. A class rather than a literal: `spanContext` is one shared method.
+ */
+export class EventSpan implements ReadableSpan {
+  readonly kind = SpanKind.INTERNAL;
+  readonly ended = true;
+  readonly instrumentationScope = SCOPE;
+  readonly droppedAttributesCount = 0;
+  readonly droppedEventsCount = 0;
+  readonly droppedLinksCount = 0;
+  readonly name: string;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly duration: HrTime;
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+  readonly links: Link[];
+  readonly events: TimedEvent[];
+  readonly resource: Resource;
+  private readonly context: SpanContext;
+
+  constructor(f: SpanFields) {
+    this.name = f.name;
+    this.context = {
+      traceId: f.traceId,
+      spanId: f.spanId,
+      traceFlags: f.traceFlags,
+      isRemote: false,
+    };
+    this.parentSpanContext = f.parentSpanId
+      ? {
+          traceId: f.traceId,
+          spanId: f.parentSpanId,
+          traceFlags: f.traceFlags,
+          isRemote: f.parentRemote,
+        }
+      : undefined;
+    const end = Math.max(f.endUs, f.startUs);
+    this.startTime = toHrTime(f.startUs);
+    this.endTime = toHrTime(end);
+    this.duration = toHrTime(end - f.startUs);
+    this.status =
+      f.error === undefined ? OK_STATUS : { code: SpanStatusCode.ERROR, message: f.error };
+    this.attributes = f.attributes;
+    this.links = f.links;
+    this.events = f.events;
+    this.resource = f.resource;
+  }
+
+  spanContext(): SpanContext {
+    return this.context;
+  }
+}
+
+/** One resource per service name, shared by every span of that service. */
+export class Resources {
+  private readonly cache = new Map<string, Resource>();
+
+  constructor(private readonly fixedName: string | undefined) {}
+
+  for(component: string): Resource {
+    const name = this.fixedName ?? component;
+    let r = this.cache.get(name);
+    if (!r) {
+      r = resourceFromAttributes({ 'service.name': name });
+      this.cache.set(name, r);
+    }
+    return r;
+  }
+}
+
+const KIND_ATTR: Record<string, string> = { HorizontalPodAutoscaler: 'hpa' };
+
+/** Attribute names for one kind, built once: `k8s.pod.name`, `k8s.pod.uid` (`k8s.hpa.*` for HPAs). */
+export interface KindKeys {
+  name: string;
+  uid: string;
+}
+const kindKeysCache = new Map<string, KindKeys>();
+
+/** Attribute names after the OpenTelemetry Kubernetes conventions, per kind. */
+export function kindKeys(kind: string): KindKeys {
+  let k = kindKeysCache.get(kind);
+  if (k === undefined) {
+    const p = `k8s.${KIND_ATTR[kind] ?? kind.toLowerCase()}`;
+    k = { name: `${p}.name`, uid: `${p}.uid` };
+    if (kindKeysCache.size < 10_000) kindKeysCache.set(kind, k);
+  }
+  return k;
+}
+
+export const SAMPLED = TraceFlags.SAMPLED;

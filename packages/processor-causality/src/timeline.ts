@@ -1,0 +1,190 @@
+import { Recency } from './recency.js';
+import { notAfter } from './time.js';
+import type { SpanRec } from './span-rec.js';
+
+/** One occurrence of an event, placed on the timeline of an object it is about or names. */
+export interface Mark {
+  t: number;
+  coarse: boolean;
+  obs: number;
+  span: SpanRec;
+}
+
+/**
+ * Per object (by kind/namespace/name): the events that named it (its possible causes) and the events
+ * about it (for "a span ends when the next event on the same object starts"). Filled when items
+ * arrive, so an event waiting in its window can be found as a parent before its own span is out.
+ */
+export class Timeline {
+  readonly named: Mark[] = [];
+  readonly about: Mark[] = [];
+  namedTouched = 0;
+  aboutTouched = 0;
+  /** Recency queue stamps (one queue per list: they expire at different ages). */
+  nstamp = 0;
+  astamp = 0;
+  constructor(readonly key: string) {}
+}
+
+/**
+ * Marks kept per list: an object with thousands of events a minute keeps its latest ones, which are
+ * the ones later events look for (its causes and its next event), and memory stays bounded.
+ */
+const MAX_MARKS = 512;
+
+/** Sorted insert by (t, obs, event uid): the order never depends on arrival order. */
+function insert(list: Mark[], m: Mark, oldestObs: number): void {
+  // Marks older than the TTL can no longer be a cause. Pruned in batches (amortised O(1)).
+  if (list.length >= 64 && list[0]!.obs < oldestObs) {
+    let stale = 0;
+    while (stale < list.length && list[stale]!.obs < oldestObs && list[stale]!.span.done) stale++;
+    if (stale * 4 >= list.length) list.splice(0, stale);
+  }
+  if (list.length >= 2 * MAX_MARKS) list.splice(0, list.length - MAX_MARKS);
+  let i = list.length;
+  while (i > 0 && before(m, list[i - 1]!)) i--;
+  list.splice(i, 0, m);
+}
+
+function before(a: Mark, b: Mark): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  if (a.obs !== b.obs) return a.obs < b.obs;
+  return a.span.entry.ev.uid < b.span.entry.ev.uid;
+}
+
+/** Index of the first mark with `t >= t0` (lists are sorted by t). */
+export function lowerBound(list: readonly Mark[], t0: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.t < t0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The timelines of recently active objects. `named` marks (causes) are kept `namedTtl` (parent_ttl);
+ * `about` marks only serve span ends within a window or so and are kept `aboutTtl` (3 windows): most
+ * events (the kubelet's) are only ever `about` marks, so they stop holding memory soon after export.
+ */
+export class Timelines {
+  private readonly map = new Map<string, Timeline>();
+  private readonly namedOrder = new Recency<'nstamp', Timeline>('nstamp');
+  private readonly aboutOrder = new Recency<'astamp', Timeline>('astamp');
+  evicted = 0;
+  expired = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly namedTtlUs: number,
+    private readonly aboutTtlUs: number,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(key: string): Timeline | undefined {
+    return this.map.get(key);
+  }
+
+  has(key: string): boolean {
+    const tl = this.map.get(key);
+    return tl !== undefined && tl.named.length > 0;
+  }
+
+  private timeline(key: string): Timeline {
+    let tl = this.map.get(key);
+    if (!tl) {
+      tl = new Timeline(key);
+      this.map.set(key, tl);
+      while (this.map.size > this.maxEntries) {
+        const old = this.aboutOrder.oldest() ?? this.namedOrder.oldest();
+        if (!old) break;
+        this.drop(old);
+        this.evicted++;
+      }
+    }
+    return tl;
+  }
+
+  private drop(tl: Timeline): void {
+    this.map.delete(tl.key);
+    this.namedOrder.forget(tl);
+    this.aboutOrder.forget(tl);
+  }
+
+  addNamed(key: string, m: Mark, nowUs: number): void {
+    const tl = this.timeline(key);
+    // Re-queued at most once a second: expiry is a second late at worst; busy objects cost nothing.
+    if (nowUs - tl.namedTouched >= 1e6 || !tl.nstamp) {
+      tl.namedTouched = nowUs;
+      this.namedOrder.touch(tl);
+    }
+    insert(tl.named, m, nowUs - this.namedTtlUs);
+  }
+
+  addAbout(key: string, m: Mark, nowUs: number): void {
+    const tl = this.timeline(key);
+    if (nowUs - tl.aboutTouched >= 1e6 || !tl.astamp) {
+      tl.aboutTouched = nowUs;
+      this.aboutOrder.touch(tl);
+    }
+    insert(tl.about, m, nowUs - this.aboutTtlUs);
+  }
+
+  /** Expires marks untouched for their TTL, oldest first; a timeline with none left goes. */
+  sweep(nowUs: number): void {
+    for (
+      let tl = this.aboutOrder.oldest();
+      tl && nowUs - tl.aboutTouched > this.aboutTtlUs;
+      tl = this.aboutOrder.oldest()
+    ) {
+      this.aboutOrder.forget(tl);
+      tl.about.length = 0;
+      if (tl.named.length === 0) {
+        this.drop(tl);
+        this.expired++;
+      }
+    }
+    for (
+      let tl = this.namedOrder.oldest();
+      tl && nowUs - tl.namedTouched > this.namedTtlUs;
+      tl = this.namedOrder.oldest()
+    ) {
+      this.namedOrder.forget(tl);
+      tl.named.length = 0;
+      if (tl.about.length === 0) {
+        this.drop(tl);
+        this.expired++;
+      }
+    }
+  }
+
+  /**
+   * The cause of something that happened at `t` to the object `key`: the latest event that named
+   * it no later than `t` (compared at the coarser precision; Kubernetes' second-precision times make
+   * "same second" the best order we know), and no older than `minT`. Spans that are being resolved
+   * are skipped, which breaks cycles a user rule could create.
+   */
+  latestNamed(
+    key: string,
+    t: number,
+    coarse: boolean,
+    minT: number,
+    skip: (span: SpanRec) => boolean,
+  ): SpanRec | undefined {
+    const list = this.map.get(key)?.named;
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const m = list[i]!;
+      if (m.t < minT) return undefined;
+      if (!notAfter(m.t, m.coarse, t, coarse)) continue;
+      if (skip(m.span)) continue;
+      return m.span;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { Interner } from '../src/intern.js';
+import { OwnerGraph } from '../src/owner-graph.js';
+import { obj, uidOf } from './helpers/k8s.js';
+
+const graph = (over: Partial<{ maxObjects: number; tombstoneTtlUs: number }> = {}) =>
+  new OwnerGraph(
+    {
+      maxObjects: 1000,
+      tombstoneTtlUs: 60e6,
+      traceparentAnnotation: 'kspan.io/traceparent',
+      ...over,
+    },
+    new Interner(),
+  );
+const none = () => false;
+
+describe('owner graph', () => {
+  it('walks controller owners up to the top', () => {
+    const g = graph();
+    const d = obj('Deployment', 'web', { generation: 3 });
+    const rs = obj('ReplicaSet', 'web-5d8f9c7b6d', {
+      owner: { kind: 'Deployment', name: 'web', uid: uidOf(d) },
+    });
+    const p = obj('Pod', 'web-5d8f9c7b6d-b2c4d', {
+      owner: { kind: 'ReplicaSet', name: 'web-5d8f9c7b6d', uid: uidOf(rs) },
+    });
+    for (const w of [p, rs, d]) g.apply(w.type, w.object, 0, undefined); // any order
+    const chain = g.chain('Pod', 'default', 'web-5d8f9c7b6d-b2c4d', uidOf(p), none);
+    expect(chain.map((a) => `${a.kind}/${a.name}/${a.via}`)).to.deep.equal([
+      'ReplicaSet/web-5d8f9c7b6d/graph',
+      'Deployment/web/graph',
+    ]);
+    expect(chain[1]!.record?.generation).to.equal(3);
+  });
+
+  it('keeps deleted objects as tombstones for the TTL, then forgets them', () => {
+    const g = graph({ tombstoneTtlUs: 60e6 });
+    const rs = obj('ReplicaSet', 'web-5d8f9c7b6d');
+    g.apply('ADDED', rs.object, 0, undefined);
+    g.apply('DELETED', rs.object, 10e6, undefined);
+    expect(
+      g.chain('Pod', 'default', 'web-5d8f9c7b6d-b2c4d', '', none).map((a) => a.via),
+    ).to.deep.equal(['name']);
+    g.sweep(50e6);
+    expect(g.lookup(uidOf(rs), 'ReplicaSet/default/web-5d8f9c7b6d')).to.not.equal(undefined);
+    g.sweep(80e6);
+    expect(g.lookup(uidOf(rs), 'ReplicaSet/default/web-5d8f9c7b6d')).to.equal(undefined);
+    expect(g.counters.expired).to.equal(1);
+  });
+
+  it('guesses owners by name only when the guess is known (object or named by an event)', () => {
+    const g = graph();
+    expect(g.chain('Pod', 'default', 'web-5d8f9c7b6d-b2c4d', '', none)).to.deep.equal([]);
+    const named = (key: string) => key === 'ReplicaSet/default/web-5d8f9c7b6d';
+    expect(
+      g.chain('Pod', 'default', 'web-5d8f9c7b6d-b2c4d', '', named).map((a) => a.key),
+    ).to.deep.equal(['ReplicaSet/default/web-5d8f9c7b6d']);
+    const sts = obj('StatefulSet', 'db');
+    g.apply('ADDED', sts.object, 0, undefined);
+    expect(g.chain('Pod', 'default', 'db-12', '', none).map((a) => a.key)).to.deep.equal([
+      'StatefulSet/default/db',
+    ]);
+    // "web-abc" has characters outside Kubernetes' generated-name alphabet: no guess.
+    expect(g.chain('Pod', 'default', 'web-aeiou', '', () => true)).to.deep.equal([]);
+  });
+
+  it('records the newest spec writer and the generation in force at a time', () => {
+    const g = graph();
+    const d1 = obj('Deployment', 'web', {
+      generation: 1,
+      specWriter: { manager: 'kubectl', at: 0 },
+    });
+    g.apply('ADDED', d1.object, 0, undefined);
+    const d2 = obj('Deployment', 'web', {
+      uid: uidOf(d1),
+      generation: 2,
+      specWriter: { manager: 'helm', at: 100 },
+    });
+    g.apply('MODIFIED', d2.object, 0, undefined);
+    const rec = g.lookup(uidOf(d1), '')!;
+    expect(rec).to.include({ specManager: 'helm', specOperation: 'Update', generation: 2 });
+    expect(rec.generationAt(rec.specTime - 1)).to.equal(1);
+    expect(rec.generationAt(rec.specTime)).to.equal(2);
+  });
+
+  it('a new object under an old name does not inherit the old one', () => {
+    const g = graph();
+    const a = obj('Pod', 'db-0', { owner: { kind: 'StatefulSet', name: 'db', uid: 's1' } });
+    const b = obj('Pod', 'db-0');
+    g.apply('ADDED', a.object, 0, undefined);
+    g.apply('ADDED', b.object, 0, undefined);
+    expect(g.lookup(uidOf(a), '')?.ownerName).to.equal('db');
+    expect(g.lookup(uidOf(b), '')?.ownerName).to.equal('');
+    expect(g.byKeyOnly('Pod/default/db-0')?.uid).to.equal(uidOf(b));
+  });
+});

@@ -1,0 +1,306 @@
+import { expect } from 'chai';
+import { RuleTable, builtinRules, compileRules, type NormEvent } from '../src/index.js';
+
+const table = new RuleTable(compileRules(builtinRules).rules);
+const ev = (component: string, kind: string, reason: string, message: string): NormEvent => ({
+  uid: 'u',
+  name: 'n',
+  namespace: 'ns',
+  reason,
+  message,
+  type: 'Normal',
+  action: '',
+  component,
+  instance: '',
+  count: 1,
+  t: 0,
+  coarse: true,
+  obs: 0,
+  container: '',
+  related: undefined,
+  regarding: { kind, name: 'x', namespace: 'ns', uid: '', apiVersion: '', fieldPath: '' },
+});
+const child = (component: string, kind: string, reason: string, message: string) => {
+  const m = table.match(ev(component, kind, reason, message));
+  return m?.child ? `${m.child.kind} ${m.child.namespace}/${m.child.name}` : undefined;
+};
+
+describe('built-in rules: every message variant in the reference', () => {
+  const cases: [string, string, string, string, string | undefined][] = [
+    [
+      'deployment-controller',
+      'Deployment',
+      'ScalingReplicaSet',
+      'Scaled up replica set web-5d8f9c7b6d to 3',
+      'ReplicaSet ns/web-5d8f9c7b6d',
+    ],
+    [
+      'deployment-controller',
+      'Deployment',
+      'ScalingReplicaSet',
+      'Scaled down replica set web-5d8f9c7b6d from 3 to 1',
+      'ReplicaSet ns/web-5d8f9c7b6d',
+    ], // v1.32+
+    [
+      'deployment-controller',
+      'Deployment',
+      'ScalingReplicaSet',
+      'Scaled down replica set web-5d8f9c7b6d to 1 from 3',
+      'ReplicaSet ns/web-5d8f9c7b6d',
+    ], // v1.22–1.31
+    [
+      'deployment-controller',
+      'Deployment',
+      'ScalingReplicaSet',
+      'Scaled down replica set web-5d8f9c7b6d to 1',
+      'ReplicaSet ns/web-5d8f9c7b6d',
+    ], // older
+    [
+      'deployment-controller',
+      'Deployment',
+      'FailedCreate',
+      'Failed to create new replica set "web-5d8f9c7b6d": quota exceeded',
+      'ReplicaSet ns/web-5d8f9c7b6d',
+    ],
+    [
+      'replicaset-controller',
+      'ReplicaSet',
+      'SuccessfulCreate',
+      'Created pod: web-5d8f9c7b6d-abcde',
+      'Pod ns/web-5d8f9c7b6d-abcde',
+    ],
+    [
+      'replicaset-controller',
+      'ReplicaSet',
+      'SuccessfulDelete',
+      'Deleted pod: web-5d8f9c7b6d-abcde',
+      'Pod ns/web-5d8f9c7b6d-abcde',
+    ],
+    [
+      'replication-controller',
+      'ReplicationController',
+      'SuccessfulCreate',
+      'Created pod: rc-abcde',
+      'Pod ns/rc-abcde',
+    ],
+    [
+      'daemonset-controller',
+      'DaemonSet',
+      'SuccessfulCreate',
+      'Created pod: ds-abcde',
+      'Pod ns/ds-abcde',
+    ],
+    ['job-controller', 'Job', 'SuccessfulCreate', 'Created pod: job-1-abcde', 'Pod ns/job-1-abcde'],
+    ['job-controller', 'Job', 'SuccessfulDelete', 'Deleted pod: job-1-abcde', 'Pod ns/job-1-abcde'],
+    [
+      'replicaset-controller',
+      'ReplicaSet',
+      'FailedCreate',
+      'Error creating: pods "x" is forbidden',
+      undefined,
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'SuccessfulCreate',
+      'create Pod web-0 in StatefulSet web successful',
+      'Pod ns/web-0',
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'SuccessfulUpdate',
+      'update Pod web-1 in StatefulSet web successful',
+      'Pod ns/web-1',
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'SuccessfulDelete',
+      'delete Pod web-2 in StatefulSet web successful',
+      'Pod ns/web-2',
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'FailedCreate',
+      'create Pod web-0 in StatefulSet web failed error: quota',
+      'Pod ns/web-0',
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'SuccessfulCreate',
+      'create Claim data-web-0 Pod web-0 in StatefulSet web success',
+      'PersistentVolumeClaim ns/data-web-0',
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'FailedCreate',
+      'create Claim data-web-0 for Pod web-0 in StatefulSet web failed error: x',
+      'PersistentVolumeClaim ns/data-web-0',
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'RecreatingFailedPod',
+      'StatefulSet ns/web is recreating failed Pod web-0',
+      'Pod ns/web-0',
+    ],
+    [
+      'statefulset-controller',
+      'StatefulSet',
+      'RecreatingTerminatedPod',
+      'StatefulSet ns/web is recreating terminated Pod web-0',
+      'Pod ns/web-0',
+    ],
+    [
+      'daemonset-controller',
+      'DaemonSet',
+      'FailedDaemonPod',
+      'Found failed daemon pod kube-system/ds-abcde on node n1, will try to kill it',
+      'Pod kube-system/ds-abcde',
+    ],
+    [
+      'cronjob-controller',
+      'CronJob',
+      'SuccessfulCreate',
+      'Created job backup-28000000',
+      'Job ns/backup-28000000',
+    ],
+    [
+      'cronjob-controller',
+      'CronJob',
+      'SawCompletedJob',
+      'Saw completed job: backup-28000000, status: Complete',
+      'Job ns/backup-28000000',
+    ],
+    [
+      'cronjob-controller',
+      'CronJob',
+      'SawCompletedJob',
+      'Saw completed job: backup-28000000',
+      'Job ns/backup-28000000',
+    ], // older
+    [
+      'cronjob-controller',
+      'CronJob',
+      'SuccessfulDelete',
+      'Deleted job backup-28000000',
+      'Job ns/backup-28000000',
+    ],
+    [
+      'cronjob-controller',
+      'CronJob',
+      'UnexpectedJob',
+      'Saw a job that the controller did not create or forgot: backup-1',
+      'Job ns/backup-1',
+    ],
+    [
+      'cronjob-controller',
+      'CronJob',
+      'MissingJob',
+      'Active job went missing: backup-1',
+      'Job ns/backup-1',
+    ],
+    [
+      'cronjob-controller',
+      'CronJob',
+      'FailedDelete',
+      'Deleted job: the server is unavailable',
+      undefined,
+    ],
+    ['default-scheduler', 'Pod', 'Scheduled', 'Successfully assigned ns/web-0 to n1', undefined],
+    // A rule must not fire for another controller's look-alike.
+    [
+      'rollouts-controller',
+      'Rollout',
+      'ScalingReplicaSet',
+      'Scaled up replica set x to 1',
+      undefined,
+    ],
+  ];
+  for (const [component, kind, reason, message, want] of cases) {
+    it(`${component} ${kind}.${reason}: "${message}"`, () => {
+      expect(child(component, kind, reason, message)).to.equal(want);
+    });
+  }
+
+  it('lifts the node from the scheduler and the image from the kubelet', () => {
+    expect(
+      table.match(
+        ev('my-scheduler', 'Pod', 'Scheduled', 'Successfully assigned ns/web-0 to node-7'),
+      )?.attributes,
+    ).to.deep.equal({ 'k8s.node.name': 'node-7' });
+    expect(
+      table.match(
+        ev('default-scheduler', 'Pod', 'Preempted', 'Preempted by pod 1234-abcd on node node-7'),
+      )?.attributes,
+    ).to.deep.equal({ 'k8s.node.name': 'node-7' });
+    expect(
+      table.match(
+        ev('default-scheduler', 'Pod', 'Preempted', 'Preempted by ns/high on node node-8'),
+      )?.attributes,
+    ).to.deep.equal({ 'k8s.node.name': 'node-8' });
+    for (const msg of [
+      'Pulling image "nginx:1.27"',
+      'Successfully pulled image "nginx:1.27" in 1.2s (1.3s including waiting). Image size: 123 bytes.',
+      'Container image "nginx:1.27" already present on machine',
+      'Container image "nginx:1.27" already present on machine and can be accessed by the pod',
+      'Failed to pull image "nginx:1.27": not found',
+      'Back-off pulling image "nginx:1.27"',
+    ]) {
+      const reason = msg.startsWith('Pulling')
+        ? 'Pulling'
+        : msg.startsWith('Failed')
+          ? 'Failed'
+          : msg.startsWith('Back')
+            ? 'BackOff'
+            : 'Pulled';
+      expect(table.match(ev('kubelet', 'Pod', reason, msg))?.attributes, msg).to.deep.equal({
+        'container.image.name': 'nginx:1.27',
+      });
+    }
+    expect(
+      table.match(
+        ev(
+          'kubelet',
+          'Pod',
+          'BackOff',
+          'Back-off restarting failed container app in pod p_ns(uid)',
+        ),
+      ),
+    ).to.equal(undefined);
+  });
+
+  it('marks top-level events: Flux Sync and a CronJob’s "Created job" (each run its own change)', () => {
+    expect(table.match(ev('flux', 'Deployment', 'Sync', 'Commit abc: Update'))?.rule.root).to.equal(
+      true,
+    );
+    expect(table.isRun('CronJob', 'Job')).to.equal(true);
+    expect(table.isRun('Deployment', 'ReplicaSet')).to.equal(false);
+  });
+
+  it('tries user rules first', () => {
+    const user = compileRules([
+      {
+        component: 'deployment-controller',
+        reason: 'ScalingReplicaSet',
+        message: '^Scaled (?:up|down) replica set (?<name>\\S+)',
+        child: 'MyKind',
+      },
+    ]).rules;
+    const t = new RuleTable(compileRules([...user.map((r) => r.source), ...builtinRules]).rules);
+    expect(
+      t.match(
+        ev(
+          'deployment-controller',
+          'Deployment',
+          'ScalingReplicaSet',
+          'Scaled up replica set a-1 to 1',
+        ),
+      )?.child?.kind,
+    ).to.equal('MyKind');
+  });
+});
