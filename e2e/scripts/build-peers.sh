@@ -169,9 +169,13 @@ build_jaeger() {
 }
 
 build_zipkin() {
-  local jar="$HOME/.m2/repository/io/zipkin/zipkin-server/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
+  # The local repository is passed explicitly: Maven derives "~" from the Java user.home (passwd entry),
+  # not from $HOME, so the jar's path would otherwise be a guess.
+  local repo="${KSPAN_E2E_M2_REPO:-$HOME/.m2/repository}"
+  local jar="$repo/io/zipkin/zipkin-server/$ZIPKIN_VERSION/zipkin-server-$ZIPKIN_VERSION-exec.jar"
   if [ ! -s "$jar" ]; then
-    (cd "$OUT" && mvn -q --batch-mode -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.10.0:get \
+    (cd "$OUT" && mvn -q --batch-mode -Dstyle.color=never -Dmaven.repo.local="$repo" \
+       org.apache.maven.plugins:maven-dependency-plugin:3.10.0:get \
        -Dtransitive=false -DgroupId=io.zipkin -DartifactId=zipkin-server -Dversion="$ZIPKIN_VERSION" -Dclassifier=exec)
   fi
   cp "$jar" "$OUT/zipkin.jar"
