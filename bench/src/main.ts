@@ -1,0 +1,282 @@
+// `pnpm bench` — kspan's benchmarks. Runs each figure in a fresh Node process, prints a table of
+// figure / value / target / met, and writes bench/results/latest.json (numbers only) and
+// bench/results/latest.details.json (sizes, reasons, environment). See bench/README.md.
+//
+//   node --import tsx bench/src/main.ts [--quick] [--only throughput,otlp,heap,latency,api]
+//        [--events N] [--pods N] [--cpu-prof]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { REPO_ROOT, runChild } from './lib/child.js';
+import { round } from './lib/stats.js';
+import { num, table } from './lib/table.js';
+import { apiLoad, type ApiLoadResult } from './figures/api-load.js';
+import type { ThroughputArgs, ThroughputResult } from './figures/throughput.js';
+import type { OtlpGrpcArgs, OtlpGrpcResult } from './figures/otlp-grpc.js';
+import type { HeapArgs, HeapResult } from './figures/heap.js';
+import type { LatencyArgs, LatencyResult } from './figures/latency.js';
+
+const FIGURES = ['throughput', 'otlp', 'heap', 'latency', 'api'] as const;
+type Figure = (typeof FIGURES)[number];
+
+interface Plan {
+  throughput: ThroughputArgs;
+  otlp: OtlpGrpcArgs;
+  heap: HeapArgs;
+  latency: LatencyArgs;
+  api: { quick: boolean };
+}
+
+const FULL: Plan = {
+  throughput: { events: 1_000_000, runs: 1 },
+  otlp: { events: 300_000 },
+  heap: { pods: 150_000 },
+  latency: { events: 800, windowMs: 1000, ratePerSecond: 100 },
+  api: { quick: false },
+};
+const QUICK: Plan = {
+  throughput: { events: 40_000, runs: 1 },
+  otlp: { events: 20_000 },
+  heap: { pods: 15_000 },
+  latency: { events: 250, windowMs: 1000, ratePerSecond: 150 },
+  api: { quick: true },
+};
+
+/** Targets from the issue; the benchmark reports them, nothing asserts on wall-clock time. */
+const TARGET = {
+  eventsPerSecond: 50_000,
+  ratioToParse: 0.15,
+  heapBytesPerPod: 1024,
+  latencyOverWindowMs: 1000,
+  getsPerEvent: 0,
+};
+
+function parseArgs(argv: string[]) {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') continue;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+    const next = argv[i + 1];
+    if (v !== undefined) flags.set(k, v);
+    else if (['only', 'events', 'pods'].includes(k) && next && !next.startsWith('--')) {
+      flags.set(k, next);
+      i++;
+    } else flags.set(k, true);
+  }
+  const known = ['quick', 'only', 'events', 'pods', 'cpu-prof', 'help'];
+  for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
+  return flags;
+}
+
+const USAGE = `usage: pnpm bench [-- --quick] [--only ${FIGURES.join(',')}] [--events N] [--pods N] [--cpu-prof]`;
+
+async function main(): Promise<number> {
+  let flags: Map<string, string | true>;
+  try {
+    flags = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (flags.has('help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const quick = flags.has('quick');
+  const plan: Plan = structuredClone(quick ? QUICK : FULL);
+  const only = flags.get('only');
+  const selected = new Set<Figure>(
+    typeof only === 'string' ? (only.split(',') as Figure[]) : [...FIGURES],
+  );
+  for (const f of selected)
+    if (!FIGURES.includes(f)) throw new Error(`unknown figure ${f}\n${USAGE}`);
+  const events = flags.get('events');
+  if (typeof events === 'string') plan.throughput.events = plan.otlp.events = Number(events);
+  const pods = flags.get('pods');
+  if (typeof pods === 'string') plan.heap.pods = Number(pods);
+  const resultsDir = resolve(REPO_ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const profDir = resolve(REPO_ROOT, '.tmp/bench-profiles'); // .tmp/ is git-ignored
+  const nodeFlags = flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+
+  const started = Date.now();
+  const load = loadavg()[0] ?? 0;
+  console.log(
+    `kspan bench${quick ? ' --quick' : ''}: node ${process.version}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load ${load.toFixed(2)}`,
+  );
+  if (load > 0.5 * cpus().length)
+    console.log(
+      '  note: the machine is busy; wall-clock rates will be low (the *_per_cpu_s figures in latest.json are less affected)',
+    );
+  const failures: Record<string, string> = {};
+  async function figure<T>(name: Figure, fn: () => Promise<T>): Promise<T | undefined> {
+    if (!selected.has(name)) return undefined;
+    const t0 = Date.now();
+    console.error(`[${name}]`);
+    try {
+      const r = await fn();
+      console.error(`  · ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return r;
+    } catch (err) {
+      failures[name] = err instanceof Error ? err.message : String(err);
+      console.error(`  ✗ ${name} failed: ${failures[name]}`);
+      return undefined;
+    }
+  }
+  const big = ['--max-old-space-size=12288'];
+  const tp = await figure('throughput', () =>
+    runChild<ThroughputResult>('figures/throughput.ts', plan.throughput, {
+      nodeFlags: [...big, ...nodeFlags],
+    }),
+  );
+  const grpc = await figure('otlp', () =>
+    runChild<OtlpGrpcResult>('figures/otlp-grpc.ts', plan.otlp, {
+      nodeFlags: [...big, ...nodeFlags],
+    }),
+  );
+  const heap = await figure('heap', () =>
+    runChild<HeapResult>('figures/heap.ts', plan.heap, { nodeFlags: [...big, ...nodeFlags] }),
+  );
+  const lat = await figure('latency', () =>
+    runChild<LatencyResult>('figures/latency.ts', plan.latency, { nodeFlags }),
+  );
+  const api: ApiLoadResult | undefined = await figure('api', () => apiLoad(plan.api));
+
+  // ------------------------------------------------------------------ results
+  const windowMs = lat?.latency_window_ms ?? plan.latency.windowMs;
+  const values: Record<string, number | null> = {
+    throughput_events_per_s: tp?.throughput_events_per_s ?? null,
+    parse_only_events_per_s: tp?.parse_only_events_per_s ?? null,
+    ratio_to_parse: tp?.ratio_to_parse ?? null,
+    otlp_grpc_events_per_s: grpc?.otlp_grpc_events_per_s ?? null,
+    heap_bytes_per_pod: heap?.heap_bytes_per_pod ?? null,
+    latency_p50_ms: lat?.latency_p50_ms ?? null,
+    latency_p99_ms: lat?.latency_p99_ms ?? null,
+    api_requests_per_1000_events: api?.api_requests_per_1000_events ?? null,
+    latency_window_ms: windowMs,
+  };
+  const extra = { ...tp, ...grpc, ...heap, ...lat, ...api } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(extra))
+    if (!(k in values) && (typeof v === 'number' || v === null)) values[k] = v;
+  values.quick = quick ? 1 : 0;
+  values.load_average_1m = load;
+  values.duration_s = (Date.now() - started) / 1000;
+  values.timestamp_ms = Date.now();
+  for (const [k, v] of Object.entries(values))
+    if (typeof v === 'number' && !Number.isInteger(v)) values[k] = round(v, 5);
+
+  const val = (v: number | null | undefined, unit = '') =>
+    v === null || v === undefined || Number.isNaN(v) ? 'n/a' : `${num(v)}${unit ? ` ${unit}` : ''}`;
+  const met = (ok: boolean | undefined) => (ok === undefined ? '—' : ok ? 'yes' : 'NO');
+  const has = (v: number | null | undefined): v is number =>
+    typeof v === 'number' && !Number.isNaN(v);
+  const rows: string[][] = [
+    [
+      'replay → causality → OTLP protobuf, 1 thread',
+      val(tp?.throughput_events_per_s, 'events/s'),
+      `≥ ${num(TARGET.eventsPerSecond)} events/s`,
+      met(
+        has(tp?.throughput_events_per_s)
+          ? tp.throughput_events_per_s >= TARGET.eventsPerSecond
+          : undefined,
+      ),
+    ],
+    ['JSON.parse only, same input', val(tp?.parse_only_events_per_s, 'events/s'), '', ''],
+    [
+      'ratio to parse-only',
+      num(tp?.ratio_to_parse),
+      `≥ ${TARGET.ratioToParse}`,
+      met(has(tp?.ratio_to_parse) ? tp.ratio_to_parse >= TARGET.ratioToParse : undefined),
+    ],
+    [
+      'same via otlp exporter → gRPC sink (loopback)',
+      grpc
+        ? `${num(grpc.otlp_grpc_events_per_s)} events/s, ${num(grpc.otlp_grpc_spans_lost)} spans lost`
+        : 'n/a',
+      '',
+      '',
+    ],
+    [
+      `heap per tracked pod (${num(heap?.heap_pods)} pods)`,
+      val(heap?.heap_bytes_per_pod, 'B'),
+      `≤ ${num(TARGET.heapBytesPerPod)} B`,
+      met(
+        has(heap?.heap_bytes_per_pod)
+          ? heap.heap_bytes_per_pod <= TARGET.heapBytesPerPod
+          : undefined,
+      ),
+    ],
+    ['RSS per pod (same run)', val(heap?.rss_bytes_per_pod, 'B'), '', ''],
+    [`arrival → export p50 (window ${windowMs} ms)`, val(lat?.latency_p50_ms, 'ms'), '', ''],
+    [
+      `arrival → export p99 (window ${windowMs} ms)`,
+      val(lat?.latency_p99_ms, 'ms'),
+      `≤ ${num(windowMs + TARGET.latencyOverWindowMs)} ms`,
+      met(
+        has(lat?.latency_p99_ms)
+          ? lat.latency_p99_ms <= windowMs + TARGET.latencyOverWindowMs
+          : undefined,
+      ),
+    ],
+    [
+      'API requests per 1,000 events (rollout)',
+      api?.api_requests_per_1000_events == null
+        ? 'n/a'
+        : `${num(api.api_requests_per_1000_events)} (${num(api.api_events)} events, ${num(api.api_window_s)} s)`,
+      '',
+      '',
+    ],
+    [
+      'API GETs per 1,000 events',
+      api?.api_get_per_1000_events == null ? 'n/a' : num(api.api_get_per_1000_events),
+      '0',
+      met(
+        has(api?.api_get_per_1000_events)
+          ? api.api_get_per_1000_events <= TARGET.getsPerEvent
+          : undefined,
+      ),
+    ],
+  ];
+  console.log('');
+  console.log(table(['figure', 'value', 'target', 'met?'], rows));
+  if (api?.reason) console.log(`\nAPI requests: n/a — ${api.reason}`);
+  for (const [name, why] of Object.entries(failures)) console.log(`\n${name} failed: ${why}`);
+
+  // a partial run (--only) does not replace the complete results
+  const base = selected.size === FIGURES.length ? 'latest' : `only-${[...selected].join('-')}`;
+  const latest = resolve(resultsDir, `${base}.json`);
+  writeFileSync(latest, JSON.stringify(values, null, 2) + '\n');
+  writeFileSync(
+    resolve(resultsDir, `${base}.details.json`),
+    JSON.stringify(
+      {
+        quick,
+        plan,
+        node: process.version,
+        cpu: cpus()[0]?.model,
+        cpus: cpus().length,
+        memory_gib: totalmem() / 2 ** 30,
+        load_average_1m_at_start: load,
+        targets: TARGET,
+        api_reason: api?.reason ?? null,
+        api_requests_by_flow_schema: api?.requests ?? null,
+        failures,
+        results: extra,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  console.log(`\nwrote ${latest} (${values.duration_s} s)`);
+  return Object.keys(failures).length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);
