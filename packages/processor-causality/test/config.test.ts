@@ -85,7 +85,7 @@ describe('config', () => {
       traceparent_annotation: 'kspan.io/traceparent',
       builtin_rules: true,
       rules: [],
-      max_objects: 200_000,
+      max_objects: 500_000,
       max_pending_events: 100_000,
       max_events: 100_000,
       max_traces: 50_000,
