@@ -72,8 +72,14 @@ export {
   QueueSettingsSchema,
 } from './operators/exporter-settings.js';
 export type { SendingSettings } from './operators/exporter-settings.js';
+export { instrumentedSend } from './operators/instrumented-send.js';
+export type { Attempt } from './operators/instrumented-send.js';
+export { exportThrough } from './operators/export-through.js';
+export type { ExportTransport } from './operators/export-through.js';
 export { HttpPoster, HttpSendError } from './transport/http-post.js';
 export type { HttpPostSettings, HttpReply } from './transport/http-post.js';
+export { HttpPostTransport } from './transport/http-post-transport.js';
+export type { HttpProtocol } from './transport/http-post-transport.js';
 export { readTlsFiles } from './transport/tls-files.js';
 export type { TlsFiles, TlsMaterial } from './transport/tls-files.js';
 export {

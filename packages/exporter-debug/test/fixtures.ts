@@ -1,10 +1,12 @@
-import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+// The renderer's spans in milliseconds, as @kspan/testing's spans (only what it reads matters).
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { makeSpan } from '@kspan/testing';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
+const ns = (ms: number) => BigInt(ms) * 1_000_000n;
 
-/** A finished span as the causality processor would emit it (only what the renderer reads matters). */
+/** A finished span as the causality processor would emit it; short ids are zero-padded. */
 export function span(opts: {
   id: string;
   parent?: string;
@@ -16,37 +18,15 @@ export function span(opts: {
   error?: boolean;
   trace?: string;
 }): ReadableSpan {
-  const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
-  const traceId = opts.trace ?? TRACE;
-  return {
+  return makeSpan({
+    traceId: opts.trace ?? TRACE,
+    spanId: opts.id.padStart(16, '0'),
+    ...(opts.parent ? { parentSpanId: opts.parent.padStart(16, '0') } : {}),
     name: opts.name,
-    kind: SpanKind.INTERNAL,
-    spanContext: () => ({
-      traceId,
-      spanId: opts.id.padStart(16, '0'),
-      traceFlags: TraceFlags.SAMPLED,
-    }),
-    ...(opts.parent
-      ? {
-          parentSpanContext: {
-            traceId,
-            spanId: opts.parent.padStart(16, '0'),
-            traceFlags: TraceFlags.SAMPLED,
-          },
-        }
-      : {}),
-    startTime: hr(opts.startMs),
-    endTime: hr(opts.endMs),
-    duration: hr(opts.endMs - opts.startMs),
+    service: opts.service,
+    startNs: ns(opts.startMs),
+    durationNs: ns(opts.endMs - opts.startMs),
     status: { code: opts.error ? SpanStatusCode.ERROR : SpanStatusCode.UNSET },
     attributes: opts.message ? { 'k8s.event.message': opts.message } : {},
-    links: [],
-    events: [],
-    ended: true,
-    resource: resourceFromAttributes({ 'service.name': opts.service }),
-    instrumentationScope: { name: 'kspan-test' },
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-  };
+  });
 }

@@ -19,4 +19,4 @@ export type { LineSink } from './file/line-sink.js';
 
 export { encodeOtlpJson, encodeOtlpJsonLine, encodeOtlpProtobuf } from './encode.js';
 export type * from './otlp-json-types.js';
-export type { ExportOptions } from './common/export-operator.js';
+export type { ExportOptions } from './common/export-options.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { encodeOtlpProtobuf } from '../src/index.js';
-import { ROOT_ID, RS_ID, TRACE_ID, sampleTrace } from './fixtures.js';
+import { ROOT_ID, RS_ID, TRACE_ID, sampleTrace } from '@kspan/testing';
 import { decodeExportRequest, flattenSpans } from './otlp-proto.js';
 
 describe('encodeOtlpProtobuf', () => {

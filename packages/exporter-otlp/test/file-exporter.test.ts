@@ -21,7 +21,7 @@ import {
   T0,
   testContext,
   withDefaults,
-} from './fixtures.js';
+} from '@kspan/testing';
 
 describe('file exporter', () => {
   let dir: string;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { encodeOtlpJson } from '../src/index.js';
-import { makeSpan, T0 } from './fixtures.js';
+import { makeSpan, T0 } from '@kspan/testing';
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/write-stdout.ts', import.meta.url));
 

@@ -1,19 +1,10 @@
 import { expect } from 'chai';
-import { from, lastValueFrom, toArray } from 'rxjs';
-import type { ExportResult } from '@kspan/core';
 import { OtlpGrpcConfigSchema, otlpGrpcExport } from '../src/index.js';
-import { sampleTrace, testContext, withDefaults } from './fixtures.js';
-import { GrpcReceiver, tlsFile } from './grpc-receiver.js';
+import { exportRunner } from '@kspan/testing';
+import { GrpcReceiver } from './grpc-receiver.js';
+import { tlsFile } from './tls-files.js';
 
-function exportAll(
-  config: Record<string, unknown>,
-  env: Record<string, string> = {},
-): Promise<ExportResult[]> {
-  const op = otlpGrpcExport(withDefaults(OtlpGrpcConfigSchema, config), testContext('otlp'), {
-    env,
-  });
-  return lastValueFrom(from(sampleTrace()).pipe(op, toArray()));
-}
+const exportAll = exportRunner(otlpGrpcExport, OtlpGrpcConfigSchema, 'otlp');
 const NO_RETRY = { enabled: false };
 
 describe('otlp exporter (gRPC) over TLS', () => {
@@ -34,7 +25,7 @@ describe('otlp exporter (gRPC) over TLS', () => {
     receiver = await GrpcReceiver.start({ tls: true });
     const [result] = await exportAll(
       { endpoint: `localhost:${receiver!.port}` },
-      { OTEL_EXPORTER_OTLP_CERTIFICATE: tlsFile('ca.pem') },
+      { env: { OTEL_EXPORTER_OTLP_CERTIFICATE: tlsFile('ca.pem') } },
     );
     expect(result).to.include({ code: 'success' });
   });

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
-import { from, lastValueFrom, toArray } from 'rxjs';
 import { Metadata, status } from '@grpc/grpc-js';
-import { createServer } from 'node:net';
-import { MetricsRegistry, type ExportResult } from '@kspan/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { MetricsRegistry } from '@kspan/core';
 import { OtlpGrpcConfigSchema, otlpExporter, otlpGrpcExport } from '../src/index.js';
 import {
   FAST_RETRY,
@@ -12,31 +9,16 @@ import {
   RS_ID,
   T0,
   TRACE_ID,
+  deadPort,
+  exportRunner,
   sampleTrace,
   testContext,
   withDefaults,
-} from './fixtures.js';
+} from '@kspan/testing';
 import { GrpcReceiver } from './grpc-receiver.js';
 import { attr, encodeStatusWithRetryInfo, flattenSpans } from './otlp-proto.js';
 
-function exportAll(
-  config: Record<string, unknown>,
-  spans: ReadableSpan[] = sampleTrace(),
-  ctx = testContext('otlp'),
-  env: Record<string, string> = {},
-): Promise<ExportResult[]> {
-  const op = otlpGrpcExport(withDefaults(OtlpGrpcConfigSchema, config), ctx, { env });
-  return lastValueFrom(from(spans).pipe(op, toArray()));
-}
-
-/** A port on 127.0.0.1 with nothing listening. */
-async function deadPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
+const exportAll = exportRunner(otlpGrpcExport, OtlpGrpcConfigSchema, 'otlp');
 
 describe('otlp exporter (gRPC) against a real gRPC receiver', () => {
   let receiver: GrpcReceiver;
@@ -102,9 +84,7 @@ describe('otlp exporter (gRPC) against a real gRPC receiver', () => {
   it('sends config and environment headers as metadata, config winning per key', async () => {
     await exportAll(
       { ...base(), headers: { 'X-API-Key': 'from-config' }, compression: 'none' },
-      sampleTrace(),
-      testContext('otlp'),
-      { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=from-env,x-tenant=team%20a' },
+      { env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=from-env,x-tenant=team%20a' } },
     );
     const md = receiver.calls[0]!.metadata;
     expect(md['x-api-key']).to.equal('from-config');
@@ -115,11 +95,9 @@ describe('otlp exporter (gRPC) against a real gRPC receiver', () => {
   it('retries UNAVAILABLE and succeeds on the third attempt', async () => {
     receiver.replies = [{ code: status.UNAVAILABLE }, { code: status.UNAVAILABLE }];
     const registry = new MetricsRegistry();
-    const results = await exportAll(
-      base(),
-      sampleTrace(),
-      testContext('otlp', { metrics: registry.metricsFor('otlp') }),
-    );
+    const results = await exportAll(base(), {
+      ctx: testContext('otlp', { metrics: registry.metricsFor('otlp') }),
+    });
     expect(results).to.have.length(1);
     expect(results[0]).to.include({ code: 'success', failedSpans: 0, attempts: 3 });
     expect(receiver.calls).to.have.length(3);
@@ -202,7 +180,7 @@ describe('otlp exporter (gRPC) against a real gRPC receiver', () => {
         throw new Error('broken span');
       },
     };
-    const results = await exportAll(base(), [broken]);
+    const results = await exportAll(base(), { spans: [broken] });
     expect(results).to.have.length(1);
     expect(results[0]).to.include({ code: 'failure', reason: 'permanent_error', failedSpans: 1 });
     expect(receiver.calls).to.have.length(0);
@@ -214,8 +192,7 @@ describe('otlp exporter (gRPC) against a real gRPC receiver', () => {
     const ctx = testContext('otlp', { signal: abort.signal });
     const done = exportAll(
       { ...base(), retry: { initial_interval: '20ms', max_interval: '20ms', max_elapsed: '1m' } },
-      sampleTrace(),
-      ctx,
+      { ctx },
     );
     while (receiver.calls.length < 2) await new Promise((r) => setTimeout(r, 5));
     abort.abort();

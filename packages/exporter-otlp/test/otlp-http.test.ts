@@ -1,8 +1,4 @@
 import { expect } from 'chai';
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { createServer } from 'node:net';
-import type { ExportResult } from '@kspan/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { OtlpHttpConfigSchema, otlpHttpExport, otlpHttpExporter } from '../src/index.js';
 import {
   FAST_RETRY,
@@ -10,23 +6,14 @@ import {
   ROOT_ID,
   RS_ID,
   TRACE_ID,
-  sampleTrace,
-  testContext,
-  withDefaults,
-} from './fixtures.js';
-import { HttpReceiver } from './http-receiver.js';
+  deadPort,
+  exportRunner,
+} from '@kspan/testing';
+import { startOtlpHttpReceiver, type OtlpHttpReceiver } from './http-receiver.js';
 import { ExportResponse, RpcStatus, attr, flattenSpans } from './otlp-proto.js';
+import { tlsFile } from './tls-files.js';
 
-function exportAll(
-  config: Record<string, unknown>,
-  spans: ReadableSpan[] = sampleTrace(),
-  env: Record<string, string> = {},
-): Promise<ExportResult[]> {
-  const op = otlpHttpExport(withDefaults(OtlpHttpConfigSchema, config), testContext('otlp_http'), {
-    env,
-  });
-  return lastValueFrom(from(spans).pipe(op, toArray()));
-}
+const exportAll = exportRunner(otlpHttpExport, OtlpHttpConfigSchema, 'otlp_http');
 
 function expectSampleTrace(req: Parameters<typeof flattenSpans>[0]) {
   const spans = flattenSpans(req);
@@ -42,9 +29,9 @@ function expectSampleTrace(req: Parameters<typeof flattenSpans>[0]) {
 }
 
 describe('otlp_http exporter against a real HTTP receiver', () => {
-  let receiver: HttpReceiver;
+  let receiver: OtlpHttpReceiver;
   beforeEach(async () => {
-    receiver = await HttpReceiver.start();
+    receiver = await startOtlpHttpReceiver();
   });
   afterEach(() => receiver.stop());
 
@@ -84,10 +71,15 @@ describe('otlp_http exporter against a real HTTP receiver', () => {
   });
 
   it('takes the endpoint and protocol from the environment when the config has none', async () => {
-    await exportAll({}, sampleTrace(), {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/prefix/`,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    });
+    await exportAll(
+      {},
+      {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/prefix/`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        },
+      },
+    );
     expect(receiver.calls[0]!.path).to.equal('/prefix/v1/traces');
     expect(receiver.calls[0]!.headers['content-type']).to.equal('application/json');
   });
@@ -175,10 +167,7 @@ describe('otlp_http exporter against a real HTTP receiver', () => {
   });
 
   it('retries a refused connection until max_elapsed, then reports retries_exhausted', async () => {
-    const srv = createServer();
-    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-    const { port } = srv.address() as { port: number };
-    await new Promise<void>((resolve) => srv.close(() => resolve()));
+    const port = await deadPort();
     const [result] = await exportAll({
       endpoint: `http://127.0.0.1:${port}`,
       retry: { initial_interval: '10ms', max_interval: '40ms', max_elapsed: '200ms' },
@@ -190,12 +179,12 @@ describe('otlp_http exporter against a real HTTP receiver', () => {
 });
 
 describe('otlp_http exporter over HTTPS', () => {
-  let receiver: HttpReceiver;
+  let receiver: OtlpHttpReceiver;
   beforeEach(async () => {
-    receiver = await HttpReceiver.start({ tls: true });
+    receiver = await startOtlpHttpReceiver({ tls: true });
   });
   afterEach(() => receiver.stop());
-  const ca = new URL('./fixtures/tls/ca.pem', import.meta.url).pathname;
+  const ca = tlsFile('ca.pem');
 
   it('verifies the server against ca_file', async () => {
     const [result] = await exportAll({ endpoint: receiver.url, tls: { ca_file: ca } });

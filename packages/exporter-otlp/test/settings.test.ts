@@ -5,7 +5,7 @@ import {
   resolveOtlpGrpcSettings,
   resolveOtlpHttpSettings,
 } from '../src/index.js';
-import { withDefaults } from './fixtures.js';
+import { withDefaults } from '@kspan/testing';
 
 const grpc = (
   config: Record<string, unknown>,

@@ -1,18 +1,17 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { defer, finalize, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import {
   ConfigError,
   errorMessage,
-  sendingQueue,
+  exportThrough,
   type ComponentContext,
   type Env,
   type ExportResult,
   type ExporterFactory,
-  type SendOutcome,
 } from '@kspan/core';
 import { ZipkinExporterConfigSchema, type ZipkinExporterConfig } from './config.js';
 import { processEnv, resolveZipkinSettings, type ZipkinSettings } from './settings.js';
-import { ZipkinTransport } from './transport.js';
+import { zipkinTransport } from './transport.js';
 
 export interface ZipkinExportOptions {
   /** Where OTEL_EXPORTER_ZIPKIN_* are read from; the process environment by default. */
@@ -40,53 +39,7 @@ export function zipkinExport(
     timeout_ms: settings.timeoutMs,
   });
 
-  const requests = ctx.metrics.counter(
-    'exporter_requests_total',
-    'Export requests (each retry counts) by outcome and transport status',
-    ['outcome', 'status'],
-  );
-  const seconds = ctx.metrics.histogram(
-    'exporter_request_duration_seconds',
-    'Time one export request took',
-    ['outcome'],
-  );
-  const bytes = ctx.metrics.counter(
-    'exporter_request_bytes_total',
-    'Encoded request bytes sent, before compression',
-  );
-  const retryLog = ctx.logger.rateLimited(`${ctx.id}:export-retry`);
-  const failLog = ctx.logger.rateLimited(`${ctx.id}:export-error`);
-
-  return (source) =>
-    defer(() => {
-      // One transport per subscription, made when the stream starts: create() does no I/O.
-      const transport = new ZipkinTransport(settings, ctx.clock);
-      const send = async (batch: ReadableSpan[], signal?: AbortSignal): Promise<SendOutcome> => {
-        const started = ctx.clock.now();
-        const { outcome, status, bytes: size } = await transport.attempt(batch, signal);
-        requests.inc({ outcome: outcome.code, status });
-        seconds.observe({ outcome: outcome.code }, Math.max(0, ctx.clock.now() - started) / 1000);
-        bytes.inc({}, size);
-        if (outcome.code !== 'success') {
-          const log = outcome.code === 'retryable' ? retryLog.warn : failLog.error;
-          log(
-            outcome.code === 'retryable'
-              ? 'export attempt failed; retrying'
-              : 'export failed; not retryable',
-            {
-              status,
-              spans: batch.length,
-              error: errorMessage(outcome.error),
-            },
-          );
-        }
-        return outcome;
-      };
-      return source.pipe(
-        sendingQueue(config, ctx, send),
-        finalize(() => transport.close()),
-      );
-    });
+  return exportThrough(config, ctx, () => zipkinTransport(settings, ctx.clock));
 }
 
 export const zipkinExporter: ExporterFactory<typeof ZipkinExporterConfigSchema, 'spans'> = {

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
-import { from, lastValueFrom, toArray } from 'rxjs';
-import { createServer } from 'node:net';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { ExportResult } from '@kspan/core';
 import {
   ZipkinExporterConfigSchema,
   encodeZipkinSpan,
@@ -18,32 +15,37 @@ import {
   RS_ID,
   T0,
   TRACE_ID,
+  HttpReceiver,
+  deadPort,
+  exportRunner,
   hr,
   makeSpan,
-  sampleTrace,
-  testContext,
   withDefaults,
-} from './fixtures.js';
-import { ZipkinReceiver } from './zipkin-receiver.js';
+  type HttpRequestRecord,
+} from '@kspan/testing';
 
-function exportAll(
-  config: Record<string, unknown>,
-  spans: ReadableSpan[] = sampleTrace(),
-  env: Record<string, string> = {},
-): Promise<ExportResult[]> {
-  const op = zipkinExport(withDefaults(ZipkinExporterConfigSchema, config), testContext('zipkin'), {
-    env,
+const exportAll = exportRunner(zipkinExport, ZipkinExporterConfigSchema, 'zipkin');
+
+type ZipkinCall = HttpRequestRecord & { spans: Array<Record<string, unknown>> };
+
+/** A Zipkin-like intake at /api/v2/spans: answers 202 and keeps each JSON v2 span list. */
+const startIntake = () =>
+  HttpReceiver.start<ZipkinCall>({
+    path: '/api/v2/spans',
+    defaultStatus: 202,
+    record: (call) => ({
+      ...call,
+      spans: JSON.parse(call.body.toString('utf8')) as ZipkinCall['spans'],
+    }),
   });
-  return lastValueFrom(from(spans).pipe(op, toArray()));
-}
 
 /** ns → whole µs, rounded to nearest */
 const µs = (ns: bigint) => Number((ns + 500n) / 1000n);
 
 describe('zipkin exporter against a real HTTP intake', () => {
-  let receiver: ZipkinReceiver;
+  let receiver: HttpReceiver<ZipkinCall>;
   beforeEach(async () => {
-    receiver = await ZipkinReceiver.start();
+    receiver = await startIntake();
   });
   afterEach(() => receiver.stop());
 
@@ -116,10 +118,7 @@ describe('zipkin exporter against a real HTTP intake', () => {
   });
 
   it('gives up on a refused connection after max_elapsed, without throwing', async () => {
-    const srv = createServer();
-    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-    const { port } = srv.address() as { port: number };
-    await new Promise<void>((resolve) => srv.close(() => resolve()));
+    const port = await deadPort();
     const [result] = await exportAll({
       endpoint: `http://127.0.0.1:${port}/api/v2/spans`,
       retry: { initial_interval: '10ms', max_interval: '40ms', max_elapsed: '200ms' },
@@ -128,7 +127,7 @@ describe('zipkin exporter against a real HTTP intake', () => {
   });
 
   it('takes the endpoint from OTEL_EXPORTER_ZIPKIN_ENDPOINT when the config has none', async () => {
-    await exportAll({}, sampleTrace(), { OTEL_EXPORTER_ZIPKIN_ENDPOINT: receiver.url });
+    await exportAll({}, { env: { OTEL_EXPORTER_ZIPKIN_ENDPOINT: receiver.url } });
     expect(receiver.calls).to.have.length(1);
   });
 });

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { DurationSchema } from '@kspan/core';
 
 /**
@@ -56,3 +56,15 @@ export const CompressionSchema = Type.Optional(
     description: 'request body compression (default gzip, or OTEL_EXPORTER_OTLP_COMPRESSION)',
   }),
 );
+
+/** What both OTLP exporters take besides their endpoint keys (and core's sending settings). */
+export const ConnectionProperties = {
+  tls: TlsSchema,
+  headers: HeadersSchema,
+  timeout: UnsetDuration(
+    'longest one request may take (default 10s, or OTEL_EXPORTER_OTLP_TIMEOUT)',
+  ),
+  compression: CompressionSchema,
+};
+
+export type ConnectionConfig = Static<TObject<typeof ConnectionProperties>>;

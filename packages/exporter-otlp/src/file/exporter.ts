@@ -2,12 +2,12 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { concatMap, defer, finalize, type OperatorFunction } from 'rxjs';
 import {
   batch,
+  instrumentedSend,
   parseDuration,
   type ComponentContext,
   type ExportResult,
   type ExporterFactory,
 } from '@kspan/core';
-import { instrumentedSend } from '../common/attempt.js';
 import { encodeOtlpJsonLine } from '../encode.js';
 import { FileExporterConfigSchema, type FileExporterConfig } from './config.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';

@@ -1,11 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SendingSettingsProperties } from '@kspan/core';
-import {
-  CompressionSchema,
-  HeadersSchema,
-  TlsSchema,
-  UnsetDuration,
-} from '../common/config-schemas.js';
+import { ConnectionProperties } from '../common/config-schemas.js';
 
 // Settings an OTEL_* variable can supply have no schema default: config, then env, then the
 // built-in default (named in each description) is resolved in settings.ts.
@@ -18,12 +13,7 @@ export const OtlpGrpcConfigSchema = Type.Object(
           'host:port of the OTLP/gRPC receiver, or an http:// (plain) or https:// (TLS) URL (default http://localhost:4317, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT)',
       }),
     ),
-    tls: TlsSchema,
-    headers: HeadersSchema,
-    timeout: UnsetDuration(
-      'longest one request may take (default 10s, or OTEL_EXPORTER_OTLP_TIMEOUT)',
-    ),
-    compression: CompressionSchema,
+    ...ConnectionProperties,
     ...SendingSettingsProperties,
   },
   { additionalProperties: false },

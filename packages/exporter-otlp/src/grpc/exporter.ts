@@ -1,7 +1,12 @@
-import type { ComponentContext, ExportResult, ExporterFactory } from '@kspan/core';
+import {
+  exportThrough,
+  type ComponentContext,
+  type ExportResult,
+  type ExporterFactory,
+} from '@kspan/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OperatorFunction } from 'rxjs';
-import { exportThrough, type ExportOptions } from '../common/export-operator.js';
+import type { ExportOptions } from '../common/export-options.js';
 import { processEnv } from '../common/otlp-env.js';
 import { OtlpGrpcConfigSchema, type OtlpGrpcConfig } from './config.js';
 import { resolveOtlpGrpcSettings } from './settings.js';

@@ -1,23 +1,21 @@
-import { parseDuration, type Env } from '@kspan/core';
+import type { Env } from '@kspan/core';
+import {
+  resolveConnectionSettings,
+  type ConnectionSettings,
+} from '../common/connection-settings.js';
 import { readOtlpEnv, type Warn } from '../common/otlp-env.js';
-import { mergeHeaders, resolveTlsFiles, type TlsFiles } from '../common/tls-settings.js';
 import type { OtlpGrpcConfig } from './config.js';
 
 export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
-export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Everything the gRPC transport needs, after config, environment and defaults are combined. */
-export interface OtlpGrpcSettings {
+export interface OtlpGrpcSettings extends ConnectionSettings {
   /** The endpoint as given (for logs). */
   endpoint: string;
   /** What grpc-js dials: host:port, or a target such as unix:///path or dns:///host:port. */
   target: string;
   /** TLS or plain text. */
   secure: boolean;
-  tls: TlsFiles;
-  headers: Record<string, string>;
-  timeoutMs: number;
-  compression: 'gzip' | 'none';
 }
 
 /**
@@ -44,13 +42,7 @@ export function resolveOtlpGrpcSettings(
     endpoint,
     target,
     secure,
-    tls: resolveTlsFiles(config.tls, fromEnv),
-    headers: mergeHeaders(fromEnv.headers, config.headers),
-    timeoutMs:
-      config.timeout !== undefined
-        ? parseDuration(config.timeout)
-        : (fromEnv.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    compression: config.compression ?? fromEnv.compression ?? 'gzip',
+    ...resolveConnectionSettings(config, fromEnv),
   };
 }
 

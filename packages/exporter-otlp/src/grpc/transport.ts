@@ -1,8 +1,6 @@
 import { Client, Metadata, credentials, status as Status, type ServiceError } from '@grpc/grpc-js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { readTlsFiles, type Clock } from '@kspan/core';
-import type { Attempt } from '../common/attempt.js';
-import type { Transport } from '../common/export-operator.js';
+import { readTlsFiles, type Attempt, type Clock, type ExportTransport } from '@kspan/core';
 import { acceptedOutcome } from '../common/partial-success.js';
 import { encodeOtlpProtobuf } from '../encode.js';
 import { USER_AGENT } from '../version.js';
@@ -23,7 +21,7 @@ interface Connection {
  * opened on the first attempt and reconnects by itself; one attempt is one unary call, bounded by
  * the timeout on the component's clock and cancelled when the component's signal aborts.
  */
-export class OtlpGrpcTransport implements Transport {
+export class OtlpGrpcTransport implements ExportTransport<ReadableSpan> {
   private connection?: Promise<Connection>;
   private closed = false;
 

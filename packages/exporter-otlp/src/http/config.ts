@@ -1,11 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SendingSettingsProperties } from '@kspan/core';
-import {
-  CompressionSchema,
-  HeadersSchema,
-  TlsSchema,
-  UnsetDuration,
-} from '../common/config-schemas.js';
+import { ConnectionProperties } from '../common/config-schemas.js';
 
 const HttpUrl = (description: string) =>
   Type.Optional(Type.String({ pattern: '^https?://\\S+', description }));
@@ -26,12 +21,7 @@ export const OtlpHttpConfigSchema = Type.Object(
           'request body: protobuf or OTLP/JSON (default proto, or json when OTEL_EXPORTER_OTLP_PROTOCOL is http/json)',
       }),
     ),
-    tls: TlsSchema,
-    headers: HeadersSchema,
-    timeout: UnsetDuration(
-      'longest one request may take (default 10s, or OTEL_EXPORTER_OTLP_TIMEOUT)',
-    ),
-    compression: CompressionSchema,
+    ...ConnectionProperties,
     ...SendingSettingsProperties,
   },
   { additionalProperties: false },

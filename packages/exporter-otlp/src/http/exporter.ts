@@ -3,15 +3,16 @@ import type { OperatorFunction } from 'rxjs';
 import {
   ConfigError,
   errorMessage,
+  exportThrough,
   type ComponentContext,
   type ExportResult,
   type ExporterFactory,
 } from '@kspan/core';
-import { exportThrough, type ExportOptions } from '../common/export-operator.js';
+import type { ExportOptions } from '../common/export-options.js';
 import { processEnv } from '../common/otlp-env.js';
 import { OtlpHttpConfigSchema, type OtlpHttpConfig } from './config.js';
 import { resolveOtlpHttpSettings, type OtlpHttpSettings } from './settings.js';
-import { OtlpHttpTransport } from './transport.js';
+import { otlpHttpTransport } from './transport.js';
 
 /** The `otlp_http` exporter as an operator: spans in, one ExportResult per batch out. */
 export function otlpHttpExport(
@@ -36,7 +37,7 @@ export function otlpHttpExport(
     compression: settings.compression,
     timeout_ms: settings.timeoutMs,
   });
-  return exportThrough(config, ctx, () => new OtlpHttpTransport(settings, ctx.clock));
+  return exportThrough(config, ctx, () => otlpHttpTransport(settings, ctx.clock));
 }
 
 export const otlpHttpExporter: ExporterFactory<typeof OtlpHttpConfigSchema, 'spans'> = {

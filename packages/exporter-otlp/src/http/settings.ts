@@ -1,20 +1,18 @@
-import { parseDuration, type Env } from '@kspan/core';
+import type { Env } from '@kspan/core';
+import {
+  resolveConnectionSettings,
+  type ConnectionSettings,
+} from '../common/connection-settings.js';
 import { readOtlpEnv, type Warn } from '../common/otlp-env.js';
-import { mergeHeaders, resolveTlsFiles, type TlsFiles } from '../common/tls-settings.js';
 import type { OtlpHttpConfig } from './config.js';
 
 export const DEFAULT_HTTP_ENDPOINT = 'http://localhost:4318';
 export const TRACES_PATH = '/v1/traces';
-const DEFAULT_TIMEOUT_MS = 10_000;
 
-export interface OtlpHttpSettings {
+export interface OtlpHttpSettings extends ConnectionSettings {
   /** Where traces are POSTed. */
   url: URL;
   encoding: 'proto' | 'json';
-  tls: TlsFiles;
-  headers: Record<string, string>;
-  timeoutMs: number;
-  compression: 'gzip' | 'none';
 }
 
 /**
@@ -33,13 +31,7 @@ export function resolveOtlpHttpSettings(
   return {
     url: resolveTracesUrl(config, fromEnv.endpoint, warn),
     encoding: config.encoding ?? (fromEnv.protocol === 'http/json' ? 'json' : 'proto'),
-    tls: resolveTlsFiles(config.tls, fromEnv),
-    headers: mergeHeaders(fromEnv.headers, config.headers),
-    timeoutMs:
-      config.timeout !== undefined
-        ? parseDuration(config.timeout)
-        : (fromEnv.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    compression: config.compression ?? fromEnv.compression ?? 'gzip',
+    ...resolveConnectionSettings(config, fromEnv),
   };
 }
 

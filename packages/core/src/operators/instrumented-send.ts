@@ -1,4 +1,7 @@
-import { errorMessage, type ComponentContext, type SendOutcome } from '@kspan/core';
+// The per-attempt telemetry every exporter shares, so that their metrics and logs read alike.
+import type { ComponentContext } from '../component.js';
+import { errorMessage } from '../errors.js';
+import type { SendOutcome } from './export-batches.js';
 
 /** One try at sending one batch: what it came to, and the transport's own word for it. */
 export interface Attempt {

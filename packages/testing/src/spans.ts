@@ -8,9 +8,6 @@ import {
 } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { Value } from '@sinclair/typebox/value';
-import type { TSchema, Static } from '@sinclair/typebox';
-import { standaloneContext, systemClock, type ComponentContext } from '@kspan/core';
 
 export const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 export const ROOT_ID = 'eee19b7ec3c1b174';
@@ -131,18 +128,3 @@ export function sampleTrace(): ReadableSpan[] {
     }),
   ];
 }
-
-/** A config with the schema's defaults filled in, as the engine's validation leaves it. */
-export function withDefaults<S extends TSchema>(schema: S, config: unknown): Static<S> {
-  return Value.Default(schema, structuredClone(config)) as Static<S>;
-}
-
-export function testContext(
-  id: string,
-  overrides: Partial<ComponentContext> = {},
-): ComponentContext {
-  return standaloneContext({ id, clock: systemClock, ...overrides });
-}
-
-/** Quick retries so the retry tests take milliseconds. */
-export const FAST_RETRY = { initial_interval: '5ms', max_interval: '20ms', max_elapsed: '5s' };
