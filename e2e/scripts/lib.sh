@@ -1,8 +1,8 @@
 # Shared settings for the kspan e2e scripts. Sourced, not executed.
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPO_DIR="$(cd "$E2E_DIR/.." && pwd)"
 
 # Peer versions (override through the environment if needed).
 KUBE_VERSION="${KSPAN_E2E_KUBE_VERSION:-v1.34.4}"
@@ -146,9 +146,9 @@ start_peer() {
 }
 
 # Waits until a peer is ready; fails with the peer's name and log if it dies or times out.
-wait_ready() {
+wait_ready() { # <peer> [start epoch seconds, default now]
   local peer=$1 timeout start pid
-  timeout=$(peer_timeout "$peer"); start=$(date +%s)
+  timeout=$(peer_timeout "$peer"); start=${2:-$(date +%s)}
   while :; do
     if ! pid=$(peer_pid "$peer"); then
       log "---- last lines of $LOG_DIR/$peer.log:" >&2; tail -n 30 "$LOG_DIR/$peer.log" >&2 || true
@@ -161,5 +161,5 @@ wait_ready() {
     fi
     sleep 0.5
   done
-  log "$peer ready after $(( $(date +%s) - start ))s"
+  log "$peer ready $(( $(date +%s) - start ))s after start"
 }

@@ -136,8 +136,10 @@ export class OwnerGraph {
     this.updated.touch(rec);
 
     this.readOwner(rec, meta.ownerReferences);
-    this.readSpecWriter(rec, meta.managedFields);
     const gen = typeof meta.generation === 'number' ? meta.generation : 0;
+    const seenSec = Math.floor((obsUs ?? nowUs) / 1e6);
+    const genChanged = !isNew && gen !== rec.generation && Number.isFinite(seenSec);
+    this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
     if (isNew) rec.generation = gen;
     else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
@@ -187,21 +189,41 @@ export class OwnerGraph {
     if (owner && owner.name === rec.ownerName) rec.ownerName = owner.name;
   }
 
-  private readSpecWriter(rec: ObjRecord, fields: unknown): void {
+  /**
+   * The newest writer of `spec`. The API server leaves `time` out of entries written through a
+   * subresource (`kubectl scale` → manager `kubectl`, subresource `scale`), so when the generation
+   * changes on this update (`changedAtSec`) and every timed spec writer is older than that, the
+   * untimed one is the author, written when the change was seen.
+   */
+  private readSpecWriter(rec: ObjRecord, fields: unknown, changedAtSec?: number): void {
     if (!Array.isArray(fields)) return;
-    let best = -Infinity;
+    let best: Record<string, unknown> | undefined;
+    let bestUs = -Infinity;
+    let untimed: Record<string, unknown> | undefined;
     for (const f of fields as Record<string, unknown>[]) {
       const v1 = f?.fieldsV1 as Record<string, unknown> | undefined;
       if (!v1 || !('f:spec' in v1)) continue;
       const t = parseTime(f.time);
-      if (!t || t.us < best) continue;
-      best = t.us;
-      rec.specManager = this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
-      rec.specOperation = this.interner.intern(
-        typeof f.operation === 'string' ? f.operation : 'Update',
-      );
-      rec.specSec = Math.floor(t.us / 1e6);
+      if (!t) untimed ??= f;
+      else if (t.us >= bestUs) {
+        best = f;
+        bestUs = t.us;
+      }
     }
+    // Only ever forward: later updates of the same generation still list the older timed writer.
+    const bestSec = Math.floor(bestUs / 1e6);
+    if (best && bestSec >= rec.specSec) this.setSpecWriter(rec, best, bestSec);
+    // A timed writer within a second of the change is taken to be its author.
+    if (untimed && changedAtSec !== undefined && bestUs < (changedAtSec - 1) * 1e6)
+      this.setSpecWriter(rec, untimed, changedAtSec);
+  }
+
+  private setSpecWriter(rec: ObjRecord, f: Record<string, unknown>, sec: number): void {
+    rec.specManager = this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
+    rec.specOperation = this.interner.intern(
+      typeof f.operation === 'string' ? f.operation : 'Update',
+    );
+    rec.specSec = sec;
   }
 
   private readTraceparent(rec: ObjRecord, annotations: unknown, fields: unknown): void {

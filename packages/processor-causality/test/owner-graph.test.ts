@@ -84,6 +84,56 @@ describe('owner graph', () => {
     expect(rec.generationAt(rec.specTime)).to.equal(2);
   });
 
+  it('credits a scale through the subresource (whose entry has no time) to its manager', () => {
+    const g = graph();
+    const d1 = obj('Deployment', 'web', {
+      generation: 1,
+      specWriter: { manager: 'kubectl-client-side-apply', at: 0 },
+    });
+    g.apply('ADDED', d1.object, 10e6, undefined);
+    // What the API server stores after `kubectl scale`: the apply entry keeps its old time, the
+    // scale entry (subresource scale) has none.
+    const scaled = obj('Deployment', 'web', {
+      uid: uidOf(d1),
+      generation: 2,
+      specWriter: { manager: 'kubectl-client-side-apply', at: 0 },
+    });
+    const mf = scaled.object.metadata!.managedFields!;
+    mf.unshift({
+      manager: 'kubectl',
+      operation: 'Update',
+      subresource: 'scale',
+      fieldsV1: { 'f:spec': {} },
+    });
+    const seenUs = Date.parse(String(mf[1]!.time)) * 1e3 + 90e6;
+    g.apply('MODIFIED', scaled.object, seenUs, seenUs);
+    const rec = g.lookup(uidOf(d1), '')!;
+    expect(rec).to.include({ specManager: 'kubectl', specOperation: 'Update', generation: 2 });
+    expect(rec.specTime).to.equal(Math.floor(seenUs / 1e6) * 1e6);
+    // Later updates of the same generation (status, controller writes) still list the old timed
+    // writer first; the author stays the scale.
+    g.apply('MODIFIED', scaled.object, seenUs + 1e6, seenUs + 1e6);
+    expect(rec).to.include({ specManager: 'kubectl' });
+
+    // An untimed entry does not override a timed writer of the same change.
+    const g2 = graph();
+    g2.apply('ADDED', d1.object, 10e6, undefined);
+    const applied = obj('Deployment', 'web', {
+      uid: uidOf(d1),
+      generation: 2,
+      specWriter: { manager: 'helm', at: 90 },
+    });
+    applied.object.metadata!.managedFields!.push({
+      manager: 'kubectl',
+      operation: 'Update',
+      subresource: 'scale',
+      fieldsV1: { 'f:spec': {} },
+    });
+    const at90 = Date.parse(String(applied.object.metadata!.managedFields![0]!.time)) * 1e3;
+    g2.apply('MODIFIED', applied.object, at90, at90);
+    expect(g2.lookup(uidOf(d1), '')!).to.include({ specManager: 'helm' });
+  });
+
   it('a new object under an old name does not inherit the old one', () => {
     const g = graph();
     const a = obj('Pod', 'db-0', { owner: { kind: 'StatefulSet', name: 'db', uid: 's1' } });

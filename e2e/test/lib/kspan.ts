@@ -1,0 +1,182 @@
+// kspan as a child process: the built CLI (`kspan run --config FILE`), started with a temp config,
+// ready when its /readyz answers 200, stopped with SIGTERM (a clean stop exits 0).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, REPO, suiteEnv } from './env.js';
+import { waitUntil } from './wait.js';
+
+/** A port nobody listens on right now (the kernel's choice). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LiveConfigOptions {
+  namespaces: string[];
+  exporter: 'otlp' | 'zipkin';
+  metricsPort: number;
+  /** Causality window: how long an event waits for its parent. */
+  window?: string;
+  /** More `k8s_events` settings (e.g. `max_age`). */
+  receiver?: Record<string, unknown>;
+}
+
+/**
+ * The pipeline the suite runs: `k8s_events` (only the test's namespaces) → `causality` → one
+ * exporter. Jaeger and Zipkin differ in the exporter block only. JSON is YAML, so it is written as is.
+ */
+export function liveConfig(o: LiveConfigOptions): string {
+  const env = suiteEnv();
+  const exporters =
+    o.exporter === 'otlp'
+      ? {
+          otlp: {
+            endpoint: env.JAEGER_OTLP_GRPC,
+            tls: { insecure: true },
+            batch: { timeout: '200ms' },
+          },
+        }
+      : {
+          zipkin: {
+            endpoint: `${env.ZIPKIN_URL}/api/v2/spans`,
+            batch: { timeout: '200ms' },
+          },
+        };
+  return JSON.stringify(
+    {
+      receivers: { k8s_events: { namespaces: o.namespaces, ...o.receiver } },
+      processors: { causality: { window: o.window ?? '2s' } },
+      exporters,
+      service: {
+        pipelines: {
+          traces: {
+            receivers: ['k8s_events'],
+            processors: ['causality'],
+            exporters: [o.exporter],
+          },
+        },
+        telemetry: {
+          metrics: { address: `127.0.0.1:${o.metricsPort}` },
+          logs: { level: 'info', format: 'json' },
+        },
+      },
+    },
+    null,
+    2,
+  );
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+export class KspanProcess {
+  private exitCode: number | null | undefined = undefined;
+  private exitSignal: NodeJS.Signals | null = null;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly logFile: string,
+    readonly metricsUrl: string,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitCode = code;
+        this.exitSignal = signal;
+        resolve();
+      }),
+    );
+  }
+
+  /**
+   * Starts `kspan run --config <configText written to a temp file>`. `metricsPort` must be the port
+   * of the config's telemetry address. `env` is added to the environment (KUBECONFIG defaults to the
+   * e2e cluster's admin kubeconfig).
+   */
+  static start(
+    name: string,
+    configText: string,
+    metricsPort: number,
+    env: Record<string, string> = {},
+  ): KspanProcess {
+    const dir = mkdtempSync(join(tmpdir(), `kspan-e2e-${name}-`));
+    const configFile = join(dir, 'config.yaml');
+    writeFileSync(configFile, configText);
+    const logFile = join(dir, 'kspan.log');
+    const fd = openSync(logFile, 'a');
+    const child = spawn(process.execPath, [CLI, 'run', '--config', configFile], {
+      cwd: REPO,
+      env: { ...process.env, KUBECONFIG: suiteEnv().KUBECONFIG, ...env },
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    // A child left running by a failed test must neither keep mocha alive nor outlive it.
+    child.unref();
+    live.add(child);
+    child.once('exit', () => live.delete(child));
+    return new KspanProcess(name, child, logFile, `http://127.0.0.1:${metricsPort}`);
+  }
+
+  get running(): boolean {
+    return this.exitCode === undefined;
+  }
+
+  logs(): string {
+    try {
+      return readFileSync(this.logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** The last lines of the log, for failure messages. */
+  tail(lines = 40): string {
+    return `--- kspan ${this.name} log (${this.logFile}), last ${lines} lines:\n${this.logs()
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .join('\n')}`;
+  }
+
+  /** Waits until /readyz answers 200 (every receiver listed and watching). */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    await waitUntil(
+      `kspan ${this.name} /readyz = 200`,
+      async () => {
+        if (!this.running)
+          throw new Error(`kspan exited (code ${this.exitCode}, signal ${this.exitSignal})`);
+        const r = await fetch(`${this.metricsUrl}/readyz`).catch(() => undefined);
+        return r?.status === 200;
+      },
+      { timeoutMs, intervalMs: 250, detail: () => this.tail() },
+    );
+  }
+
+  async metrics(): Promise<string> {
+    return (await fetch(`${this.metricsUrl}/metrics`)).text();
+  }
+
+  /** SIGTERM and wait for the exit; returns the exit code (null when killed by a signal). */
+  async stop(timeoutMs = 40_000): Promise<number | null> {
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exitCode ?? null;
+  }
+}
