@@ -482,18 +482,11 @@ export class CausalityEngine {
   private resolve(s: SpanRec): void {
     if (s.state !== State.Pending) return;
     s.state = State.Resolving;
-    if (s.prev) this.resolveFollowOn(s);
+    if (s.prev && !this.movedOn(s)) this.resolveFollowOn(s);
     else this.resolveFirst(s);
     s.state = State.Resolved;
     const start = s.first().t;
     const end = s.last().t;
-    for (let p = s.parent; p && p.state !== State.Exported; p = p.parent) {
-      if (!p.kids) p.kids = { min: start, max: end };
-      else {
-        if (start < p.kids.min) p.kids.min = start;
-        if (end > p.kids.max) p.kids.max = end;
-      }
-    }
     s.change?.attach(this.now, start, end);
     this.stats.parents[s.via]++;
   }
@@ -537,19 +530,7 @@ export class CausalityEngine {
       }
     }
 
-    const skip = (p: SpanRec) => p.entry === s.entry || p.state === State.Resolving;
-    const minT = o.t - this.opts.parentTtlUs;
-    let parent = this.timelines.latestNamed(s.entry.objKey, o.t, o.coarse, minT, skip);
-    let via: ParentVia = 'named';
-    if (!parent && !this.namesRun(e, m)) {
-      for (const a of chain) {
-        parent = this.timelines.latestNamed(a.key, o.t, o.coarse, minT, skip);
-        if (parent) {
-          via = 'owner';
-          break;
-        }
-      }
-    }
+    const [parent, via] = this.namedCause(s, chain);
     if (parent) {
       this.resolve(parent);
       s.parent = parent;
@@ -567,6 +548,59 @@ export class CausalityEngine {
     s.parent = change.rootSpan;
     s.traceFlags = change.remote?.traceFlags ?? SAMPLED;
     s.via = 'root';
+  }
+
+  /** The latest event that named this span's object, else one of its owners (steps 2 and 3). */
+  private namedCause(s: SpanRec, chain: readonly Ancestor[]): [SpanRec | undefined, ParentVia] {
+    const o = s.first();
+    const skip = (p: SpanRec) => p.entry === s.entry || p.state === State.Resolving;
+    const minT = o.t - this.opts.parentTtlUs;
+    const parent = this.timelines.latestNamed(s.entry.objKey, o.t, o.coarse, minT, skip);
+    if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
+    for (const a of chain) {
+      const p = this.timelines.latestNamed(a.key, o.t, o.coarse, minT, skip);
+      if (p) return [p, 'owner'];
+    }
+    return [undefined, 'root'];
+  }
+
+  /**
+   * Whether a repeat happened in a newer change (generation) of its top object than its previous
+   * span's: Kubernetes folds an event with the same text into one Event (a StatefulSet's
+   * `create Pod db-1 …` at creation and again in a rolling update). Such an occurrence is resolved
+   * as a first span — in the newer change's trace, linked to the previous span — so the events it
+   * causes (the new pod's) land there too.
+   */
+  private movedOn(s: SpanRec): boolean {
+    const prev = s.prev!;
+    const e = s.entry.ev;
+    if (prev.isRoot || this.namesRun(e, s.entry.match)) return false;
+    const r = e.regarding;
+    const chain = this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence);
+    const [cause] = this.namedCause(s, chain);
+    if (cause) {
+      this.resolve(cause);
+      return cause.traceId !== prev.traceId && newer(cause.change, prev.change);
+    }
+    // No event caused it: its top object's change at the occurrence's time.
+    let below: Ancestor | undefined;
+    let top: { key: string; uid: string; record: ObjRecord | undefined } = {
+      key: s.entry.objKey,
+      uid: r.uid,
+      record: this.graph.lookup(r.uid, s.entry.objKey),
+    };
+    for (const a of chain) {
+      if (this.rules.isRun(a.kind, below?.kind ?? r.kind)) return false;
+      below = a;
+      top = a;
+    }
+    const rec = top.record ?? this.graph.lookup(top.uid, top.key);
+    if (!rec) return false;
+    const g = rec.generationAt(s.first().t);
+    if (prev.change) return prev.change.top.uid === rec.uid && g > prev.change.top.generation;
+    // The previous span's change is gone (its record too): only a change in progress counts.
+    const active = this.changes.get(`${rec.uid || top.key}/${g}`);
+    return active !== undefined && active.traceId !== prev.traceId;
   }
 
   /** Whether the event names a child that is a change of its own (a CronJob's job). */
@@ -656,7 +690,7 @@ export class CausalityEngine {
   /**
    * A synthesised root falls due once its change has been quiet for `root_idle` (at least `window`,
    * so a late top-level event can still claim the root), at the latest `max_root_delay` after the
-   * change began; it then spans every event attached so far.
+   * change began. A synthesised root is an instant (see emitRoot).
    */
   private rootDue(c: Change, at: number): void {
     if (c.rootEmitted) return;
@@ -686,7 +720,10 @@ export class CausalityEngine {
       start - top.specTime <= this.opts.maxRootDelayUs
     )
       start = top.specTime;
-    const end = Math.max(start, c.maxEnd);
+    // The root is the spec write itself: an instant. Its end does not depend on how much of the
+    // change this process saw before the root went out (a process stopped half-way through a
+    // rollout, and the one started after it, emit the same root span).
+    const end = start;
     c.rootEmitted = true;
     c.rootStartUs = start;
     this.emit(
@@ -715,27 +752,19 @@ export class CausalityEngine {
     if (s.state === State.Exported) return;
     const entry = s.entry;
     const e = entry.ev;
-    const first = s.first();
     const last = s.last();
-    let start = s.kids ? Math.min(first.t, s.kids.min) : first.t;
-    let end = s.kids ? Math.max(last.t, s.kids.max) : last.t;
+    let [start, end] = this.extent(s);
     const c = s.change;
     if (s.isRoot && c) {
       start = Math.min(start, c.minStart);
       end = Math.max(end, c.maxEnd);
     }
-    // A span ends when the next event on the same object (the same container) starts, if known.
-    const next = this.nextAbout(s);
-    if (next !== undefined && next > end) end = next;
-    // …and no earlier than the events on the object it named that are already here.
-    if (entry.childKey) {
-      const [cs, ce] = this.childExtent(s);
-      if (cs < start) start = cs;
-      if (ce > end) end = ce;
-    }
-    // A parent already out cannot move: a child never starts before it.
+    // A child never starts before its parent (the parent's start is its first occurrence, known
+    // whether or not it is out yet, so this does not depend on arrival).
     const parentStart = s.parent
-      ? s.parent.startUs
+      ? s.parent.state === State.Exported
+        ? s.parent.startUs
+        : s.parent.first().t
       : c && !s.isRoot && c.rootEmitted
         ? c.rootStartUs
         : NaN;
@@ -802,21 +831,40 @@ export class CausalityEngine {
     s.shrink();
   }
 
-  /** Start of the next event on the same object after this span's last occurrence, if already here. */
+  /**
+   * A span's extent, by event time only (never by what happened to arrive when), so that a live run,
+   * a replay and a restarted process that re-lists the same events all give the same span: from its
+   * first occurrence to the latest of its last occurrence, the next event on the same object, and
+   * the events on the object it named — each within `window` of its last occurrence, in event time.
+   */
+  private extent(s: SpanRec): [number, number] {
+    let start = s.first().t;
+    let end = s.last().t;
+    const next = this.nextAbout(s);
+    if (next !== undefined && next > end) end = next;
+    if (s.entry.childKey) {
+      const [cs, ce] = this.childExtent(s);
+      if (cs < start) start = cs;
+      if (ce > end) end = ce;
+    }
+    return [start, end];
+  }
+
+  /** Start of the next event on the same object after this span's last occurrence (event time within `window`). */
   private nextAbout(s: SpanRec): number | undefined {
     const list = this.timelines.get(s.entry.objKey)?.about;
     if (!list) return undefined;
     const last = s.last();
     const container = s.entry.ev.container;
-    const uid = s.entry.ev.uid;
-    const horizon = last.obs + this.opts.windowUs;
+    // Event time, not arrival: a restarted process sees the same events in one burst.
+    const horizon = last.t + this.opts.windowUs;
     for (let i = lowerBound(list, last.t); i < list.length; i++) {
       const m = list[i]!;
-      // Only what a live run would know by now: events seen within this span's window.
       if (m.t > horizon) break;
-      if (m.span.entry === s.entry || m.obs > horizon) continue;
+      if (m.span.entry === s.entry) continue;
       const other = m.span.entry.ev;
-      if (m.t === last.t && (m.obs < last.obs || (m.obs === last.obs && other.uid < uid))) continue;
+      // Same time: the event created first (an Event's name ends in its creation time) comes first.
+      if (m.t === last.t && before(other, s.entry.ev)) continue;
       // Container events follow their container; pod-level events are followed by any.
       if (container && other.container !== container) continue;
       return m.t;
@@ -832,7 +880,7 @@ export class CausalityEngine {
     if (!tl) return [lo, hi];
     const from = s.first().t;
     const last = s.last().t;
-    const horizon = s.last().obs + this.opts.windowUs;
+    const horizon = last + this.opts.windowUs;
     let until = Infinity;
     for (let i = lowerBound(tl.named, last); i < tl.named.length; i++) {
       const m = tl.named[i]!;
@@ -844,7 +892,6 @@ export class CausalityEngine {
     for (let i = lowerBound(tl.about, from); i < tl.about.length; i++) {
       const m = tl.about[i]!;
       if (m.t >= until || m.t > horizon) break;
-      if (m.obs > horizon) continue;
       if (m.t < lo) lo = m.t;
       if (m.t > hi) hi = m.t;
     }
@@ -869,6 +916,22 @@ export class CausalityEngine {
   }
 }
 
+/** Whether change `a` is a later generation of the same top object than `b`. */
+function newer(a: Change | undefined, b: Change | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.top.uid !== '' &&
+    a.top.uid === b.top.uid &&
+    a.top.generation > b.top.generation
+  );
+}
+
+/** Creation order of two events (core/v1 names are `<object>.<hex creation time>`), then uid. */
+function before(a: NormEvent, b: NormEvent): boolean {
+  return a.name.length === b.name.length && a.name !== b.name ? a.name < b.name : a.uid < b.uid;
+}
+
 function topInfo(a: Ancestor, rec: ObjRecord | undefined, generation: number): TopInfo {
   return {
     kind: a.kind,
@@ -878,6 +941,7 @@ function topInfo(a: Ancestor, rec: ObjRecord | undefined, generation: number): T
     generation,
     manager: rec?.specManager ?? '',
     operation: rec?.specOperation ?? '',
-    specTime: rec?.specTime ?? NaN,
+    // The write that began this generation (a past generation's writer is not kept: NaN).
+    specTime: rec ? rec.specTimeOf(generation) : NaN,
   };
 }

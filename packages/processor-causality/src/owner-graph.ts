@@ -24,6 +24,8 @@ export class ObjRecord {
   specOperation = '';
   /** When the newest writer of spec wrote (s; 0 when unknown). */
   specSec = 0;
+  /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
+  createdSec = 0;
   traceparent: RemoteParent | undefined = undefined;
   /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
   deletedSec = 0;
@@ -41,6 +43,15 @@ export class ObjRecord {
   /** When spec was last written (µs), NaN when unknown. */
   get specTime(): number {
     return this.specSec ? this.specSec * 1e6 : NaN;
+  }
+
+  /**
+   * When generation `g` began (µs), NaN when unknown: the newest spec write for the current
+   * generation, the creation for generation 1; older ones are not kept.
+   */
+  specTimeOf(g: number): number {
+    if (g === this.generation) return this.specTime;
+    return g === 1 && this.createdSec ? this.createdSec * 1e6 : NaN;
   }
 
   get deleted(): boolean {
@@ -140,8 +151,17 @@ export class OwnerGraph {
     const seenSec = Math.floor((obsUs ?? nowUs) / 1e6);
     const genChanged = !isNew && gen !== rec.generation && Number.isFinite(seenSec);
     this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
-    if (isNew) rec.generation = gen;
-    else if (gen !== rec.generation) {
+    if (isNew) {
+      rec.generation = gen;
+      const created = parseTime(meta.creationTimestamp);
+      if (created) rec.createdSec = Math.floor(created.us / 1e6);
+      // First seen after its spec changed (a restart, a relist): the newest spec write started this
+      // generation; older events are the previous change's, as for a process that saw it happen.
+      if (gen > 1 && rec.specSec > 0) {
+        rec.prevGeneration = gen - 1;
+        rec.genSince = rec.specSec;
+      }
+    } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
       rec.prevGeneration = rec.generation;
       const since = rec.specSec || Math.floor((obsUs ?? nowUs) / 1e6);

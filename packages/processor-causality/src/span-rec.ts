@@ -90,8 +90,6 @@ export class SpanRec {
   /** When its window closes (µs), and whether it has. */
   releaseAt = NaN;
   released = false;
-  /** Extent of children that resolved while this span waited (rare: allocated on first use). */
-  kids: { min: number; max: number } | undefined = undefined;
   /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
   chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
