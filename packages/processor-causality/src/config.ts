@@ -63,7 +63,7 @@ export const CausalityConfigSchema = Type.Object(
     ),
     root_idle: DurationSchema(
       '15s',
-      'a change’s root span (synthesised, or a top-level event such as Flux `Sync`) goes out once the change has had no new event for this long, so that a late top-level event can still claim it (a claimed one spans its children; a synthesised one is the instant of the spec write)',
+      'a change’s root span (synthesised, or a top-level event such as Flux `Sync`) goes out once the change has had no new event for this long, so it spans its children',
     ),
     max_root_delay: DurationSchema(
       '60s',

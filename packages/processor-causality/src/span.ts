@@ -75,8 +75,16 @@ export class EventSpan implements ReadableSpan {
       : undefined;
     const end = Math.max(f.endUs, f.startUs);
     this.startTime = toHrTime(f.startUs);
-    this.endTime = toHrTime(end);
-    this.duration = toHrTime(end - f.startUs);
+    if (end > f.startUs) {
+      this.endTime = toHrTime(end);
+      this.duration = toHrTime(end - f.startUs);
+    } else {
+      // An instant lasts 1 ns: backends "sanitize" a zero duration on ingest (Jaeger rewrites the
+      // end and adds a warning), which makes two copies of the same span differ, so a span
+      // re-emitted after a restart would be stored twice.
+      this.endTime = [this.startTime[0], this.startTime[1] + 1];
+      this.duration = [0, 1];
+    }
     this.status =
       f.error === undefined ? OK_STATUS : { code: SpanStatusCode.ERROR, message: f.error };
     this.attributes = f.attributes;
