@@ -294,32 +294,22 @@ service:
     const t0 = Date.now();
 
     progress(`api: Deployment of ${replicas} pods created, then rolled to a new image`);
-    await kubectl(
-      c,
-      ['apply', '-f', '-'],
-      deploymentManifest(replicas, 'registry.example.com/bench:1'),
-    );
-    await kubectl(c, [
-      '-n',
-      LOAD_NS,
-      'rollout',
-      'status',
-      'deployment/bench-rollout',
-      '--timeout=180s',
-    ]);
-    await kubectl(
-      c,
-      ['apply', '-f', '-'],
-      deploymentManifest(replicas, 'registry.example.com/bench:2'),
-    );
-    await kubectl(c, [
-      '-n',
-      LOAD_NS,
-      'rollout',
-      'status',
-      'deployment/bench-rollout',
-      '--timeout=180s',
-    ]);
+    // Created, then rolled to a new image: each step waits for its rollout to finish.
+    for (const tag of ['1', '2']) {
+      await kubectl(
+        c,
+        ['apply', '-f', '-'],
+        deploymentManifest(replicas, `registry.example.com/bench:${tag}`),
+      );
+      await kubectl(c, [
+        '-n',
+        LOAD_NS,
+        'rollout',
+        'status',
+        'deployment/bench-rollout',
+        '--timeout=180s',
+      ]);
+    }
     await sleep(6500); // the causality window (5 s) and the exporter's batch flush
     // Observe at least one whole watch timeout (30 s), so that watch renewals are in the count.
     const observeMs = opts.quick ? 0 : 40_000;
