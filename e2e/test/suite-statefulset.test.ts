@@ -95,6 +95,7 @@ describe('suite: a StatefulSet traced live into Jaeger', function () {
       ns,
       select: (all) => all.filter((e) => firstUids.has(e.uid)),
       root,
+      traceId: t1.traceId,
       timeoutMs: 5_000,
     });
     expect((await jaegerTraces(ns)).map((t) => t.traceId).sort()).to.deep.equal(

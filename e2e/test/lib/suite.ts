@@ -50,6 +50,11 @@ export interface ExpectTraceOptions {
   caseInsensitive?: boolean;
   /** Events of earlier traces whose later occurrences may show here (see TraceExpectation). */
   repeatsFrom?: (all: ClusterEvent[]) => ClusterEvent[];
+  /**
+   * The trace to check, when it is known: otherwise the one holding the first selected event,
+   * which is ambiguous once a later occurrence of that event went into another trace.
+   */
+  traceId?: string;
   timeoutMs?: number;
 }
 
@@ -66,7 +71,11 @@ export async function expectTrace(o: ExpectTraceOptions): Promise<TraceView> {
     const events = o.select(all);
     const traces = await o.read(o.ns);
     const anchor = 'event' in o.root ? o.root.event.uid : events[0]?.uid;
-    const t = anchor ? traceWith(traces, anchor) : undefined;
+    const t = o.traceId
+      ? traces.find((x) => x.traceId === o.traceId)
+      : anchor
+        ? traceWith(traces, anchor)
+        : undefined;
     const problems =
       events.length === 0
         ? ['the selection holds no events']
@@ -79,7 +88,7 @@ export async function expectTrace(o: ExpectTraceOptions): Promise<TraceView> {
               caseInsensitive: o.caseInsensitive,
               repeatsFrom: o.repeatsFrom?.(all),
             })
-          : [`no trace holds the span of event ${anchor}`];
+          : [o.traceId ? `no trace ${o.traceId}` : `no trace holds the span of event ${anchor}`];
     if (problems.length === 0 && t) return t;
     if (Date.now() > deadline)
       expect.fail(
