@@ -225,7 +225,9 @@ describe('k8s_capture receiver', () => {
           standaloneContext({ clock }),
         )
         .subscribe((ev) => seen.push(String(ev.object.reason ?? ev.object.kind)));
-      for (let i = 0; i < 5 && seen.length < 2; i++) await new Promise((r) => setImmediate(r));
+      // The file read is real I/O: wait (bounded) until the first two, which are due at once, came.
+      const until = Date.now() + 5000;
+      while (seen.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
       sub.unsubscribe();
       scheduler.flush();
       await new Promise((r) => setImmediate(r));
