@@ -31,7 +31,12 @@ const countsOf = (s: SpanView) =>
   s.occurrences.length > 0 ? s.occurrences : [Number(s.tags['k8s.event.count'])];
 
 /** Checks the spans of one repeated Warning event: one trace, one parent, error, every occurrence once. */
-function expectRepeats(t: TraceView, e: ClusterEvent, parentUid: string): SpanView[] {
+function expectRepeats(
+  t: TraceView,
+  e: ClusterEvent,
+  parentUid: string,
+  expected: number[] = Array.from({ length: e.count }, (_, i) => i + 1),
+): SpanView[] {
   const tree = renderTree(t);
   const spans = t.spans.filter((s) => eventUid(s) === e.uid).sort((a, b) => a.startUs - b.startUs);
   expect(spans.length, `spans of ${describeEvent(e)}\n${tree}`).to.be.greaterThan(0);
@@ -48,7 +53,7 @@ function expectRepeats(t: TraceView, e: ClusterEvent, parentUid: string): SpanVi
     ).to.include(spans[i - 1]!.spanId);
   const counts = spans.flatMap(countsOf);
   expect(counts, `occurrences of ${describeEvent(e)} across its spans\n${tree}`).to.deep.equal(
-    Array.from({ length: e.count }, (_, i) => i + 1),
+    expected,
   );
   return spans;
 }
@@ -189,13 +194,38 @@ describe('suite: failures traced live into Jaeger', function () {
         firstOnly(every).filter((e) => e.uid === scaleUp.uid || e.reason === 'FailedCreate'),
       root: { service: 'kubectl-client-side-apply', name: 'Deployment.Update', object: name },
     });
-    const spans = expectRepeats(t, settled, scaleUp.uid);
     expect(settled.count, 'repeats').to.be.at.least(3);
-    // nowhere else: no other trace holds a span of this event
-    const others = (await jaegerTraces(ns)).filter(
-      (x) => x.traceId !== t.traceId && x.spans.some((s) => eventUid(s) === settled.uid),
+    // Every occurrence once, in the namespace's traces. The scale to 0 above is a change of its
+    // own whose `Scaled down replica set` names the ReplicaSet: an occurrence no earlier than it
+    // (same second included) follows it into that trace, linked to the occurrence before.
+    const spansOfEvent = async () =>
+      (await jaegerTraces(ns)).flatMap((x) =>
+        x.spans.filter((s) => eventUid(s) === settled.uid).map((s) => ({ trace: x, span: s })),
+      );
+    const everyCount = Array.from({ length: settled.count }, (_, i) => i + 1);
+    const found = await waitUntil(
+      'every occurrence of the repeated FailedCreate in Jaeger',
+      async () => {
+        const f = await spansOfEvent();
+        const counts = f.flatMap((x) => countsOf(x.span)).sort((a, b) => a - b);
+        return JSON.stringify(counts) === JSON.stringify(everyCount) ? f : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1000 },
     );
-    expect(others.map(renderTree).join('\n'), 'FailedCreate spans in other traces').to.equal('');
-    expect(spans.length).to.be.at.least(1);
+    const inRollout = found.filter((x) => x.trace.traceId === t.traceId);
+    const elsewhere = found.filter((x) => x.trace.traceId !== t.traceId);
+    const before = inRollout.flatMap((x) => countsOf(x.span)).sort((a, b) => a - b);
+    expect(before[0], 'the first occurrences are in the rollout').to.equal(1);
+    expectRepeats(t, settled, scaleUp.uid, before);
+    const later = elsewhere.map((x) => x.span).sort((a, b) => a.startUs - b.startUs);
+    const previous = [...inRollout.map((x) => x.span), ...later].sort(
+      (a, b) => a.startUs - b.startUs,
+    );
+    for (const s of later) {
+      const prev = previous[previous.indexOf(s) - 1]!;
+      expect(s.links, `follow-on ${s.spanId} links to ${prev.spanId}`).to.include(prev.spanId);
+      expect(Math.min(...countsOf(s))).to.be.greaterThan(Math.max(...before));
+    }
+    expect(new Set(elsewhere.map((x) => x.trace.traceId)).size).to.be.at.most(1);
   });
 });
