@@ -37,7 +37,7 @@ export type { ComponentId } from './config/component-id.js';
 export { didYouMean } from './config/suggest.js';
 export { expandEnv } from './config/env.js';
 export type { Env } from './config/env.js';
-export { validateConfig } from './config/validate.js';
+export { validateConfig, resolveComponentConfig } from './config/validate.js';
 export type { ResolvedConfig, ResolvedComponent, ResolvedPipeline } from './config/validate.js';
 export { loadConfigText, loadConfigFile } from './config/load.js';
 export { buildConfigSchema } from './config/config-schema.js';

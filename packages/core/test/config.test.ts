@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ConfigError } from '../src/errors.js';
 import { loadConfigText } from '../src/config/load.js';
-import { testComponents } from './fixtures.js';
+import { resolveComponentConfig } from '../src/config/validate.js';
+import { fakeReceiver, testComponents } from './fixtures.js';
 
 function problemsOf(yaml: string, env: Record<string, string> = {}): string[] {
   try {
@@ -161,5 +162,19 @@ service:
     expect(problemsOf('receivers: {}\n')).to.deep.equal([
       'service: missing: a config needs service.pipelines',
     ]);
+  });
+
+  it("checks and completes one component's settings the same way, outside a pipeline", () => {
+    const given = { count: 4 };
+    expect(resolveComponentConfig(fakeReceiver, given)).to.deep.equal({ count: 4, namespaces: [] });
+    expect(given, "the caller's object is left as it was").to.deep.equal({ count: 4 });
+    try {
+      resolveComponentConfig(fakeReceiver, { cout: 4 }, 'receivers.fake_events');
+      expect.fail('expected a ConfigError');
+    } catch (err) {
+      expect((err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).to.deep.equal([
+        'receivers.fake_events.cout: unknown key (did you mean "count"?); allowed: count, namespaces',
+      ]);
+    }
   });
 });

@@ -236,6 +236,22 @@ function checkPipeline(
   return problems;
 }
 
+/**
+ * One component's settings checked and completed the way `validateConfig` does it (same messages,
+ * same defaults), for tools that build a single component outside a pipeline config. `path` names
+ * the settings in messages, e.g. `receivers.k8s_events`. Throws a ConfigError listing every problem.
+ */
+export function resolveComponentConfig(
+  factory: AnyFactory,
+  settings: unknown,
+  path: string = factory.type,
+): unknown {
+  const config = structuredClone(settings ?? {});
+  const problems = new SchemaValidator().check(factory.configSchema, config, path);
+  if (problems.length > 0) throw new ConfigError(problems, path);
+  return config;
+}
+
 /** ajv with defaults applied in place and every error reported; one compiled validator per schema. */
 class SchemaValidator {
   private readonly ajv = new Ajv({

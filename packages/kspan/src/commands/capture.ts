@@ -1,5 +1,10 @@
 import { Subject, takeUntil } from 'rxjs';
-import { createLogger, loadConfigFile, standaloneContext, validateConfig } from '@kspan/core';
+import {
+  createLogger,
+  loadConfigFile,
+  resolveComponentConfig,
+  standaloneContext,
+} from '@kspan/core';
 import { captureTo, k8sEventsReceiver, type EventsConfig } from '@kspan/receiver-k8s-events';
 import { components } from '../components.js';
 import { parseCommandArgs } from '../cli/args.js';
@@ -52,19 +57,5 @@ async function receiverSettings(configFile: string | undefined): Promise<EventsC
     if (!found) throw usageError(`kspan capture: ${configFile} has no k8s_events receiver`);
     return found.config as EventsConfig;
   }
-  // Validating an empty receiver config is what fills in its defaults.
-  const resolved = validateConfig(
-    {
-      receivers: { k8s_events: {} },
-      processors: { causality: {} },
-      exporters: { debug: {} },
-      service: {
-        pipelines: {
-          traces: { receivers: ['k8s_events'], processors: ['causality'], exporters: ['debug'] },
-        },
-      },
-    },
-    components,
-  );
-  return resolved.receivers.get('k8s_events')?.config as EventsConfig;
+  return resolveComponentConfig(k8sEventsReceiver, {}, 'receivers.k8s_events') as EventsConfig;
 }
