@@ -42,7 +42,7 @@ export type { ResolvedConfig, ResolvedComponent, ResolvedPipeline } from './conf
 export { loadConfigText, loadConfigFile } from './config/load.js';
 export { buildConfigSchema } from './config/config-schema.js';
 export { Service } from './pipeline/service.js';
-export type { ServiceOptions, ExporterTally } from './pipeline/service.js';
+export type { ServiceOptions, ExporterTally, ReceiverFailure } from './pipeline/service.js';
 export { batch } from './operators/batch.js';
 export type { BatchOptions } from './operators/batch.js';
 export { exportBatches, DEFAULT_RETRY } from './operators/export-batches.js';

@@ -20,7 +20,7 @@ import { KspanError, errorMessage } from '../errors.js';
 import type { ExportResult } from '../items.js';
 import { createLogger, type Logger } from '../logger.js';
 import { HealthRegistry } from '../telemetry/health.js';
-import { MetricsRegistry } from '../telemetry/metrics.js';
+import { MetricsRegistry, type CounterMetric } from '../telemetry/metrics.js';
 
 export interface ServiceOptions {
   logger?: Logger;
@@ -29,12 +29,25 @@ export interface ServiceOptions {
   health?: HealthRegistry;
 }
 
-/** Spans each exporter handled, for summaries and tests. */
+/**
+ * Spans each exporter handled, for summaries and tests. Once the service has stopped,
+ * `received === sent + failed + dropped`: what an aborted shutdown cut off is dropped (`shutdown`).
+ */
 export interface ExporterTally {
+  /** Spans that reached the exporter. */
+  received: number;
   sent: number;
   failed: number;
   dropped: number;
   batches: number;
+  /** Failed and dropped spans by reason (`shutdown`, `queue_full`, `retries_exhausted`, …). */
+  lost: Record<string, number>;
+}
+
+/** A receiver whose stream ended in an error: it failed for good (transient faults it retries itself). */
+export interface ReceiverFailure {
+  receiver: string;
+  error: string;
 }
 
 /**
@@ -46,6 +59,8 @@ export class Service {
   readonly health: HealthRegistry;
   readonly logger: Logger;
   readonly tallies = new Map<string, ExporterTally>();
+  /** Receivers that failed for good, in the order they failed. */
+  readonly receiverFailures: ReceiverFailure[] = [];
 
   private readonly clock: Clock;
   private readonly stop$ = new Subject<void>();
@@ -53,6 +68,8 @@ export class Service {
   private readonly exporterRuns: Array<Observable<never>> = [];
   private readonly connectables: Array<Connectable<unknown>> = [];
   private subscriptions: Subscription[] = [];
+  private readonly spanCounters = new Map<string, CounterMetric>();
+  private aborted = false;
   private done?: Promise<void>;
   private stopping?: Promise<void>;
   private markStopped!: () => void;
@@ -101,9 +118,11 @@ export class Service {
         takeUntil(this.stop$),
         tap(() => items.inc()),
         catchError((err: unknown) => {
-          ctx.logger.error('receiver failed; it stops, the rest of the service goes on', {
-            error: errorMessage(err),
-          });
+          // A receiver's stream errors only when it cannot go on (bad credentials, unreadable
+          // file); faults it can recover from it retries itself and never reports here.
+          const error = errorMessage(err);
+          this.receiverFailures.push({ receiver: id, error });
+          ctx.logger.error('receiver failed; it stops, the rest of the service goes on', { error });
           ctx.metrics
             .counter('component_failures_total', 'Components that failed at run time')
             .inc();
@@ -152,36 +171,38 @@ export class Service {
       const feeds = outputs.get(id);
       if (!feeds) continue;
       const ctx = this.context(id);
-      const tally: ExporterTally = { sent: 0, failed: 0, dropped: 0, batches: 0 };
+      const tally: ExporterTally = {
+        received: 0,
+        sent: 0,
+        failed: 0,
+        dropped: 0,
+        batches: 0,
+        lost: {},
+      };
       this.tallies.set(id, tally);
       const spans = ctx.metrics.counter('exporter_spans_total', 'Spans per exporter and outcome', [
         'outcome',
         'reason',
       ]);
+      this.spanCounters.set(id, spans);
       const failLog = ctx.logger.rateLimited(`${id}:export-failed`);
-      const input = merge(...feeds);
+      const input = merge(...feeds).pipe(tap(() => tally.received++));
       const op = e.factory.create(e.config, ctx) as OperatorFunction<unknown, ExportResult>;
       const run = input.pipe(
         op,
         tap((r: ExportResult) => {
           tally.batches++;
-          tally.sent += r.spans - r.failedSpans;
-          if (r.code === 'dropped') tally.dropped += r.failedSpans;
-          else tally.failed += r.failedSpans;
-          if (r.spans - r.failedSpans > 0)
+          if (r.spans - r.failedSpans > 0) {
+            tally.sent += r.spans - r.failedSpans;
             spans.inc({ outcome: 'sent', reason: '' }, r.spans - r.failedSpans);
+          }
           if (r.failedSpans > 0) {
-            spans.inc(
-              {
-                outcome: r.code === 'dropped' ? 'dropped' : 'failed',
-                reason: r.reason ?? 'unknown',
-              },
-              r.failedSpans,
-            );
+            const outcome = r.code === 'dropped' ? 'dropped' : 'failed';
+            countLost(tally, spans, outcome, r.reason ?? 'unknown', r.failedSpans);
             failLog.warn('spans not exported', {
               reason: r.reason,
               spans: r.failedSpans,
-              error: r.error ? errorMessage(r.error) : undefined,
+              ...(r.error ? { error: errorMessage(r.error) } : {}),
             });
           }
         }),
@@ -194,11 +215,11 @@ export class Service {
           ctx.metrics
             .counter('component_failures_total', 'Components that failed at run time')
             .inc();
+          // What it held when it broke is lost too.
+          const held = tally.received - tally.sent - tally.failed - tally.dropped;
+          if (held > 0) countLost(tally, spans, 'dropped', 'exporter_crashed', held);
           return input.pipe(
-            tap(() => {
-              tally.dropped++;
-              spans.inc({ outcome: 'dropped', reason: 'exporter_crashed' });
-            }),
+            tap(() => countLost(tally, spans, 'dropped', 'exporter_crashed', 1)),
             ignoreElements(),
           );
         }),
@@ -247,13 +268,53 @@ export class Service {
       ),
     ]).then((outcome) => {
       deadline.abort();
-      if (outcome === 'timeout') {
-        this.logger.error('shutdown deadline passed; aborting what is still running');
-        this.abort.abort(new KspanError('SHUTDOWN_TIMEOUT', 'shutdown deadline passed'));
-        for (const s of this.subscriptions) s.unsubscribe();
-      }
+      if (outcome === 'timeout' && !this.aborted) this.abortRunning('shutdown deadline passed');
       this.markStopped();
     });
     return this.stopping;
   }
+
+  /**
+   * Stops at once, without waiting for the deadline (a second Ctrl-C): what is still running is
+   * aborted and every span not yet exported is counted as dropped (`shutdown`).
+   */
+  forceStop(reason = 'forced'): Promise<void> {
+    if (!this.stopping) void this.shutdown(reason);
+    if (!this.aborted) this.abortRunning(`stop forced (${reason})`);
+    this.markStopped();
+    return this.stopped;
+  }
+
+  /** Spans that were lost because the shutdown cut them off, over every exporter. */
+  get spansLostAtShutdown(): number {
+    let n = 0;
+    for (const t of this.tallies.values()) n += t.lost['shutdown'] ?? 0;
+    return n;
+  }
+
+  private abortRunning(why: string): void {
+    this.aborted = true;
+    this.logger.error(`${why}; aborting what is still running`);
+    this.abort.abort(new KspanError('SHUTDOWN_TIMEOUT', why));
+    for (const s of this.subscriptions) s.unsubscribe();
+    // Spans that reached an exporter and got no result (queued, in a batch, in flight) end here:
+    // dropped, reason `shutdown`, so that every span is accounted for.
+    for (const [id, tally] of this.tallies) {
+      const open = tally.received - tally.sent - tally.failed - tally.dropped;
+      const spans = this.spanCounters.get(id);
+      if (open > 0 && spans) countLost(tally, spans, 'dropped', 'shutdown', open);
+    }
+  }
+}
+
+function countLost(
+  tally: ExporterTally,
+  spans: CounterMetric,
+  outcome: 'failed' | 'dropped',
+  reason: string,
+  n: number,
+): void {
+  tally[outcome] += n;
+  tally.lost[reason] = (tally.lost[reason] ?? 0) + n;
+  spans.inc({ outcome, reason }, n);
 }

@@ -43,7 +43,12 @@ export async function startTelemetryServer(
   return {
     server,
     url: `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A scraper's keep-alive connection would otherwise hold the close (and the exit) open.
+        server.closeAllConnections();
+      }),
   };
 }
 
