@@ -87,6 +87,53 @@ service:
   }
 });
 
+describe('kspan run second signal', () => {
+  it('forces the exit during a stuck shutdown, counting the spans lost, exit 130', async function () {
+    this.timeout(30_000);
+    const server = await httpServer(() => {});
+    try {
+      const dir = tempDir();
+      const config = join(dir, 'stuck.yaml');
+      writeFileSync(
+        config,
+        `receivers:
+  k8s_capture: { path: ${join(conformanceDir(), 'deployment-2-pods/capture.ndjson')} }
+processors:
+  causality: {}
+exporters:
+  otlp_http: { endpoint: http://127.0.0.1:${server.port}, timeout: 1h }
+service:
+  shutdown_timeout: 1h
+  pipelines:
+    traces: { receivers: [k8s_capture], processors: [causality], exporters: [otlp_http] }
+`,
+      );
+      const child = startKspan(['run', '--config', config]);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) =>
+        child.on('exit', (code) => resolve(code)),
+      );
+      const t0 = Date.now();
+      while (!server.seen()) {
+        if (Date.now() - t0 > 15_000) throw new Error(`no export attempt seen:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      const signalledAt = Date.now();
+      child.kill('SIGINT');
+      const code = await exited;
+      expect(Date.now() - signalledAt, 'exit after the second signal').to.be.below(5000);
+      expect(code, stderr).to.equal(130);
+      expect(stderr).to.match(/second signal; forcing exit/);
+      expect(stderr).to.match(/dropped=20 lost=shutdown:20/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 async function closedPort(): Promise<number> {
   const srv = createNetServer();
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
