@@ -32,6 +32,10 @@ export function kspan(args: string[], env: Record<string, string> = {}) {
 }
 
 /** Starts the built CLI and hands back the child process. */
-export function startKspan(args: string[]) {
-  return spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startKspan(args: string[], env: Record<string, string> = {}) {
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
 }
