@@ -16,6 +16,7 @@ export { fileExporter, fileExport } from './file/exporter.js';
 export { FileExporterConfigSchema } from './file/config.js';
 export type { FileExporterConfig } from './file/config.js';
 export type { LineSink } from './file/line-sink.js';
+export { STDOUT_CLOSED_EVENT } from './file/line-sink.js';
 
 export { encodeOtlpJson, encodeOtlpJsonLine, encodeOtlpProtobuf } from './encode.js';
 export type * from './otlp-json-types.js';

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import type { EventEmitter } from 'node:events';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -32,6 +33,9 @@ export function fileSink(path: string): LineSink {
   };
 }
 
+/** Emitted on `process` when standard output's reader has gone away (EPIPE). */
+export const STDOUT_CLOSED_EVENT = 'kspan:stdout-closed';
+
 /**
  * Writes to standard output through a stream of our own on fd 1, so that a closed pipe
  * (`kspan ... | head`) fails a write instead of crashing the process with EPIPE.
@@ -41,7 +45,11 @@ export function stdoutSink(): LineSink {
   // Reported through the write callbacks. After an error the stream is destroyed and later
   // writes would never call back, so they fail at once with the first error.
   let broken: Error | undefined;
-  out.on('error', (err) => (broken ??= err));
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    broken ??= err;
+    // The reader went away; a CLI that ends quietly then (kspan) listens for this on `process`.
+    if (err.code === 'EPIPE') (process as EventEmitter).emit(STDOUT_CLOSED_EVENT, err);
+  });
   return {
     write: (text) =>
       new Promise<void>((resolve, reject) => {
