@@ -3,7 +3,8 @@ export { KspanError, ConfigError, errorMessage, formatProblem } from './errors.j
 export type { KspanErrorCode, ConfigProblem } from './errors.js';
 export { parseDuration, DurationSchema } from './duration.js';
 export { createLogger, silentLogger } from './logger.js';
-export type { Logger, LogLevel, LogFields, LoggerOptions } from './logger.js';
+export { escapeControlChars } from './terminal-text.js';
+export type { Logger, LogLevel, LogFields, LogEntry, LoggerOptions } from './logger.js';
 export { systemClock, schedulerClock } from './clock.js';
 export type { Clock } from './clock.js';
 export type {

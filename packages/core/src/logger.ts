@@ -1,3 +1,5 @@
+import { escapeControlChars } from './terminal-text.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -15,6 +17,19 @@ export interface Logger {
    * a flood of bad items must not flood the log.
    */
   rateLimited(key: string, intervalMs?: number): Logger;
+  /**
+   * Writes what the rate limiters are holding back: for each key with suppressed entries, the last
+   * of them with `suppressed` = how many others were not shown. Called on exit, so that every
+   * entry is either shown or counted (shared by a logger and all its children).
+   */
+  flushSuppressed(): void;
+}
+
+/** One log entry as logged, before level filtering and rate limiting. */
+export interface LogEntry {
+  level: LogLevel;
+  msg: string;
+  fields: LogFields;
 }
 
 export interface LoggerOptions {
@@ -22,6 +37,16 @@ export interface LoggerOptions {
   format?: 'text' | 'json';
   write?: (line: string) => void;
   now?: () => number;
+  /** Sees every entry, at any level, rate-limited or not (e.g. to summarise what was skipped). */
+  observe?: (entry: LogEntry) => void;
+}
+
+/** A rate limiter's state for one key: when it last let a line through, and what it held back since. */
+interface RateLimit {
+  last: number;
+  suppressed: number;
+  /** The last entry held back, to show on flush. */
+  held?: { fields: LogFields | undefined; emit: (fields: LogFields | undefined) => void };
 }
 
 /** A logger writing one line per entry to stderr (text or JSON lines). */
@@ -30,7 +55,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const now = options.now ?? (() => Date.now());
   const format = options.format ?? 'text';
-  const limits = new Map<string, { last: number; suppressed: number }>();
+  const limits = new Map<string, RateLimit>();
 
   const make = (base: LogFields): Logger => {
     const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
@@ -41,29 +66,54 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         write(JSON.stringify({ time, level: lvl, msg, ...all }));
         return;
       }
+      // Values can come from the cluster or from input files: no control character reaches the
+      // terminal or forges a log line.
       const extras = Object.entries(all)
-        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .map(
+          ([k, v]) => `${k}=${escapeControlChars(typeof v === 'string' ? v : JSON.stringify(v))}`,
+        )
         .join(' ');
-      write(`${time} ${lvl.toUpperCase().padEnd(5)} ${msg}${extras ? ' ' + extras : ''}`);
+      write(
+        `${time} ${lvl.toUpperCase().padEnd(5)} ${escapeControlChars(msg)}${extras ? ' ' + extras : ''}`,
+      );
+    };
+    const observed = (lvl: LogLevel, msg: string, fields?: LogFields) =>
+      options.observe?.({ level: lvl, msg, fields: { ...base, ...fields } });
+    const logged = (lvl: LogLevel) => (m: string, f?: LogFields) => {
+      observed(lvl, m, f);
+      emit(lvl, m, f);
     };
     const logger: Logger = {
-      debug: (m, f) => emit('debug', m, f),
-      info: (m, f) => emit('info', m, f),
-      warn: (m, f) => emit('warn', m, f),
-      error: (m, f) => emit('error', m, f),
+      debug: logged('debug'),
+      info: logged('info'),
+      warn: logged('warn'),
+      error: logged('error'),
       child: (fields) => make({ ...base, ...fields }),
+      flushSuppressed: () => {
+        for (const state of limits.values()) {
+          const held = state.held;
+          if (state.suppressed === 0 || !held) continue;
+          const others = state.suppressed - 1;
+          state.suppressed = 0;
+          state.held = undefined;
+          held.emit(others > 0 ? { ...held.fields, suppressed: others } : held.fields);
+        }
+      },
       rateLimited: (key, intervalMs = 10_000) => {
         const gate = (lvl: LogLevel) => (m: string, f?: LogFields) => {
+          observed(lvl, m, f);
           const state = limits.get(key) ?? { last: -Infinity, suppressed: 0 };
           limits.set(key, state);
           const t = now();
           if (t - state.last < intervalMs) {
             state.suppressed++;
+            state.held = { fields: f, emit: (fields) => emit(lvl, m, fields) };
             return;
           }
           const suppressed = state.suppressed;
           state.last = t;
           state.suppressed = 0;
+          state.held = undefined;
           emit(lvl, m, suppressed > 0 ? { ...f, suppressed } : f);
         };
         return {

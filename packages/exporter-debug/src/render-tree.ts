@@ -1,5 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { escapeControlChars as safe } from '@kspan/core';
 import { buildTraceTrees, hrTimeToNs, type SpanNode, type TraceTree } from './span-tree.js';
 
 export interface RenderOptions {
@@ -38,7 +39,7 @@ export function renderTrace(tree: TraceTree, options: RenderOptions = {}): strin
       const pad =
         ' '.repeat(19) + prefix + (branch ? (branch === '└─ ' ? '   ' : '│  ') : '') + '    ';
       for (const [k, v] of Object.entries(node.span.attributes))
-        lines.push(fit(`${pad}${k}=${JSON.stringify(v)}`, width));
+        lines.push(fit(`${pad}${safe(k)}=${safe(JSON.stringify(v))}`, width));
     }
     const childPrefix = prefix + (branch === '├─ ' ? '│  ' : branch === '└─ ' ? '   ' : '');
     node.children.forEach((c, i) =>
@@ -57,7 +58,10 @@ function spanLine(span: ReadableSpan, traceStartNs: bigint, indent: string): str
   const message = MESSAGE_KEYS.map((k) => span.attributes[k]).find(
     (v) => v !== undefined && v !== '',
   );
-  const text = `${service} ${span.name}${message !== undefined ? `  ${String(message)}` : ''}`;
+  // Everything here comes from the cluster and goes to a terminal: control characters are escaped.
+  const text = safe(
+    `${service} ${span.name}${message !== undefined ? `  ${String(message)}` : ''}`,
+  );
   return `${mark} ${start.padStart(8)} ${duration.padStart(6)}  ${indent}${text}`;
 }
 

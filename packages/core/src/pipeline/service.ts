@@ -74,7 +74,14 @@ export class Service {
   private stopping?: Promise<void>;
   private markStopped!: () => void;
   /** Resolves once the service has ended: every exporter drained, or shutdown gave up at its deadline. */
-  readonly stopped: Promise<void> = new Promise<void>((resolve) => (this.markStopped = resolve));
+  readonly stopped: Promise<void> = new Promise<void>(
+    (resolve) =>
+      (this.markStopped = () => {
+        // What the rate limiters held back is shown now, before the process exits.
+        this.logger.flushSuppressed();
+        resolve();
+      }),
+  );
 
   private constructor(
     private readonly config: ResolvedConfig,

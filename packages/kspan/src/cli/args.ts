@@ -17,7 +17,7 @@ export function parseCommandArgs<O extends FlagSpec>(
 ): { values: FlagValues<O>; positionals: string[] } {
   try {
     const parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals,
       strict: true,
@@ -27,4 +27,25 @@ export function parseCommandArgs<O extends FlagSpec>(
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw usageError(`kspan ${command}: ${msg} (see kspan ${command} --help)`);
   }
+}
+
+/**
+ * `--width -5` → `--width=-5` (`-w -5` → `-w-5`): node:util would call a value starting with a dash "ambiguous";
+ * a negative number is clearly a value, and then gets the option's own check and message.
+ */
+function joinNegativeValues(argv: string[], options: FlagSpec): string[] {
+  const takesValue = (arg: string) =>
+    Object.entries(options).some(
+      ([name, o]) => o.type === 'string' && (arg === `--${name}` || arg === `-${o.short}`),
+    );
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (next !== undefined && /^-\d/.test(next) && takesValue(arg)) {
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`); // -w-5 for a short one
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

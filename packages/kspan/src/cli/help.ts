@@ -34,14 +34,17 @@ Prints every problem with its path and exits 1 if there is any; prints "valid" a
 Lists the receivers, processors and exporters of this distribution.
   --json   machine-readable output
 `,
-  replay: `Usage: kspan replay FILE [--format tree|otlp-json] [--config FILE] [--width N]
+  replay: `Usage: kspan replay FILE [--format tree|otlp-json] [--config FILE] [--width N] [--strict]
 
 Replays a capture file (kspan capture format, kubectl get events -o json, or kubectl --watch output)
-through the causality processor and prints the traces.
+through the causality processor and prints the traces. When input lines were skipped or items
+dropped, it ends with one line on stderr saying how many, why, and the first line numbers.
+Exit codes: 0; 1 if spans were lost (or, with --strict, anything was skipped); 2 usage.
   -f, --format tree|otlp-json   tree: indented trees (default); otlp-json: one OTLP/JSON
                                 ExportTraceServiceRequest per line, as the Collector's file exporter
   -c, --config FILE             take the processors and their settings from the first pipeline of FILE
   -w, --width N                 tree line width (default: terminal width, else 80)
+  --strict                      exit 1 when any input line was skipped or item dropped
 `,
   capture: `Usage: kspan capture --output FILE [--config FILE]
 
