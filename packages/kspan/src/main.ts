@@ -1,5 +1,6 @@
 import { ConfigError, KspanError } from '@kspan/core';
 import { MAIN_HELP } from './cli/help.js';
+import { kspanVersion } from './cli/version.js';
 import { captureCommand } from './commands/capture.js';
 import { componentsCommand } from './commands/components.js';
 import { printSchemaCommand } from './commands/print-schema.js';
@@ -23,10 +24,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(MAIN_HELP);
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`kspan ${kspanVersion()} (node ${process.versions.node})\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(
-      `kspan: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`,
+      `kspan: unknown command "${name}" (commands: ${[...Object.keys(COMMANDS), 'version'].join(', ')})\n`,
     );
     return 2;
   }

@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { HealthRegistry } from './health.js';
 import type { MetricsRegistry } from './metrics.js';
 
-/** Serves /metrics (Prometheus text), /healthz (alive) and /readyz (all components ready). */
+const ENDPOINTS = new Set(['/metrics', '/healthz', '/readyz']);
+
+/**
+ * Serves /metrics (Prometheus text), /healthz (alive) and /readyz (all components ready), to GET
+ * and HEAD only (405 with Allow otherwise).
+ */
 export async function startTelemetryServer(
   address: string,
   metrics: MetricsRegistry,
@@ -11,8 +16,12 @@ export async function startTelemetryServer(
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const { host, port } = splitAddress(address);
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/metrics') {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (ENDPOINTS.has(path) && req.method !== 'GET' && req.method !== 'HEAD') {
+      // Read-only endpoints: a POST must not look like it did something.
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
+      res.end(`${req.method ?? ''} not allowed on ${path}; use GET\n`);
+    } else if (path === '/metrics') {
       metrics.registry
         .metrics()
         .then((text) => {

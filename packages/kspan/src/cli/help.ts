@@ -11,6 +11,7 @@ Commands:
   capture --output FILE [--config FILE]
                                 record the live watch stream to a capture file
   print-schema                  print the whole config JSON Schema (for editors)
+  version, --version            print kspan's version
 
 Run 'kspan <command> --help' for a command's options.
 Exit codes: 0 ok, 1 invalid config or failed run, 2 bad usage or unreadable file.
