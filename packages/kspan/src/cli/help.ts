@@ -15,13 +15,16 @@ Commands:
 
 Run 'kspan <command> --help' for a command's options.
 Exit codes: 0 ok, 1 invalid config or failed run, 2 bad usage or unreadable file.
+'kspan --version' prints the version.
 `;
 
 export const COMMAND_HELP: Record<string, string> = {
   run: `Usage: kspan run [--config FILE]
 
 Runs the pipelines of FILE until their receivers end or SIGINT/SIGTERM arrives; then receivers stop,
-processors flush and exporters drain within service.shutdown_timeout, and kspan exits 0.
+processors flush and exporters drain within service.shutdown_timeout; a second signal stops at once.
+Exit codes: 0; 1 when a receiver failed for good or spans were lost at shutdown; 128+signal when a
+second signal forced the stop.
   -c, --config FILE   pipeline config (default: config/demo.yaml)
 `,
   validate: `Usage: kspan validate --config FILE
@@ -50,6 +53,8 @@ Exit codes: 0; 1 if spans were lost (or, with --strict, anything was skipped); 2
   capture: `Usage: kspan capture --output FILE [--config FILE]
 
 Records the live watch stream (events and owner objects) in the capture format until SIGINT/SIGTERM.
+Exit codes: 0; 1 failed while writing; 2 usage, unwritable output or unusable credentials (a
+capture that fails leaves no empty output behind).
   -o, --output FILE   where to write (one watch event per line)
   -c, --config FILE   take the k8s_events receiver settings from FILE (default: its defaults, KUBECONFIG)
 `,
