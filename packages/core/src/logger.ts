@@ -1,4 +1,4 @@
-import { escapeControlChars } from './terminal-text.js';
+import { escapeControlChars, escapeJsonText } from './terminal-text.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -63,7 +63,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const all = { ...base, ...fields };
       const time = new Date(now()).toISOString();
       if (format === 'json') {
-        write(JSON.stringify({ time, level: lvl, msg, ...all }));
+        write(escapeJsonText(JSON.stringify({ time, level: lvl, msg, ...all })));
         return;
       }
       // Values can come from the cluster or from input files: no control character reaches the

@@ -19,3 +19,11 @@ export function escapeControlChars(text: string): string {
       : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** What JSON.stringify leaves raw that a terminal still acts on: DEL, C1, line separators, bidi. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON text (from JSON.stringify) with those characters as `\uXXXX` escapes: the same JSON value. */
+export function escapeJsonText(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -55,4 +55,14 @@ describe('createLogger', () => {
     expect(lines).to.have.length(1);
     expect(lines[0]).to.match(/bad\\x1b\[2J message=a\\nINFO forged\\x1b\]0;t\\x07 n=\\x9b$/);
   });
+
+  it('JSON lines stay the same JSON but carry no raw C1 or bidi characters', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ format: 'json', write: (l) => lines.push(l), now: () => 0 });
+    const message = 'a\u009b31m\u202eb\u001b[0m\n';
+    logger.warn('x', { message });
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(lines[0]).to.not.match(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect((JSON.parse(lines[0]!) as { message: string }).message).to.equal(message);
+  });
 });

@@ -1,4 +1,4 @@
-import { ConfigError, KspanError } from '@kspan/core';
+import { ConfigError, KspanError, escapeControlChars } from '@kspan/core';
 import { MAIN_HELP } from './cli/help.js';
 import { kspanVersion } from './cli/version.js';
 import { captureCommand } from './commands/capture.js';
@@ -43,10 +43,11 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (err instanceof KspanError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(`${escapeControlChars(err.message)}\n`);
       return err.code === 'USAGE' || err.code === 'CONFIG_READ' ? 2 : 1;
     }
-    process.stderr.write(`kspan ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`kspan ${name}: ${escapeControlChars(message)}\n`);
     return 1;
   }
 }

@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import {
   Service,
+  escapeControlChars,
   startTelemetryServer,
   loadConfigFile,
   type ExporterTally,
@@ -75,7 +76,9 @@ export async function runService(config: ResolvedConfig): Promise<number> {
       reason: 'shutdown',
     });
   for (const f of service.receiverFailures)
-    process.stderr.write(`kspan run: receiver ${f.receiver} failed: ${f.error}\n`);
+    process.stderr.write(
+      `kspan run: receiver ${f.receiver} failed: ${escapeControlChars(f.error)}\n`,
+    );
   if (forcedBy) return 128 + constants.signals[forcedBy];
   return lostAtShutdown > 0 || service.receiverFailures.length > 0 ? 1 : 0;
 }
