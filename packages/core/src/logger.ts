@@ -58,10 +58,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const limits = new Map<string, RateLimit>();
 
   const make = (base: LogFields): Logger => {
-    const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
+    const emit = (lvl: LogLevel, msg: string, fields?: LogFields, at = now()) => {
       if (LEVELS[lvl] < level) return;
       const all = { ...base, ...fields };
-      const time = new Date(now()).toISOString();
+      const time = new Date(at).toISOString();
       if (format === 'json') {
         write(escapeJsonText(JSON.stringify({ time, level: lvl, msg, ...all })));
         return;
@@ -107,7 +107,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           const t = now();
           if (t - state.last < intervalMs) {
             state.suppressed++;
-            state.held = { fields: f, emit: (fields) => emit(lvl, m, fields) };
+            // Shown on flush with its own time: the line says when it happened.
+            state.held = { fields: f, emit: (fields) => emit(lvl, m, fields, t) };
             return;
           }
           const suppressed = state.suppressed;
