@@ -31,6 +31,7 @@ export type {
   AnyReceiverFactory,
   AnyProcessorFactory,
   AnyExporterFactory,
+  FactoryBase,
 } from './component.js';
 export { parseComponentId } from './config/component-id.js';
 export type { ComponentId } from './config/component-id.js';
@@ -38,8 +39,15 @@ export { didYouMean } from './config/suggest.js';
 export { expandEnv } from './config/env.js';
 export type { Env } from './config/env.js';
 export { validateConfig, resolveComponentConfig } from './config/validate.js';
-export type { ResolvedConfig, ResolvedComponent, ResolvedPipeline } from './config/validate.js';
-export { loadConfigText, loadConfigFile } from './config/load.js';
+export type {
+  ResolvedConfig,
+  ResolvedComponent,
+  ResolvedPipeline,
+  ComponentConfigOwner,
+} from './config/validate.js';
+export { loadConfigText, loadConfigFile, MAX_CONFIG_BYTES } from './config/load.js';
+export { parseListenAddress } from './config/listen-address.js';
+export type { ListenAddress } from './config/listen-address.js';
 export { buildConfigSchema } from './config/config-schema.js';
 export { Service } from './pipeline/service.js';
 export type { ServiceOptions, ExporterTally } from './pipeline/service.js';

@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { ConfigError, DurationSchema, parseDuration, type ConfigProblem } from '@kspan/core';
 import { builtinRules, compileRules, type CausalityRule, type CompiledRule } from './rules.js';
 
@@ -158,26 +157,22 @@ export interface ResolvedOptions {
   maxTraces: number;
 }
 
-/**
- * Applies defaults and checks a config given directly (embedding), the way the service's validation
- * would; throws a ConfigError listing every problem.
- */
-export function withDefaults(options: unknown, source = 'causality'): CausalityConfig {
-  const value = Value.Default(CausalityConfigSchema, Value.Clone(options ?? {}));
-  const problems: ConfigProblem[] = [...Value.Errors(CausalityConfigSchema, value)].map((e) => ({
-    path: `${source}${e.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`,
-    message: e.message,
+/** What the schema cannot check: each user rule compiles (regex, groups), with its path. */
+export function checkCausalityConfig(config: CausalityConfig): ConfigProblem[] {
+  return compileRules(config.rules as CausalityRule[]).problems.map((p) => ({
+    path: `rules${p.path}`,
+    message: p.message,
   }));
-  if (problems.length > 0) throw new ConfigError(problems, source);
-  return value as CausalityConfig;
 }
 
-/** Turns a validated config into engine options; rule problems (bad regex) throw a ConfigError. */
+/**
+ * Turns a checked config into engine options. A config that skipped the check (create() called
+ * directly) still gets its rule problems as a ConfigError rather than a half-built engine.
+ */
 export function resolveOptions(config: CausalityConfig, source = 'causality'): ResolvedOptions {
   const userRules = config.rules as CausalityRule[];
-  const user = compileRules(userRules);
-  const problems = user.problems.map((p) => ({
-    path: `${source}.rules${p.path}`,
+  const problems = checkCausalityConfig(config).map((p) => ({
+    path: `${source}.${p.path}`,
     message: p.message,
   }));
   if (problems.length > 0) throw new ConfigError(problems, source);

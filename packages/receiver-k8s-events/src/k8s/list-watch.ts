@@ -54,15 +54,16 @@ export interface ListWatchOptions {
   metadataOnly?: boolean;
   labelSelector?: string;
   fieldSelector?: string;
+  // The defaults of these live once, in the receiver's config schema.
   /** Items per list page (`limit`). */
-  pageSize?: number;
+  pageSize: number;
   /** Server-side end of each watch request (`timeoutSeconds`), ms. */
-  watchTimeoutMs?: number;
+  watchTimeoutMs: number;
   /** A request on which nothing arrives for this long is presumed dead and reconnected, ms. */
-  staleAfterMs?: number;
-  backoff?: { initialMs: number; maxMs: number; random?: () => number };
+  staleAfterMs: number;
+  backoff: { initialMs: number; maxMs: number; random?: () => number };
   /** Most uid → resourceVersion entries remembered for dedupe (LRU beyond). */
-  dedupeCapacity?: number;
+  dedupeCapacity: number;
   /**
    * Remember name and namespace of live objects so that an object deleted while the watch was
    * down gets a synthetic DELETED after a relist (owner graphs want it; events do not).
@@ -128,17 +129,13 @@ class ListWatchLoop {
   ) {
     this.clock = o.clock;
     this.observer = o.observer ?? {};
-    const capacity = o.dedupeCapacity ?? 100_000;
+    const capacity = o.dedupeCapacity;
     this.known = new BoundedMap(capacity, () => this.observer.evicted?.());
     this.deleted = new BoundedMap(Math.min(capacity, 10_000));
-    this.backoff = new Backoff({
-      initialMs: o.backoff?.initialMs ?? 1000,
-      maxMs: o.backoff?.maxMs ?? 30_000,
-      ...(o.backoff?.random ? { random: o.backoff.random } : {}),
-    });
-    this.pageSize = o.pageSize ?? 500;
-    this.watchTimeoutMs = o.watchTimeoutMs ?? 30_000;
-    this.staleAfterMs = o.staleAfterMs ?? 45_000;
+    this.backoff = new Backoff(o.backoff);
+    this.pageSize = o.pageSize;
+    this.watchTimeoutMs = o.watchTimeoutMs;
+    this.staleAfterMs = o.staleAfterMs;
     this.path = resourcePath(o.resource, o.namespace);
     this.apiVersion = groupVersion(o.resource);
     this.what = resourceName(o.resource) + (o.namespace ? ` in ${o.namespace}` : '');

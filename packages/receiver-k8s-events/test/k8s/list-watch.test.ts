@@ -53,6 +53,11 @@ function setup(fake: Fake, extra: Partial<ListWatchOptions> = {}) {
     resource: PODS,
     clock,
     backoff: { initialMs: 1000, maxMs: 30_000, random: () => 1 },
+    // The receiver's schema defaults.
+    pageSize: 500,
+    watchTimeoutMs: 30_000,
+    staleAfterMs: 45_000,
+    dedupeCapacity: 100_000,
     observer: {
       live: (l, r) => log.live.push([l, r]),
       restart: (c, _m, d) => log.restarts.push([c, d]),
