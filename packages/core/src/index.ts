@@ -53,15 +53,16 @@ export { Service } from './pipeline/service.js';
 export type { ServiceOptions, ExporterTally } from './pipeline/service.js';
 export { batch } from './operators/batch.js';
 export type { BatchOptions } from './operators/batch.js';
-export { exportBatches, DEFAULT_RETRY } from './operators/export-batches.js';
+export { exportBatches } from './operators/send-with-retry.js';
 export type {
   SendOutcome,
   RetryOptions,
   ExportBatchesOptions,
-} from './operators/export-batches.js';
-export { watchdog } from './operators/watchdog.js';
+} from './operators/send-with-retry.js';
 export { Backoff } from './operators/backoff.js';
 export type { BackoffOptions } from './operators/backoff.js';
+export { Recency } from './collections/recency.js';
+export { BoundedMap } from './collections/bounded-map.js';
 export { MetricsRegistry, noopMetrics } from './telemetry/metrics.js';
 export type {
   Metrics,

@@ -1,7 +1,9 @@
 import { Observable, type Subscription } from 'rxjs';
 import {
   Backoff,
+  BoundedMap,
   KspanError,
+  parseRetryAfter,
   type Clock,
   type KubeObject,
   type WatchEvent,
@@ -9,14 +11,7 @@ import {
 } from '@kspan/core';
 import { rfc3339 } from '../capture/format.js';
 import { LineSplitter } from '../stream/line-splitter.js';
-import { BoundedMap } from './bounded-map.js';
-import {
-  HttpError,
-  StaleError,
-  classifyFailure,
-  retryAfterMs,
-  statusMessage,
-} from './http-error.js';
+import { HttpError, StaleError, classifyFailure, statusMessage } from './http-error.js';
 import { groupVersion, resourceName, resourcePath, type ResourceRef } from './resource.js';
 import { readBody, type Transport, type TransportResponse } from './transport.js';
 
@@ -81,6 +76,7 @@ export interface ListWatchOptions {
 type Known = string | { rv: string; name?: string; namespace?: string };
 
 const MAX_LINE = 32 * 1024 * 1024;
+const MAX_RETRY_AFTER_MS = 300_000;
 
 /**
  * List then watch one resource, for ever, through every failure: resumes from the last
@@ -160,15 +156,6 @@ class ListWatchLoop {
         const started = this.clock.now();
         const outcome = await this.watch();
         if (this.signal.aborted) break;
-        if (outcome.result === 'gone') {
-          needList = true;
-          listCause = 'gone';
-          gonesInARow++;
-          const delay = gonesInARow > 1 ? this.backoff.next() : 0;
-          this.observer.restart?.('gone', outcome.message, delay);
-          if (delay > 0) await this.clock.sleep(delay, this.signal);
-          continue;
-        }
         gonesInARow = outcome.delivered ? 0 : gonesInARow;
         const lasted = this.clock.now() - started;
         const healthy = outcome.delivered || lasted >= 1000;
@@ -184,6 +171,8 @@ class ListWatchLoop {
         if (this.signal.aborted) break;
         if (err instanceof KspanError && err.code.startsWith('CONFIG')) throw err;
         const f = classifyFailure(err);
+        // 410 Gone (an HTTP answer or a watch ERROR event): the resourceVersion was compacted away;
+        // list again at once, backing off only when it keeps happening.
         if (f.relist) {
           needList = true;
           listCause = 'gone';
@@ -250,10 +239,12 @@ class ListWatchLoop {
       touch();
       if (res.status !== 200) {
         const body = await readBody(res.body);
+        const retryAfter = parseRetryAfter(res.headers['retry-after'], this.clock.now());
+        // A server asking for more than 5 minutes is not waited for longer than that.
         throw new HttpError(
           res.status,
           statusMessage(body),
-          retryAfterMs(res.headers['retry-after']),
+          retryAfter === undefined ? undefined : Math.min(retryAfter, MAX_RETRY_AFTER_MS),
         );
       }
       return await consume(res, touch);
@@ -332,9 +323,8 @@ class ListWatchLoop {
     this.rv = listRv;
   }
 
-  private async watch(): Promise<
-    { result: 'closed'; delivered: boolean } | { result: 'gone'; message: string }
-  > {
+  /** Streams one watch request until it ends; an ERROR event (410 included) throws an HttpError. */
+  private async watch(): Promise<{ delivered: boolean }> {
     const query: Record<string, string> = {
       ...this.selectors(),
       watch: '1',
@@ -349,34 +339,25 @@ class ListWatchLoop {
         this.setLive(true, 'watching');
         const lines = new LineSplitter();
         let delivered = false;
-        const onLine = (text: string): { gone: string } | undefined => {
-          if (text.trim() === '') return undefined;
-          const r = this.watchLine(text);
-          if (r === 'ok') delivered = true;
-          return typeof r === 'object' ? r : undefined;
+        const onLine = (text: string) => {
+          if (text.trim() !== '' && this.watchLine(text) === 'ok') delivered = true;
         };
         for await (const chunk of res.body) {
           touch();
-          for (const l of lines.push(chunk)) {
-            const gone = onLine(l.text);
-            if (gone) return { result: 'gone' as const, message: gone.gone };
-          }
+          for (const l of lines.push(chunk)) onLine(l.text);
           if (lines.pending > MAX_LINE) {
             this.observer.malformed?.(`watch line longer than ${MAX_LINE} characters`, '');
             throw new HttpError(500, 'oversized watch line');
           }
         }
-        for (const l of lines.end()) {
-          const gone = onLine(l.text);
-          if (gone) return { result: 'gone' as const, message: gone.gone };
-        }
-        return { result: 'closed' as const, delivered };
+        for (const l of lines.end()) onLine(l.text);
+        return { delivered };
       },
     );
   }
 
   /** One line of a watch stream. */
-  private watchLine(text: string): 'ok' | 'skipped' | { gone: string } {
+  private watchLine(text: string): 'ok' | 'skipped' {
     let ev: unknown;
     try {
       ev = JSON.parse(text);
@@ -398,7 +379,6 @@ class ListWatchLoop {
       case 'ERROR': {
         const code = typeof object.code === 'number' ? object.code : 500;
         const message = typeof object.message === 'string' ? object.message : 'watch error';
-        if (code === 410) return { gone: `HTTP 410: ${message}` };
         throw new HttpError(code, message);
       }
       case 'ADDED':

@@ -250,6 +250,19 @@ describe('listWatch', () => {
     expect(log.restarts[0]).to.deep.equal(['throttled', 7000]);
   });
 
+  it("honours Retry-After as an HTTP date (core's parser) and caps a long one at 5 minutes", async () => {
+    for (const [header, expected] of [
+      [new Date(12_000).toUTCString(), 12_000],
+      ['3600', 300_000],
+    ] as const) {
+      const fake = sequence(page([], '1'), status(429, 'slow', { 'retry-after': header }), hang());
+      const { obs, scheduler, log } = setup(fake);
+      const { sub } = await drive(obs, scheduler, () => fake.calls.length >= 2);
+      sub.unsubscribe();
+      expect(log.restarts[0], header).to.deep.equal(['throttled', expected]);
+    }
+  });
+
   it('on 401/403 reports not live with the reason, keeps retrying, and is live again once allowed', async () => {
     const fake = sequence(
       status(403, 'pods is forbidden: User "x" cannot list resource "pods"'),
