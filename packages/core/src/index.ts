@@ -17,6 +17,8 @@ export type {
   SignalTypes,
   ExportResult,
 } from './items.js';
+export { parseRfc3339, eventTime, eventTimeValue, PLAUSIBLE_TIME_US } from './event-time.js';
+export type { ParsedTime } from './event-time.js';
 export { standaloneContext } from './component.js';
 export type {
   ComponentContext,

@@ -84,6 +84,10 @@ export const CausalityConfigSchema = Type.Object(
       '1h',
       'how long an event’s count is remembered, so a re-listed event makes no second span (the API server keeps events 1h)',
     ),
+    max_time_skew: DurationSchema(
+      '168h',
+      'an event whose time is further than this from when it was observed (a node clock years off, a 1970 or 9999 date) is dropped and counted (`reason="implausible_time"`); times outside 2000–2200 always are',
+    ),
     service_name: Type.Optional(
       Type.String({
         minLength: 1,
@@ -148,6 +152,7 @@ export interface ResolvedOptions {
   tombstoneTtlUs: number;
   traceIdleUs: number;
   dedupeTtlUs: number;
+  maxTimeSkewUs: number;
   serviceName: string | undefined;
   traceparentAnnotation: string;
   rules: CompiledRule[];
@@ -186,6 +191,7 @@ export function resolveOptions(config: CausalityConfig, source = 'causality'): R
     tombstoneTtlUs: us(config.tombstone_ttl),
     traceIdleUs: us(config.trace_idle),
     dedupeTtlUs: us(config.dedupe_ttl),
+    maxTimeSkewUs: us(config.max_time_skew),
     serviceName: config.service_name,
     traceparentAnnotation: config.traceparent_annotation,
     rules: all,
