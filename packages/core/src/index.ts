@@ -49,6 +49,7 @@ export type {
 } from './config/validate.js';
 export { loadConfigText, loadConfigFile, MAX_CONFIG_BYTES } from './config/load.js';
 export { parseListenAddress } from './config/listen-address.js';
+export { checkUrls } from './config/url-check.js';
 export type { ListenAddress } from './config/listen-address.js';
 export { buildConfigSchema } from './config/config-schema.js';
 export { Service } from './pipeline/service.js';

@@ -73,6 +73,20 @@ const BAD: Array<{ name: string; parts: Partial<Parts>; problem: RegExp }> = [
     problem: /receivers\.k8s_events\.owners\.kinds\[0\]: unknown kind "Gadget"/,
   },
   {
+    name: 'an otlp_http endpoint the schema pattern lets through but that is no URL',
+    parts: {
+      exporters: `  debug: { verbosity: basic }\n  otlp_http: { endpoint: "http://[::1:4318" }`,
+    },
+    problem: /exporters\.otlp_http\.endpoint: invalid URL/,
+  },
+  {
+    name: 'a zipkin endpoint with a port out of range',
+    parts: {
+      exporters: `  debug: { verbosity: basic }\n  zipkin: { endpoint: "http://127.0.0.1:99999/api/v2/spans" }`,
+    },
+    problem: /exporters\.zipkin\.endpoint: invalid URL/,
+  },
+  {
     name: 'a choice outside its values',
     parts: { exporters: `  debug: { verbosity: loud }` },
     problem: /exporters\.debug\.verbosity: invalid value "loud": expected one of "basic"/,
