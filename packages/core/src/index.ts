@@ -82,8 +82,8 @@ export {
   BatchSettingsSchema,
   RetrySettingsSchema,
   QueueSettingsSchema,
-} from './operators/exporter-settings.js';
-export type { SendingSettings } from './operators/exporter-settings.js';
+} from './operators/sending-queue.js';
+export type { SendingSettings } from './operators/sending-queue.js';
 export { instrumentedSend } from './operators/instrumented-send.js';
 export type { Attempt } from './operators/instrumented-send.js';
 export { exportThrough } from './operators/export-through.js';
