@@ -75,21 +75,13 @@ export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   'CSIDriver',
 ]);
 
-/** The `max_time_skew` default (168h), for callers that do not pass the configured one. */
-export const DEFAULT_MAX_TIME_SKEW_US = 168 * 3600 * 1e6;
-
 /**
  * An event time is plausible inside core's span-time range and, when the item says when it was
  * observed, no further than `maxSkewUs` from that (either way: late relists, skewed node clocks).
  */
-export function plausible(tUs: number, observedUs: number | undefined, maxSkewUs: number): boolean {
+function plausible(tUs: number, observedUs: number | undefined, maxSkewUs: number): boolean {
   if (tUs < PLAUSIBLE_TIME_US.min || tUs >= PLAUSIBLE_TIME_US.max) return false;
   return observedUs === undefined || Math.abs(tUs - observedUs) <= maxSkewUs;
-}
-
-/** Whether an item's object is an Event of either API. */
-export function isEventObject(o: KubeObject): boolean {
-  return o.kind === 'Event';
 }
 
 function objRef(v: unknown, fallbackNs: string, interner: Interner): ObjRef | undefined {
@@ -116,7 +108,8 @@ export function normalizeEvent(
   o: KubeObject,
   observedAt: string | undefined,
   interner: Interner,
-  maxSkewUs: number = DEFAULT_MAX_TIME_SKEW_US,
+  /** `max_time_skew` (µs): how far an event's time may be from its observation. */
+  maxSkewUs: number,
 ): NormEvent | DropReason {
   const meta = isRec(o.metadata) ? o.metadata : {};
   const namespace = str(meta.namespace);
