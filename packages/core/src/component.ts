@@ -1,6 +1,7 @@
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { Observable, OperatorFunction } from 'rxjs';
 import type { Clock } from './clock.js';
+import type { ConfigProblem } from './errors.js';
 import type { ExportResult, SignalKind, SignalTypes } from './items.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './telemetry/metrics.js';
@@ -28,12 +29,19 @@ export interface ComponentContext {
   readonly health: Health;
 }
 
-interface FactoryBase<S extends TSchema> {
+export interface FactoryBase<S extends TSchema> {
   readonly type: string;
   readonly stability: Stability;
   readonly description: string;
   /** JSON Schema of the config: validation, defaults, the TypeScript type and the docs, all from here. */
   readonly configSchema: S;
+  /**
+   * Checks the schema cannot express (a regex compiles, a kind is known, an address parses), run by
+   * core's validation once the schema passed, so `kspan validate` rejects what `create()` would.
+   * Problem paths are relative to the component's settings (`rules[0].message`; '' for the whole).
+   * No I/O. `create()` may assume a config that passed it.
+   */
+  readonly checkConfig?: (config: Static<S>) => ConfigProblem[];
 }
 
 export interface ReceiverFactory<

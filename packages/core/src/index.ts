@@ -18,6 +18,8 @@ export type {
   SignalTypes,
   ExportResult,
 } from './items.js';
+export { parseRfc3339, eventTime, eventTimeValue, PLAUSIBLE_TIME_US } from './event-time.js';
+export type { ParsedTime } from './event-time.js';
 export { standaloneContext } from './component.js';
 export type {
   ComponentContext,
@@ -32,6 +34,7 @@ export type {
   AnyReceiverFactory,
   AnyProcessorFactory,
   AnyExporterFactory,
+  FactoryBase,
 } from './component.js';
 export { parseComponentId } from './config/component-id.js';
 export type { ComponentId } from './config/component-id.js';
@@ -39,22 +42,31 @@ export { didYouMean } from './config/suggest.js';
 export { expandEnv } from './config/env.js';
 export type { Env } from './config/env.js';
 export { validateConfig, resolveComponentConfig } from './config/validate.js';
-export type { ResolvedConfig, ResolvedComponent, ResolvedPipeline } from './config/validate.js';
-export { loadConfigText, loadConfigFile } from './config/load.js';
+export type {
+  ResolvedConfig,
+  ResolvedComponent,
+  ResolvedPipeline,
+  ComponentConfigOwner,
+} from './config/validate.js';
+export { loadConfigText, loadConfigFile, MAX_CONFIG_BYTES } from './config/load.js';
+export { parseListenAddress } from './config/listen-address.js';
+export { checkUrls } from './config/url-check.js';
+export type { ListenAddress } from './config/listen-address.js';
 export { buildConfigSchema } from './config/config-schema.js';
 export { Service } from './pipeline/service.js';
 export type { ServiceOptions, ExporterTally, ReceiverFailure } from './pipeline/service.js';
 export { batch } from './operators/batch.js';
 export type { BatchOptions } from './operators/batch.js';
-export { exportBatches, DEFAULT_RETRY } from './operators/export-batches.js';
+export { exportBatches } from './operators/send-with-retry.js';
 export type {
   SendOutcome,
   RetryOptions,
   ExportBatchesOptions,
-} from './operators/export-batches.js';
-export { watchdog } from './operators/watchdog.js';
+} from './operators/send-with-retry.js';
 export { Backoff } from './operators/backoff.js';
 export type { BackoffOptions } from './operators/backoff.js';
+export { Recency } from './collections/recency.js';
+export { BoundedMap } from './collections/bounded-map.js';
 export { MetricsRegistry, noopMetrics } from './telemetry/metrics.js';
 export type {
   Metrics,
@@ -71,8 +83,8 @@ export {
   BatchSettingsSchema,
   RetrySettingsSchema,
   QueueSettingsSchema,
-} from './operators/exporter-settings.js';
-export type { SendingSettings } from './operators/exporter-settings.js';
+} from './operators/sending-queue.js';
+export type { SendingSettings } from './operators/sending-queue.js';
 export { instrumentedSend } from './operators/instrumented-send.js';
 export type { Attempt } from './operators/instrumented-send.js';
 export { exportThrough } from './operators/export-through.js';

@@ -106,6 +106,54 @@ describe('file exporter', () => {
     expect(results).to.have.length(1);
     expect(results[0]).to.include({ code: 'failure', failedSpans: 3, reason: 'permanent_error' });
   });
+
+  it("goes through core's sending queue: a slow sink drops what does not fit, counted, and keeps order", async () => {
+    const written: string[] = [];
+    const pending: Array<() => void> = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const sink: LineSink = {
+      write: (line) =>
+        new Promise<void>((resolve) => {
+          inFlight++;
+          mostInFlight = Math.max(mostInFlight, inFlight);
+          pending.push(() => {
+            inFlight--;
+            written.push(
+              (JSON.parse(line) as OtlpJsonTraceRequest).resourceSpans[0]!.scopeSpans[0]!.spans[0]!
+                .name,
+            );
+            resolve();
+          });
+        }),
+      close: () => Promise.resolve(),
+    };
+    const config = withDefaults(FileExporterConfigSchema, {
+      path: 'unused',
+      batch: { max_size: 1 },
+      queue: { size: 2 },
+    });
+    const spans = ['a', 'b', 'c', 'd'].map((name, i) =>
+      makeSpan({ spanId: `000000000000000${i + 1}`, name, startNs: T0 }),
+    );
+    const done = lastValueFrom(
+      from(spans).pipe(
+        fileExport(config, testContext('file'), () => sink),
+        toArray(),
+      ),
+    );
+    for (let i = 0; i < 20; i++) {
+      await new Promise((r) => setImmediate(r));
+      pending.shift()?.();
+    }
+    const results = await done;
+    expect(results.filter((r) => r.code === 'dropped').map((r) => r.reason)).to.deep.equal([
+      'queue_full',
+      'queue_full',
+    ]);
+    expect(written).to.deep.equal(['a', 'b']);
+    expect(mostInFlight).to.equal(1);
+  });
 });
 
 describe('encodeOtlpJson', () => {

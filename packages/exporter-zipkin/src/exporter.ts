@@ -1,6 +1,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OperatorFunction } from 'rxjs';
 import {
+  checkUrls,
   ConfigError,
   errorMessage,
   exportThrough,
@@ -49,5 +50,6 @@ export const zipkinExporter: ExporterFactory<typeof ZipkinExporterConfigSchema, 
   description: 'Sends spans to Zipkin (JSON v2 over HTTP)',
   consumes: 'spans',
   configSchema: ZipkinExporterConfigSchema,
+  checkConfig: (config) => checkUrls(config, ['endpoint']),
   create: (config, ctx) => zipkinExport(config, ctx),
 };

@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { ConfigError, DurationSchema, parseDuration, type ConfigProblem } from '@kspan/core';
 import { builtinRules, compileRules, type CausalityRule, type CompiledRule } from './rules.js';
 
@@ -85,6 +84,10 @@ export const CausalityConfigSchema = Type.Object(
       '1h',
       'how long an event’s count is remembered, so a re-listed event makes no second span (the API server keeps events 1h)',
     ),
+    max_time_skew: DurationSchema(
+      '168h',
+      'an event whose time is further than this from when it was observed (a node clock years off, a 1970 or 9999 date) is dropped and counted (`reason="implausible_time"`); times outside 2000–2200 always are',
+    ),
     service_name: Type.Optional(
       Type.String({
         minLength: 1,
@@ -149,6 +152,7 @@ export interface ResolvedOptions {
   tombstoneTtlUs: number;
   traceIdleUs: number;
   dedupeTtlUs: number;
+  maxTimeSkewUs: number;
   serviceName: string | undefined;
   traceparentAnnotation: string;
   rules: CompiledRule[];
@@ -158,26 +162,22 @@ export interface ResolvedOptions {
   maxTraces: number;
 }
 
-/**
- * Applies defaults and checks a config given directly (embedding), the way the service's validation
- * would; throws a ConfigError listing every problem.
- */
-export function withDefaults(options: unknown, source = 'causality'): CausalityConfig {
-  const value = Value.Default(CausalityConfigSchema, Value.Clone(options ?? {}));
-  const problems: ConfigProblem[] = [...Value.Errors(CausalityConfigSchema, value)].map((e) => ({
-    path: `${source}${e.path.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`,
-    message: e.message,
+/** What the schema cannot check: each user rule compiles (regex, groups), with its path. */
+export function checkCausalityConfig(config: CausalityConfig): ConfigProblem[] {
+  return compileRules(config.rules as CausalityRule[]).problems.map((p) => ({
+    path: `rules${p.path}`,
+    message: p.message,
   }));
-  if (problems.length > 0) throw new ConfigError(problems, source);
-  return value as CausalityConfig;
 }
 
-/** Turns a validated config into engine options; rule problems (bad regex) throw a ConfigError. */
+/**
+ * Turns a checked config into engine options. A config that skipped the check (create() called
+ * directly) still gets its rule problems as a ConfigError rather than a half-built engine.
+ */
 export function resolveOptions(config: CausalityConfig, source = 'causality'): ResolvedOptions {
   const userRules = config.rules as CausalityRule[];
-  const user = compileRules(userRules);
-  const problems = user.problems.map((p) => ({
-    path: `${source}.rules${p.path}`,
+  const problems = checkCausalityConfig(config).map((p) => ({
+    path: `${source}.${p.path}`,
     message: p.message,
   }));
   if (problems.length > 0) throw new ConfigError(problems, source);
@@ -191,6 +191,7 @@ export function resolveOptions(config: CausalityConfig, source = 'causality'): R
     tombstoneTtlUs: us(config.tombstone_ttl),
     traceIdleUs: us(config.trace_idle),
     dedupeTtlUs: us(config.dedupe_ttl),
+    maxTimeSkewUs: us(config.max_time_skew),
     serviceName: config.service_name,
     traceparentAnnotation: config.traceparent_annotation,
     rules: all,

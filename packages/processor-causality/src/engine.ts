@@ -254,7 +254,7 @@ export class CausalityEngine {
       this.stats.eventsDeleted++;
       return;
     }
-    const ev = normalizeEvent(w.object, w.observedAt, this.interner);
+    const ev = normalizeEvent(w.object, w.observedAt, this.interner, this.opts.maxTimeSkewUs);
     if (typeof ev === 'string') return this.stats.drop(ev, w);
     this.observe(ev.obs);
     // Windows that closed before this item was seen close first: it cannot join those spans.

@@ -1,10 +1,10 @@
 // Public API of @kspan/processor-causality: the `causality` processor (Kubernetes events → spans
 // joined by cause), its embeddable operator, config schema and built-in rule table.
-export { causalityProcessor, causality, causalityOperator } from './processor.js';
+export { causalityProcessor, causality, causalityOperator, withDefaults } from './processor.js';
 export {
   CausalityConfigSchema,
   CausalityRuleSchema,
-  withDefaults,
+  checkCausalityConfig,
   type CausalityConfig,
   type CausalityOptions,
 } from './config.js';

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@kspan/core';
+import { eventTime, PLAUSIBLE_TIME_US, type KubeObject } from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTime } from './time.js';
 
@@ -43,11 +43,16 @@ export interface NormEvent {
 }
 
 export type DropReason =
-  'not_an_object' | 'no_involved_object' | 'bad_time' | 'no_time' | 'bad_object' | 'internal_error';
+  | 'not_an_object'
+  | 'no_involved_object'
+  | 'bad_time'
+  | 'no_time'
+  | 'implausible_time'
+  | 'bad_object'
+  | 'internal_error';
 
 type Rec = Record<string, unknown>;
 
-const present = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : v);
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | undefined =>
@@ -70,9 +75,13 @@ export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   'CSIDriver',
 ]);
 
-/** Whether an item's object is an Event of either API. */
-export function isEventObject(o: KubeObject): boolean {
-  return o.kind === 'Event';
+/**
+ * An event time is plausible inside core's span-time range and, when the item says when it was
+ * observed, no further than `maxSkewUs` from that (either way: late relists, skewed node clocks).
+ */
+function plausible(tUs: number, observedUs: number | undefined, maxSkewUs: number): boolean {
+  if (tUs < PLAUSIBLE_TIME_US.min || tUs >= PLAUSIBLE_TIME_US.max) return false;
+  return observedUs === undefined || Math.abs(tUs - observedUs) <= maxSkewUs;
 }
 
 function objRef(v: unknown, fallbackNs: string, interner: Interner): ObjRef | undefined {
@@ -99,6 +108,8 @@ export function normalizeEvent(
   o: KubeObject,
   observedAt: string | undefined,
   interner: Interner,
+  /** `max_time_skew` (µs): how far an event's time may be from its observation. */
+  maxSkewUs: number,
 ): NormEvent | DropReason {
   const meta = isRec(o.metadata) ? o.metadata : {};
   const namespace = str(meta.namespace);
@@ -106,18 +117,9 @@ export function normalizeEvent(
     objRef(o.involvedObject, namespace, interner) ?? objRef(o.regarding, namespace, interner);
   if (!regarding) return 'no_involved_object';
 
-  // The occurrence's time, in the order the reference gives (§3.2): the first field present counts,
-  // and if it is unparsable the item is dropped rather than guessed.
-  const series = isRec(o.series) ? o.series : undefined;
-  const raw =
-    present(series?.lastObservedTime) ??
-    present(o.lastTimestamp) ??
-    present(o.deprecatedLastTimestamp) ??
-    present(o.eventTime) ??
-    present(o.firstTimestamp) ??
-    present(o.deprecatedFirstTimestamp) ??
-    present(meta.creationTimestamp);
-  let time = parseTime(raw);
+  // The occurrence's time by core's one rule (the receiver's max_age uses the same); a present but
+  // unparsable time drops the item rather than being guessed.
+  let time = eventTime(o);
   if (time === null) return 'bad_time';
   const seen = parseTime(observedAt);
   if (seen === null) return 'bad_time';
@@ -125,6 +127,8 @@ export function normalizeEvent(
     if (!seen) return 'no_time';
     time = seen;
   }
+  // A clock years off (1970, 9999) would stretch a trace over decades or overflow OTLP's time.
+  if (!plausible(time.us, seen ? seen.us : undefined, maxSkewUs)) return 'implausible_time';
 
   const source = isRec(o.source) ? o.source : isRec(o.deprecatedSource) ? o.deprecatedSource : {};
   const component =
@@ -134,6 +138,7 @@ export function normalizeEvent(
     (isRec(o.deprecatedSource) ? str(o.deprecatedSource.component) : '') ||
     'unknown';
   const instance = str(source.host) || str(o.reportingInstance);
+  const series = isRec(o.series) ? o.series : undefined;
   const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;
   const name = str(meta.name);
   const container = CONTAINER_PATH.exec(regarding.fieldPath)?.[1] ?? '';

@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
+  resolveComponentConfig,
   standaloneContext,
   type ComponentContext,
   type ProcessorFactory,
@@ -8,8 +9,8 @@ import {
 } from '@kspan/core';
 import {
   CausalityConfigSchema,
+  checkCausalityConfig,
   resolveOptions,
-  withDefaults,
   type CausalityConfig,
   type CausalityOptions,
 } from './config.js';
@@ -25,7 +26,7 @@ export function causalityOperator(
   config: CausalityConfig,
   ctx: ComponentContext,
 ): OperatorFunction<WatchEvent, ReadableSpan> {
-  const opts = resolveOptions(withDefaults(config, ctx.id), ctx.id);
+  const opts = resolveOptions(config, ctx.id);
   const tickMs = Math.min(500, Math.max(20, opts.windowUs / 1000 / 10));
   return (source) =>
     new Observable<ReadableSpan>((subscriber) => {
@@ -111,8 +112,17 @@ export const causalityProcessor: ProcessorFactory<
   consumes: 'k8s_watch',
   produces: 'spans',
   configSchema: CausalityConfigSchema,
+  checkConfig: checkCausalityConfig,
   create: (config, ctx) => causalityOperator(config, ctx),
 };
+
+/**
+ * Options given directly (embedding, tests) checked and completed by core, exactly as the same
+ * settings under `processors.causality` in a config file are: same messages, same defaults.
+ */
+export function withDefaults(options: unknown = {}, path = 'causality'): CausalityConfig {
+  return resolveComponentConfig(causalityProcessor, options, path);
+}
 
 /**
  * The processor without a service: `events$.pipe(causality({ window: '5s' }))`. Options are

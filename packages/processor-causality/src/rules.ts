@@ -41,7 +41,7 @@ const STS_VERBS = [
 ];
 
 /**
- * kspan's built-in rules (shared/reference/k8s-events.md §3.3–3.4), every message variant of current
+ * kspan's built-in rules (docs/kubernetes-events.md §3–4), every message variant of current
  * and older releases. User rules from the config are tried first, so they can override these.
  */
 export const builtinRules: readonly CausalityRule[] = Object.freeze<CausalityRule[]>([

@@ -82,6 +82,7 @@ describe('config', () => {
       tombstone_ttl: '10m',
       trace_idle: '10m',
       dedupe_ttl: '1h',
+      max_time_skew: '168h',
       traceparent_annotation: 'kspan.io/traceparent',
       builtin_rules: true,
       rules: [],
@@ -127,34 +128,42 @@ describe('config', () => {
     expect(found.join('\n')).to.include('processors.causality.rules[0].child');
   });
 
-  it('create() rejects rules the schema cannot check: a bad regex, a child without a name group', () => {
-    const ctx = standaloneContext({ id: 'causality/custom' });
-    const found = problems(() =>
-      causalityProcessor.create(
-        withDefaults({
-          rules: [
-            { reason: 'X', message: '(unclosed', child: 'Pod' },
-            { reason: 'Y', message: 'no group', child: 'Pod' },
-            { reason: 'Z', message: '(?<a>x)', attributes: { 'my.attr': 'b' } },
-            { reason: 'W' },
-          ],
-        }),
-        ctx,
-      ),
-    );
+  it('rejects rules the schema cannot check at validation: a bad regex, a child without a name group', () => {
+    const rules = [
+      { reason: 'X', message: '(unclosed', child: 'Pod' },
+      { reason: 'Y', message: 'no group', child: 'Pod' },
+      { reason: 'Z', message: '(?<a>x)', attributes: { 'my.attr': 'b' } },
+      { reason: 'W' },
+    ];
+    const found = problems(() => validateConfig(config({ rules }), components));
     expect(found).to.have.length(4);
     expect(found[0]).to.match(
+      /^processors\.causality\.rules\[0\]\.message: invalid regular expression/,
+    );
+    expect(found[1]).to.match(
+      /^processors\.causality\.rules\[1\]\.message: a rule with `child` needs/,
+    );
+    expect(found[2]).to.match(/^processors\.causality\.rules\[2\]\.attributes\.my\.attr:/);
+    expect(found[3]).to.match(/^processors\.causality\.rules\[3\]: a rule needs/);
+    // Embedded, the same check with the same messages.
+    expect(problems(() => causality({ rules }))).to.deep.equal(
+      found.map((f) => f.replace(/^processors\./, '')),
+    );
+    // create() given an unchecked config still refuses it before building anything.
+    const unchecked = withDefaults({});
+    unchecked.rules = rules;
+    const ctx = standaloneContext({ id: 'causality/custom' });
+    expect(problems(() => causalityProcessor.create(unchecked, ctx))[0]).to.match(
       /^causality\/custom\.rules\[0\]\.message: invalid regular expression/,
     );
-    expect(found[1]).to.match(/^causality\/custom\.rules\[1\]\.message: a rule with `child` needs/);
-    expect(found[2]).to.match(/^causality\/custom\.rules\[2\]\.attributes\.my\.attr:/);
-    expect(found[3]).to.match(/^causality\/custom\.rules\[3\]: a rule needs/);
   });
 
-  it('causality(options) checks options like a config', () => {
-    expect(problems(() => causality({ windwo: '1s' } as never))).to.deep.equal([
-      'causality.windwo: Unexpected property',
-    ]);
+  it('causality(options) checks options like a config: the same typo, the same message', () => {
+    const embedded = problems(() => causality({ windwo: '1s' } as never));
+    const fromFile = problems(() => validateConfig(config({ windwo: '1s' }), components));
+    expect(embedded).to.have.length(1);
+    expect(embedded[0]).to.match(/^causality\.windwo: unknown key \(did you mean "window"\?\)/);
+    expect(fromFile).to.deep.equal(embedded.map((e) => `processors.${e}`));
     expect(() => causality({ window: '1s', service_name: 'kubernetes' })).to.not.throw();
   });
 

@@ -4,8 +4,11 @@ import { Interner } from '../src/intern.js';
 import { at, coreEvent, coreViaNewApi, newEvent } from './helpers/k8s.js';
 import { parseTime } from '../src/time.js';
 
+/** The `max_time_skew` default. */
+const MAX_SKEW_US = 168 * 3600 * 1e6;
+
 const norm = (w: { object: Record<string, unknown>; observedAt?: string }) =>
-  normalizeEvent(w.object, w.observedAt, new Interner()) as NormEvent;
+  normalizeEvent(w.object, w.observedAt, new Interner(), MAX_SKEW_US) as NormEvent;
 const usAt = (sec: number) => Date.parse(at(Math.floor(sec))) * 1000 + Math.round((sec % 1) * 1e6);
 
 describe('event normalisation (both Event APIs)', () => {
@@ -116,15 +119,25 @@ describe('event normalisation (both Event APIs)', () => {
       time: 1,
     });
     expect(
-      normalizeEvent({ ...w.object, involvedObject: { name: 'x' } }, undefined, new Interner()),
+      normalizeEvent(
+        { ...w.object, involvedObject: { name: 'x' } },
+        undefined,
+        new Interner(),
+        MAX_SKEW_US,
+      ),
     ).to.equal('no_involved_object');
-    expect(normalizeEvent({ ...w.object, lastTimestamp: 42 }, undefined, new Interner())).to.equal(
-      'bad_time',
-    );
     expect(
-      normalizeEvent({ ...w.object, lastTimestamp: '2024-02-30 25:00' }, undefined, new Interner()),
+      normalizeEvent({ ...w.object, lastTimestamp: 42 }, undefined, new Interner(), MAX_SKEW_US),
     ).to.equal('bad_time');
-    expect(normalizeEvent(w.object, 'later', new Interner())).to.equal('bad_time');
+    expect(
+      normalizeEvent(
+        { ...w.object, lastTimestamp: '2024-02-30 25:00' },
+        undefined,
+        new Interner(),
+        MAX_SKEW_US,
+      ),
+    ).to.equal('bad_time');
+    expect(normalizeEvent(w.object, 'later', new Interner(), MAX_SKEW_US)).to.equal('bad_time');
   });
 
   it('keeps MicroTime to the microsecond and truncates nanoseconds', () => {

@@ -8,11 +8,14 @@ import { loadCases } from './helpers/conformance.js';
 import { replay } from './helpers/run.js';
 import { canonical, treeLines } from './helpers/tree.js';
 
+/** The `max_time_skew` default. */
+const MAX_SKEW_US = 168 * 3600 * 1e6;
+
 const WINDOW_US = 5_000_000;
 
 /** When an item was seen (µs): `observedAt`, else the event's own time (capture format rules). */
 function observed(item: WatchEvent): number {
-  const ev = normalizeEvent(item.object, item.observedAt, new Interner());
+  const ev = normalizeEvent(item.object, item.observedAt, new Interner(), MAX_SKEW_US);
   if (typeof ev === 'string') throw new Error(`bad item in case: ${ev}`);
   return ev.obs;
 }

@@ -35,4 +35,3 @@ export { ownerMetadata, slimManagedField, DROPPED_ANNOTATIONS } from './k8s/owne
 export { toCoreEvent } from './k8s/event-shape.js';
 export { eventFilter, withExcludedNamespaces } from './k8s/filters.js';
 export type { EventFilterConfig, DropReason } from './k8s/filters.js';
-export { BoundedMap } from './k8s/bounded-map.js';

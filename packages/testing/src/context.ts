@@ -1,11 +1,18 @@
 // What a component under test is built with: its validated config and a standalone context.
-import { Value } from '@sinclair/typebox/value';
 import type { TSchema, Static } from '@sinclair/typebox';
-import { standaloneContext, systemClock, type ComponentContext } from '@kspan/core';
+import {
+  resolveComponentConfig,
+  standaloneContext,
+  systemClock,
+  type ComponentContext,
+} from '@kspan/core';
 
-/** A config with the schema's defaults filled in, as the engine's validation leaves it. */
+/**
+ * A config checked and completed by core, exactly as the service's validation leaves it (a
+ * mistake in a test's config is a ConfigError, not a silently half-filled object).
+ */
 export function withDefaults<S extends TSchema>(schema: S, config: unknown): Static<S> {
-  return Value.Default(schema, structuredClone(config)) as Static<S>;
+  return resolveComponentConfig({ type: 'test', configSchema: schema }, config, 'test');
 }
 
 export function testContext(

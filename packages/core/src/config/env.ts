@@ -9,7 +9,7 @@ const ENV_RE = /^env:([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 export type Env = Record<string, string | undefined>;
 
 /**
- * Expands environment references in every string of a parsed config. A value that is exactly one
+ * Expands environment references in every string of a parsed config, map keys included. A value that is exactly one
  * reference takes the type its text has in YAML (`${env:PORT}` → 4317), as the Collector does.
  */
 export function expandEnv(value: unknown, env: Env, problems: ConfigProblem[], path = ''): unknown {
@@ -18,8 +18,11 @@ export function expandEnv(value: unknown, env: Env, problems: ConfigProblem[], p
     return value.map((v, i) => expandEnv(v, env, problems, joinPath(path, i)));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value))
-      out[k] = expandEnv(v, env, problems, joinPath(path, k));
+    for (const [k, v] of Object.entries(value)) {
+      // Keys expand too (a namespace or attribute name from the environment), always as text.
+      const key = k.includes('$') ? String(expandString(k, env, problems, joinPath(path, k))) : k;
+      out[key] = expandEnv(v, env, problems, joinPath(path, key));
+    }
     return out;
   }
   return value;

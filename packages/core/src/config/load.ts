@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { Components } from '../component.js';
 import { ConfigError, KspanError, errorMessage, type ConfigProblem } from '../errors.js';
@@ -12,6 +12,8 @@ export function loadConfigText(
   options: { env?: Env; source?: string } = {},
 ): ResolvedConfig {
   const source = options.source ?? 'config';
+  if (text.length > MAX_CONFIG_BYTES)
+    throw new ConfigError([{ path: '', message: tooLarge(text.length) }], source);
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -36,18 +38,33 @@ export function loadConfigText(
   }
 }
 
+/** Larger than any real config (the demo is 2 KB); a bigger file is a mistake, refused before parsing. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Reads, parses and validates a config file. Only a regular file is read (a FIFO or a device would
+ * block or never end) and only up to MAX_CONFIG_BYTES.
+ */
 export async function loadConfigFile(
   file: string,
   components: Components,
   options: { env?: Env } = {},
 ): Promise<ResolvedConfig> {
+  const unreadable = (why: string, cause?: unknown) =>
+    new KspanError('CONFIG_READ', `cannot read config ${file}: ${why}`, { cause });
   let text: string;
   try {
+    const info = await stat(file);
+    if (!info.isFile()) throw unreadable('not a regular file');
+    if (info.size > MAX_CONFIG_BYTES) throw unreadable(tooLarge(info.size));
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new KspanError('CONFIG_READ', `cannot read config ${file}: ${errorMessage(err)}`, {
-      cause: err,
-    });
+    if (err instanceof KspanError) throw err;
+    throw unreadable(errorMessage(err), err);
   }
   return loadConfigText(text, components, { ...options, source: file });
+}
+
+function tooLarge(bytes: number): string {
+  return `${bytes} bytes is larger than the ${MAX_CONFIG_BYTES}-byte limit for a config`;
 }

@@ -62,6 +62,8 @@ export const ServiceSchema = Type.Object(
       PipelineSchema,
       {
         description: 'named pipelines: `traces` or `traces/<name>`',
+        // Another name (`logs`, `trace`) is refused, not silently left out.
+        additionalProperties: false,
       },
     ),
     telemetry: Type.Optional(TelemetrySchema),

@@ -1,5 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type {
   AnyExporterFactory,
   AnyFactory,
@@ -7,11 +6,14 @@ import type {
   AnyReceiverFactory,
   ComponentKind,
   Components,
+  FactoryBase,
 } from '../component.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { SignalKind } from '../items.js';
 import { parseComponentId } from './component-id.js';
-import { fromPointer, joinPath } from './path.js';
+import { parseListenAddress } from './listen-address.js';
+import { joinPath } from './path.js';
+import { SchemaValidator } from './schema-check.js';
 import { ServiceSchema, type PipelineConfig, type TelemetryConfig } from './service-schema.js';
 import { suggestion } from './suggest.js';
 import { parseDuration } from '../duration.js';
@@ -46,6 +48,8 @@ const SECTIONS = [
   ['exporters', 'exporter'],
 ] as const;
 const TOP_KEYS = ['receivers', 'processors', 'exporters', 'service'];
+/** Shared: compiled schemas are cached per schema object. */
+const validator = new SchemaValidator();
 
 /** Checks a parsed, env-expanded config; throws one ConfigError listing every problem. */
 export function validateConfig(
@@ -54,7 +58,6 @@ export function validateConfig(
   source?: string,
 ): ResolvedConfig {
   const problems: ConfigProblem[] = [];
-  const validator = new SchemaValidator();
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(
       [
@@ -108,7 +111,7 @@ export function validateConfig(
         continue;
       }
       const config = settings ?? {};
-      problems.push(...validator.check(factory.configSchema, config, path));
+      problems.push(...validator.checkComponent(factory, config, path));
       (resolved[section] as Map<string, ResolvedComponent>).set(id, { id, factory, config });
     }
   }
@@ -129,6 +132,7 @@ export function validateConfig(
         shutdown_timeout?: string | number;
       };
       telemetry = s.telemetry ?? {};
+      problems.push(...checkTelemetry(telemetry));
       shutdownTimeoutMs = parseDuration(s.shutdown_timeout ?? '10s');
       pipelines = Object.entries(s.pipelines).map(([id, p]) => ({
         id,
@@ -144,6 +148,16 @@ export function validateConfig(
 
   if (problems.length > 0) throw new ConfigError(problems, source);
   return { ...resolved, pipelines, telemetry, shutdownTimeoutMs };
+}
+
+/** What the telemetry server would refuse at start-up, refused here instead. */
+function checkTelemetry(telemetry: TelemetryConfig): ConfigProblem[] {
+  const address = telemetry.metrics?.address;
+  if (!address) return [];
+  const parsed = parseListenAddress(address);
+  return typeof parsed === 'string'
+    ? [{ path: 'service.telemetry.metrics.address', message: parsed }]
+    : [];
 }
 
 function entriesOf(doc: Record<string, unknown>): Record<string, string[]> {
@@ -197,6 +211,16 @@ function checkPipeline(
       }
       return c;
     });
+  for (const section of ['receivers', 'processors', 'exporters'] as const) {
+    // The same id twice would run the component twice on every item (each span exported twice).
+    p[section].forEach((id, i) => {
+      if (p[section].indexOf(id) !== i)
+        problems.push({
+          path: joinPath(joinPath(base, section), i),
+          message: `"${id}" is listed twice in this pipeline`,
+        });
+    });
+  }
   const receivers = lookup<AnyReceiverFactory>('receivers', 'receiver', p.receivers);
   const processors = lookup<AnyProcessorFactory>('processors', 'processor', p.processors);
   const exporters = lookup<AnyExporterFactory>('exporters', 'exporter', p.exporters);
@@ -241,68 +265,19 @@ function checkPipeline(
  * same defaults), for tools that build a single component outside a pipeline config. `path` names
  * the settings in messages, e.g. `receivers.k8s_events`. Throws a ConfigError listing every problem.
  */
-export function resolveComponentConfig(
-  factory: AnyFactory,
+export function resolveComponentConfig<S extends TSchema>(
+  factory: ComponentConfigOwner<S>,
   settings: unknown,
   path: string = factory.type,
-): unknown {
-  const config = structuredClone(settings ?? {});
-  const problems = new SchemaValidator().check(factory.configSchema, config, path);
+): Static<S> {
+  const config: unknown = structuredClone(settings ?? {});
+  const problems = validator.checkComponent(factory, config, path);
   if (problems.length > 0) throw new ConfigError(problems, path);
-  return config;
+  return config as Static<S>;
 }
 
-/** ajv with defaults applied in place and every error reported; one compiled validator per schema. */
-class SchemaValidator {
-  private readonly ajv = new Ajv({
-    allErrors: true,
-    useDefaults: true,
-    strict: false,
-    verbose: true,
-  });
-  private readonly compiled = new WeakMap<TSchema, ValidateFunction>();
-
-  check(schema: TSchema, value: unknown, base: string): ConfigProblem[] {
-    let fn = this.compiled.get(schema);
-    if (!fn) {
-      fn = this.ajv.compile(schema);
-      this.compiled.set(schema, fn);
-    }
-    if (fn(value)) return [];
-    return toProblems(fn.errors ?? [], base);
-  }
-}
-
-/** ajv errors → one readable problem per wrong value (alternatives collapsed into one line). */
-function toProblems(errors: ErrorObject[], base: string): ConfigProblem[] {
-  const unionPaths = new Set(
-    errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath),
-  );
-  const seen = new Set<string>();
-  const problems: ConfigProblem[] = [];
-  for (const e of errors) {
-    if (unionPaths.has(e.instancePath) && e.keyword !== 'anyOf') continue;
-    let path = fromPointer(base, e.instancePath);
-    let message: string;
-    if (e.keyword === 'additionalProperties') {
-      const key = (e.params as { additionalProperty: string }).additionalProperty;
-      path = joinPath(path, key);
-      const known = Object.keys(
-        (e.parentSchema as { properties?: object } | undefined)?.properties ?? {},
-      );
-      message = `unknown key${suggestion(key, known)}${known.length ? `; allowed: ${known.join(', ')}` : ''}`;
-    } else if (e.keyword === 'anyOf') {
-      const d = (e.parentSchema as { description?: string } | undefined)?.description;
-      message = `invalid value ${JSON.stringify(e.data)}${d ? `: expected ${d}` : ''}`;
-    } else if (e.keyword === 'enum' || e.keyword === 'const') {
-      message = `${e.message ?? 'invalid'}: ${JSON.stringify((e.params as { allowedValues?: unknown }).allowedValues ?? (e.params as { allowedValue?: unknown }).allowedValue)}`;
-    } else {
-      message = `${e.message ?? 'invalid'}${e.keyword === 'type' ? `, got ${JSON.stringify(e.data)}` : ''}`;
-    }
-    const key = `${path}\0${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    problems.push({ path, message });
-  }
-  return problems;
-}
+/** What checking a component's settings needs of its factory. */
+export type ComponentConfigOwner<S extends TSchema> = Pick<
+  FactoryBase<S>,
+  'type' | 'configSchema' | 'checkConfig'
+>;

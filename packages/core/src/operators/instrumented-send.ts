@@ -1,7 +1,7 @@
 // The per-attempt telemetry every exporter shares, so that their metrics and logs read alike.
 import type { ComponentContext } from '../component.js';
 import { errorMessage } from '../errors.js';
-import type { SendOutcome } from './export-batches.js';
+import type { SendOutcome } from './send-with-retry.js';
 
 /** One try at sending one batch: what it came to, and the transport's own word for it. */
 export interface Attempt {

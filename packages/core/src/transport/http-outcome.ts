@@ -1,4 +1,4 @@
-import type { SendOutcome } from '../operators/export-batches.js';
+import type { SendOutcome } from '../operators/send-with-retry.js';
 import { HttpSendError, type HttpReply } from './http-post.js';
 
 /** The OTLP spec's retryable HTTP answers (also used for Zipkin, which has no rules of its own). */

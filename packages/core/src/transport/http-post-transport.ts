@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { SendOutcome } from '../operators/export-batches.js';
+import type { SendOutcome } from '../operators/send-with-retry.js';
 import type { ExportTransport } from '../operators/export-through.js';
 import type { Attempt } from '../operators/instrumented-send.js';
 import { classifyNetworkError } from './http-outcome.js';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BatchSettingsSchema } from '@kspan/core';
+import { BatchSettingsSchema, QueueSettingsSchema } from '@kspan/core';
 
 export const FileExporterConfigSchema = Type.Object(
   {
@@ -9,6 +9,11 @@ export const FileExporterConfigSchema = Type.Object(
         "file to append OTLP/JSON lines to (its folder is created); '-' for standard output",
     }),
     batch: BatchSettingsSchema,
+    // Lines are written one at a time, in order: only the queue's size is a setting here.
+    queue: Type.Object(
+      { size: QueueSettingsSchema.properties.size },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,12 +1,13 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { concatMap, defer, finalize, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import {
-  batch,
-  instrumentedSend,
-  parseDuration,
+  exportThrough,
+  type Attempt,
   type ComponentContext,
   type ExportResult,
+  type ExportTransport,
   type ExporterFactory,
+  type SendingSettings,
 } from '@kspan/core';
 import { encodeOtlpJsonLine } from '../encode.js';
 import { FileExporterConfigSchema, type FileExporterConfig } from './config.js';
@@ -14,50 +15,44 @@ import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
 
 /**
  * The `file` exporter as an operator: each batch becomes one line, one OTLP/JSON
- * ExportTraceServiceRequest (the Collector file exporter's format). Lines are written in order, one
- * at a time; a failed write fails that batch (not retried) and the next batch tries again.
+ * ExportTraceServiceRequest (the Collector file exporter's format). It sends through core's
+ * sending queue like every exporter (bounded queue, one result per batch, shutdown handling), with
+ * one line in flight so lines keep their order, and no retry: a failed write fails that batch and
+ * the next batch tries again.
  */
 export function fileExport(
   config: FileExporterConfig,
   ctx: ComponentContext,
   makeSink: () => LineSink = () => (config.path === '-' ? stdoutSink() : fileSink(config.path)),
 ): OperatorFunction<ReadableSpan, ExportResult> {
-  return (source) =>
-    defer(() => {
-      const sink = makeSink();
-      const write = instrumentedSend(ctx, async (spans: ReadableSpan[]) => {
-        try {
-          const line = encodeOtlpJsonLine(spans) + '\n';
-          await sink.write(line);
-          return { outcome: { code: 'success' }, status: 'ok', bytes: Buffer.byteLength(line) };
-        } catch (err) {
-          const error = err instanceof Error ? err : new Error(String(err));
-          const status = (err as NodeJS.ErrnoException).code ?? 'error';
-          return { outcome: { code: 'failure', error }, status, bytes: 0 };
-        }
-      });
-      return source.pipe(
-        batch<ReadableSpan>({
-          maxSize: config.batch.max_size,
-          timeoutMs: parseDuration(config.batch.timeout),
-          scheduler: ctx.clock.scheduler,
-        }),
-        concatMap(async (spans): Promise<ExportResult> => {
-          const outcome = await write(spans);
-          const base = { exporter: ctx.id, spans: spans.length, attempts: 1 };
-          return outcome.code === 'success'
-            ? { ...base, code: 'success', failedSpans: 0 }
-            : {
-                ...base,
-                code: 'failure',
-                failedSpans: spans.length,
-                reason: 'permanent_error',
-                error: outcome.error,
-              };
-        }),
-        finalize(() => void sink.close()),
-      );
-    });
+  return exportThrough(sendingSettings(config), ctx, () => lineTransport(makeSink()));
+}
+
+function sendingSettings(config: FileExporterConfig): SendingSettings {
+  return {
+    batch: config.batch,
+    // Disabled: the intervals are never used. A write error is not one a retry fixes.
+    retry: { enabled: false, initial_interval: '1s', max_interval: '1s', max_elapsed: '0s' },
+    queue: { size: config.queue.size, concurrency: 1 },
+  };
+}
+
+/** Each attempt writes one line; the sink (file or stdout) is opened on the first write. */
+function lineTransport(sink: LineSink): ExportTransport<ReadableSpan> {
+  return {
+    async attempt(spans): Promise<Attempt> {
+      const line = encodeOtlpJsonLine(spans) + '\n';
+      try {
+        await sink.write(line);
+        return { outcome: { code: 'success' }, status: 'ok', bytes: Buffer.byteLength(line) };
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        const status = (err as NodeJS.ErrnoException).code ?? 'error';
+        return { outcome: { code: 'failure', error }, status, bytes: 0 };
+      }
+    },
+    close: () => void sink.close(),
+  };
 }
 
 export const fileExporter: ExporterFactory<typeof FileExporterConfigSchema, 'spans'> = {

@@ -1,6 +1,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OperatorFunction } from 'rxjs';
 import {
+  checkUrls,
   ConfigError,
   errorMessage,
   exportThrough,
@@ -47,5 +48,6 @@ export const otlpHttpExporter: ExporterFactory<typeof OtlpHttpConfigSchema, 'spa
   description: 'Sends spans to an OTLP/HTTP receiver, as protobuf or OTLP/JSON',
   consumes: 'spans',
   configSchema: OtlpHttpConfigSchema,
+  checkConfig: (config) => checkUrls(config, ['endpoint', 'traces_endpoint']),
   create: (config, ctx) => otlpHttpExport(config, ctx),
 };

@@ -1,4 +1,10 @@
-import type { KubeObject, WatchEvent, WatchEventType } from '@kspan/core';
+import {
+  eventTime,
+  parseRfc3339,
+  type KubeObject,
+  type WatchEvent,
+  type WatchEventType,
+} from '@kspan/core';
 
 const WATCH_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED']);
 
@@ -6,20 +12,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** RFC 3339 / ISO 8601 date-time, as Kubernetes writes them (`2021-05-19T09:42:58Z`, `...58.640117041Z`). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
-/** Whether a value has the shape of an RFC 3339 time (cheap: no parsing, for every line of a replay). */
+/** Whether a value is an RFC 3339 time (`2021-05-19T09:42:58Z`, `...58.640117041Z`), by core's parser. */
 export function isRfc3339(value: unknown): value is string {
-  return typeof value === 'string' && RFC3339.test(value);
+  return typeof value === 'string' && Boolean(parseRfc3339(value));
 }
 
-/** Milliseconds since the epoch of an RFC 3339 time, or undefined when it is not one. */
+/** Milliseconds since the epoch of an RFC 3339 time (core's parser), or undefined when it is not one. */
 export function parseTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !RFC3339.test(value)) return undefined;
-  // Date.parse takes at most millisecond precision: cut nanoseconds down to it.
-  const ms = Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
-  return Number.isNaN(ms) ? undefined : ms;
+  const t = parseRfc3339(value);
+  return t ? Math.floor(t.us / 1000) : undefined;
 }
 
 /** What one JSON value of a capture or list decodes into. */
@@ -108,20 +109,13 @@ export function decodeValue(value: unknown): Decoded {
 }
 
 /**
- * The time of an Event object itself, per the capture format: `lastTimestamp`
- * (`deprecatedLastTimestamp` in events.k8s.io/v1), else `eventTime`, else
- * `series.lastObservedTime`, else `metadata.creationTimestamp`. Undefined for other kinds.
+ * The time of an Event object itself (ms), by core's one rule (`eventTime`), the same the causality
+ * processor gives its span. Undefined for other kinds and for an Event whose time is absent or bad.
  */
 export function eventTimeOf(object: KubeObject): number | undefined {
   if (object.kind !== 'Event') return undefined;
-  const series = isRecord(object.series) ? object.series : undefined;
-  return (
-    parseTime(object.lastTimestamp) ??
-    parseTime(object.deprecatedLastTimestamp) ??
-    parseTime(object.eventTime) ??
-    parseTime(series?.lastObservedTime) ??
-    parseTime(object.metadata?.creationTimestamp)
-  );
+  const t = eventTime(object);
+  return t ? Math.floor(t.us / 1000) : undefined;
 }
 
 /** When a watch event happened for replay timing: `observedAt`, else the Event's own time. */

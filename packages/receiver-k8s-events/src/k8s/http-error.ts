@@ -5,7 +5,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** From `Retry-After` (seconds), in ms. */
+    /** From `Retry-After` (seconds or an HTTP date), in ms. */
     readonly retryAfterMs?: number,
   ) {
     super(message);
@@ -70,14 +70,6 @@ export class StaleError extends Error {
     super(`nothing received for ${ms} ms, presumed dead`);
     this.name = 'StaleError';
   }
-}
-
-/** `Retry-After` in seconds (or an HTTP date is ignored) → ms. */
-export function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined) return undefined;
-  const s = Number(v);
-  return Number.isFinite(s) && s >= 0 ? Math.min(s, 300) * 1000 : undefined;
 }
 
 /** The message of a Kubernetes Status body, or the body itself, shortened. */

@@ -2,6 +2,7 @@ import { Observable, type Subscription } from 'rxjs';
 import {
   Backoff,
   KspanError,
+  parseRetryAfter,
   type Clock,
   type KubeObject,
   type WatchEvent,
@@ -9,16 +10,11 @@ import {
 } from '@kspan/core';
 import { rfc3339 } from '../capture/format.js';
 import { LineSplitter } from '../stream/line-splitter.js';
-import { BoundedMap } from './bounded-map.js';
-import {
-  HttpError,
-  StaleError,
-  classifyFailure,
-  retryAfterMs,
-  statusMessage,
-} from './http-error.js';
-import { groupVersion, resourceName, resourcePath, type ResourceRef } from './resource.js';
-import { readBody, type Transport, type TransportResponse } from './transport.js';
+import { EmittedObjects } from './emitted-objects.js';
+import type { ListWatchObserver, ListWatchOptions } from './list-watch-options.js';
+import { HttpError, StaleError, classifyFailure, statusMessage } from './http-error.js';
+import { groupVersion, resourceName, resourcePath } from './resource.js';
+import { readBody, type TransportResponse } from './transport.js';
 
 /** `Accept` for full objects. */
 export const ACCEPT_JSON = 'application/json';
@@ -28,58 +24,10 @@ export const ACCEPT_METADATA_LIST =
 export const ACCEPT_METADATA =
   'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
-/** What happens inside a `listWatch`, for metrics, logs and readiness. All optional. */
-export interface ListWatchObserver {
-  /** Live = listed and a watch is streaming; not live = listing, backing off, or refused. */
-  live?(live: boolean, reason: string): void;
-  /** A watch (or list) ended and is started again; `delayMs` is the wait before it. */
-  restart?(cause: string, message: string, delayMs: number): void;
-  /** A (re)list begins: `initial`, or `gone` (410: the resourceVersion was compacted away). */
-  relist?(cause: string): void;
-  /** A watch line that is not a watch event (counted, skipped). */
-  malformed?(reason: string, line: string): void;
-  /** An item already emitted with the same uid and resourceVersion, suppressed. */
-  duplicate?(): void;
-  /** The dedupe table was full and forgot its oldest entry. */
-  evicted?(): void;
-}
-
-export interface ListWatchOptions {
-  transport: Transport;
-  resource: ResourceRef;
-  /** Only this namespace (namespaced resources); all namespaces when absent. */
-  namespace?: string;
-  clock: Clock;
-  /** Ask for PartialObjectMetadata (metadata only). */
-  metadataOnly?: boolean;
-  labelSelector?: string;
-  fieldSelector?: string;
-  /** Items per list page (`limit`). */
-  pageSize?: number;
-  /** Server-side end of each watch request (`timeoutSeconds`), ms. */
-  watchTimeoutMs?: number;
-  /** A request on which nothing arrives for this long is presumed dead and reconnected, ms. */
-  staleAfterMs?: number;
-  backoff?: { initialMs: number; maxMs: number; random?: () => number };
-  /** Most uid → resourceVersion entries remembered for dedupe (LRU beyond). */
-  dedupeCapacity?: number;
-  /**
-   * Remember name and namespace of live objects so that an object deleted while the watch was
-   * down gets a synthetic DELETED after a relist (owner graphs want it; events do not).
-   */
-  syntheticDeletes?: boolean;
-  /** Applied to each object before dedupe and emission (normalise, strip); `undefined` drops it. */
-  transform?: (object: KubeObject) => KubeObject | undefined;
-  /** A listed object not emitted before passes only if this says so (e.g. not older than max_age). */
-  acceptListed?: (object: KubeObject) => boolean;
-  observer?: ListWatchObserver;
-  /** Aborting completes the stream (graceful stop), as unsubscribing does. */
-  signal?: AbortSignal;
-}
-
-type Known = string | { rv: string; name?: string; namespace?: string };
+export type { ListWatchObserver, ListWatchOptions } from './list-watch-options.js';
 
 const MAX_LINE = 32 * 1024 * 1024;
+const MAX_RETRY_AFTER_MS = 300_000;
 
 /**
  * List then watch one resource, for ever, through every failure: resumes from the last
@@ -108,8 +56,7 @@ export function listWatch(options: ListWatchOptions): Observable<WatchEvent> {
 
 class ListWatchLoop {
   private rv: string | undefined;
-  private readonly known: BoundedMap<string, Known>;
-  private readonly deleted: BoundedMap<string, true>;
+  private readonly emitted: EmittedObjects;
   private readonly backoff: Backoff;
   private readonly clock: Clock;
   private readonly observer: ListWatchObserver;
@@ -128,17 +75,13 @@ class ListWatchLoop {
   ) {
     this.clock = o.clock;
     this.observer = o.observer ?? {};
-    const capacity = o.dedupeCapacity ?? 100_000;
-    this.known = new BoundedMap(capacity, () => this.observer.evicted?.());
-    this.deleted = new BoundedMap(Math.min(capacity, 10_000));
-    this.backoff = new Backoff({
-      initialMs: o.backoff?.initialMs ?? 1000,
-      maxMs: o.backoff?.maxMs ?? 30_000,
-      ...(o.backoff?.random ? { random: o.backoff.random } : {}),
-    });
-    this.pageSize = o.pageSize ?? 500;
-    this.watchTimeoutMs = o.watchTimeoutMs ?? 30_000;
-    this.staleAfterMs = o.staleAfterMs ?? 45_000;
+    this.emitted = new EmittedObjects(o.dedupeCapacity, o.syntheticDeletes === true, () =>
+      this.observer.evicted?.(),
+    );
+    this.backoff = new Backoff(o.backoff);
+    this.pageSize = o.pageSize;
+    this.watchTimeoutMs = o.watchTimeoutMs;
+    this.staleAfterMs = o.staleAfterMs;
     this.path = resourcePath(o.resource, o.namespace);
     this.apiVersion = groupVersion(o.resource);
     this.what = resourceName(o.resource) + (o.namespace ? ` in ${o.namespace}` : '');
@@ -146,7 +89,7 @@ class ListWatchLoop {
 
   /** Entries in the dedupe table (≈ live objects). */
   get tracked(): number {
-    return this.known.size;
+    return this.emitted.size;
   }
 
   async run(): Promise<void> {
@@ -163,15 +106,6 @@ class ListWatchLoop {
         const started = this.clock.now();
         const outcome = await this.watch();
         if (this.signal.aborted) break;
-        if (outcome.result === 'gone') {
-          needList = true;
-          listCause = 'gone';
-          gonesInARow++;
-          const delay = gonesInARow > 1 ? this.backoff.next() : 0;
-          this.observer.restart?.('gone', outcome.message, delay);
-          if (delay > 0) await this.clock.sleep(delay, this.signal);
-          continue;
-        }
         gonesInARow = outcome.delivered ? 0 : gonesInARow;
         const lasted = this.clock.now() - started;
         const healthy = outcome.delivered || lasted >= 1000;
@@ -187,6 +121,8 @@ class ListWatchLoop {
         if (this.signal.aborted) break;
         if (err instanceof KspanError && err.code.startsWith('CONFIG')) throw err;
         const f = classifyFailure(err);
+        // 410 Gone (an HTTP answer or a watch ERROR event): the resourceVersion was compacted away;
+        // list again at once, backing off only when it keeps happening.
         if (f.relist) {
           needList = true;
           listCause = 'gone';
@@ -253,10 +189,12 @@ class ListWatchLoop {
       touch();
       if (res.status !== 200) {
         const body = await readBody(res.body);
+        const retryAfter = parseRetryAfter(res.headers['retry-after'], this.clock.now());
+        // A server asking for more than 5 minutes is not waited for longer than that.
         throw new HttpError(
           res.status,
           statusMessage(body),
-          retryAfterMs(res.headers['retry-after']),
+          retryAfter === undefined ? undefined : Math.min(retryAfter, MAX_RETRY_AFTER_MS),
         );
       }
       return await consume(res, touch);
@@ -317,27 +255,17 @@ class ListWatchLoop {
     } while (cont && !this.signal.aborted);
     if (this.signal.aborted) return;
     // Objects known before that the list no longer has were deleted while we were away.
-    for (const [uid, k] of [...this.known.entries()]) {
-      if (seen.has(uid)) continue;
-      this.known.delete(uid);
-      if (this.o.syntheticDeletes && typeof k === 'object') {
-        this.deleted.set(uid, true);
-        const metadata: KubeObject['metadata'] = { uid, resourceVersion: k.rv };
-        if (k.name !== undefined) metadata.name = k.name;
-        if (k.namespace !== undefined) metadata.namespace = k.namespace;
-        this.emit({
-          type: 'DELETED',
-          object: { apiVersion: this.apiVersion, kind: this.o.resource.kind, metadata },
-          observedAt: rfc3339(this.clock.now()),
-        });
-      }
-    }
+    for (const metadata of this.emitted.vanished(seen))
+      this.emit({
+        type: 'DELETED',
+        object: { apiVersion: this.apiVersion, kind: this.o.resource.kind, metadata },
+        observedAt: rfc3339(this.clock.now()),
+      });
     this.rv = listRv;
   }
 
-  private async watch(): Promise<
-    { result: 'closed'; delivered: boolean } | { result: 'gone'; message: string }
-  > {
+  /** Streams one watch request until it ends; an ERROR event (410 included) throws an HttpError. */
+  private async watch(): Promise<{ delivered: boolean }> {
     const query: Record<string, string> = {
       ...this.selectors(),
       watch: '1',
@@ -352,34 +280,25 @@ class ListWatchLoop {
         this.setLive(true, 'watching');
         const lines = new LineSplitter();
         let delivered = false;
-        const onLine = (text: string): { gone: string } | undefined => {
-          if (text.trim() === '') return undefined;
-          const r = this.watchLine(text);
-          if (r === 'ok') delivered = true;
-          return typeof r === 'object' ? r : undefined;
+        const onLine = (text: string) => {
+          if (text.trim() !== '' && this.watchLine(text) === 'ok') delivered = true;
         };
         for await (const chunk of res.body) {
           touch();
-          for (const l of lines.push(chunk)) {
-            const gone = onLine(l.text);
-            if (gone) return { result: 'gone' as const, message: gone.gone };
-          }
+          for (const l of lines.push(chunk)) onLine(l.text);
           if (lines.pending > MAX_LINE) {
             this.observer.malformed?.(`watch line longer than ${MAX_LINE} characters`, '');
             throw new HttpError(500, 'oversized watch line');
           }
         }
-        for (const l of lines.end()) {
-          const gone = onLine(l.text);
-          if (gone) return { result: 'gone' as const, message: gone.gone };
-        }
-        return { result: 'closed' as const, delivered };
+        for (const l of lines.end()) onLine(l.text);
+        return { delivered };
       },
     );
   }
 
   /** One line of a watch stream. */
-  private watchLine(text: string): 'ok' | 'skipped' | { gone: string } {
+  private watchLine(text: string): 'ok' | 'skipped' {
     let ev: unknown;
     try {
       ev = JSON.parse(text);
@@ -401,7 +320,6 @@ class ListWatchLoop {
       case 'ERROR': {
         const code = typeof object.code === 'number' ? object.code : 500;
         const message = typeof object.message === 'string' ? object.message : 'watch error';
-        if (code === 410) return { gone: `HTTP 410: ${message}` };
         throw new HttpError(code, message);
       }
       case 'ADDED':
@@ -428,43 +346,16 @@ class ListWatchLoop {
     raw.kind = this.o.resource.kind;
     const object = this.o.transform ? this.o.transform(raw) : raw;
     if (!object) return;
-    const meta = object.metadata ?? {};
-    const uid = meta.uid;
-    const rv = meta.resourceVersion ?? '';
     const observedAt = rfc3339(this.clock.now());
+    const uid = object.metadata?.uid;
     if (!uid) {
       this.emit({ type, object, observedAt });
       return;
     }
-    if (type === 'DELETED') {
-      if (this.deleted.has(uid)) {
-        this.observer.duplicate?.();
-        return;
-      }
-      this.known.delete(uid);
-      this.deleted.set(uid, true);
-      this.emit({ type, object, observedAt });
-      return;
-    }
-    const prev = this.known.get(uid);
-    const prevRv = typeof prev === 'object' ? prev.rv : prev;
-    if (prev !== undefined && prevRv === rv) {
-      this.observer.duplicate?.();
-      return;
-    }
-    if (listed && prev === undefined && this.o.acceptListed && !this.o.acceptListed(object)) return;
-    this.known.set(
-      uid,
-      this.o.syntheticDeletes
-        ? {
-            rv,
-            ...(meta.name !== undefined ? { name: meta.name } : {}),
-            ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
-          }
-        : rv,
-    );
-    const outType: WatchEventType = listed ? (prev === undefined ? 'ADDED' : 'MODIFIED') : type;
-    this.emit({ type: outType, object, observedAt });
+    const withUid = object as KubeObject & { metadata: { uid: string } };
+    const out = this.emitted.admit(type, withUid, listed, this.o.acceptListed);
+    if (out === 'duplicate') this.observer.duplicate?.();
+    else if (out) this.emit({ type: out, object, observedAt });
   }
 }
 

@@ -1,9 +1,11 @@
 import { Observable, defer, merge, switchMap } from 'rxjs';
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  ConfigError,
   DurationSchema,
-  KspanError,
+  errorMessage,
   parseDuration,
+  type ConfigProblem,
   type ComponentContext,
   type KubeObject,
   type ReceiverFactory,
@@ -141,11 +143,23 @@ export const k8sEventsReceiver: ReceiverFactory<typeof EventsConfigSchema, 'k8s_
     'Watches Kubernetes Events (core/v1 or events.k8s.io/v1) and, metadata only, the objects owner chains run through',
   produces: 'k8s_watch',
   configSchema: EventsConfigSchema,
+  checkConfig: (config) => ownerKindsOf(config).problems,
   create: (config, ctx) => k8sEventsStream(config, ctx),
 };
 
-function dur(v: string | number | undefined, fallback: string): number {
-  return parseDuration(v ?? fallback);
+/** The owner kinds to watch, each resolved; a kind that cannot be is a problem with its path. */
+function ownerKindsOf(config: EventsConfig): { refs: ResourceRef[]; problems: ConfigProblem[] } {
+  const refs: ResourceRef[] = [];
+  const problems: ConfigProblem[] = [];
+  if (!config.owners.enabled) return { refs, problems };
+  config.owners.kinds.forEach((k, i) => {
+    try {
+      refs.push(resolveKind(k as OwnerKindConfig));
+    } catch (err) {
+      problems.push({ path: `owners.kinds[${i}]`, message: errorMessage(err) });
+    }
+  });
+  return { refs, problems };
 }
 
 /** The `k8s_events` stream, with an injectable transport. No I/O until subscribed. */
@@ -154,31 +168,24 @@ export function k8sEventsStream(
   ctx: ComponentContext,
   options: EventsStreamOptions = {},
 ): Observable<WatchEvent> {
-  // Config checks that need no I/O happen here, so a bad kind fails at build time.
-  const ownerKinds: ResourceRef[] =
-    config.owners?.enabled === false
-      ? []
-      : (config.owners?.kinds ?? DEFAULT_OWNER_KINDS.map((k) => k.kind)).map((k) => {
-          try {
-            return resolveKind(k as OwnerKindConfig);
-          } catch (err) {
-            throw new KspanError(
-              'CONFIG_INVALID',
-              `k8s_events: owners.kinds: ${(err as Error).message}`,
-            );
-          }
-        });
-  const w = config.watch ?? {};
-  const watchTimeoutMs = dur(w.timeout, '30s');
-  const staleAfterMs = dur(w.stale_after, '45s');
+  // core's validation ran checkConfig already; this guards a config that skipped it.
+  const { refs: ownerKinds, problems } = ownerKindsOf(config);
+  if (problems.length > 0)
+    throw new ConfigError(
+      problems.map((p) => ({ path: `${ctx.id}.${p.path}`, message: p.message })),
+      ctx.id,
+    );
+  const w = config.watch;
+  const watchTimeoutMs = parseDuration(w.timeout);
+  const staleAfterMs = parseDuration(w.stale_after);
   const backoff = {
-    initialMs: dur(w.backoff_initial, '1s'),
-    maxMs: dur(w.backoff_max, '30s'),
+    initialMs: parseDuration(w.backoff_initial),
+    maxMs: parseDuration(w.backoff_max),
     ...(options.random ? { random: options.random } : {}),
   };
-  const maxAgeMs = dur(config.max_age, '5m');
-  const namespaces = config.namespaces ?? [];
-  const exclude = config.exclude_namespaces ?? [];
+  const maxAgeMs = parseDuration(config.max_age);
+  const namespaces = config.namespaces;
+  const exclude = config.exclude_namespaces;
   const eventRef = config.api === 'events' ? EVENTS_K8S_IO : CORE_EVENTS;
 
   const m = ctx.metrics;
@@ -221,7 +228,7 @@ export function k8sEventsStream(
 
   // Credentials (and the client library behind them) load on subscribe, not at create() or import.
   const transport$ = defer(
-    async () => options.transport ?? kubeTransport(await loadKubeConfig(config.auth ?? {})),
+    async () => options.transport ?? kubeTransport(await loadKubeConfig(config.auth)),
   );
   return transport$.pipe(
     switchMap((transport) => {
@@ -291,8 +298,8 @@ export function k8sEventsStream(
         watchTimeoutMs,
         staleAfterMs,
         backoff,
-        pageSize: w.page_size ?? 500,
-        dedupeCapacity: w.dedupe_capacity ?? 100_000,
+        pageSize: w.page_size,
+        dedupeCapacity: w.dedupe_capacity,
         signal: ctx.signal,
       };
       const scopes = (ref: ResourceRef): Array<string | undefined> =>

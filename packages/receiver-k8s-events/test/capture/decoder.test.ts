@@ -191,19 +191,20 @@ describe('parseCapture', () => {
   });
 
   describe('event time', () => {
-    it('takes lastTimestamp, eventTime, series.lastObservedTime, creationTimestamp in that order', () => {
+    it("takes core's one rule: series.lastObservedTime, lastTimestamp, eventTime, creationTimestamp", () => {
       const base = { kind: 'Event', metadata: { creationTimestamp: '2024-01-01T00:00:04Z' } };
       expect(eventTimeOf({ ...base })).to.equal(Date.parse('2024-01-01T00:00:04Z'));
-      expect(
-        eventTimeOf({ ...base, series: { lastObservedTime: '2024-01-01T00:00:03.000000Z' } }),
-      ).to.equal(Date.parse('2024-01-01T00:00:03Z'));
+      expect(eventTimeOf({ ...base, eventTime: '2024-01-01T00:00:02.123456Z' })).to.equal(
+        Date.parse('2024-01-01T00:00:02.123Z'),
+      );
+      // A series' latest occurrence wins over the Event's first time (as the span's time does).
       expect(
         eventTimeOf({
           ...base,
           eventTime: '2024-01-01T00:00:02.123456Z',
           series: { lastObservedTime: '2024-01-01T00:00:03Z' },
         }),
-      ).to.equal(Date.parse('2024-01-01T00:00:02.123Z'));
+      ).to.equal(Date.parse('2024-01-01T00:00:03Z'));
       expect(
         eventTimeOf({ ...base, lastTimestamp: '2024-01-01T00:00:01Z', eventTime: null }),
       ).to.equal(Date.parse('2024-01-01T00:00:01Z'));

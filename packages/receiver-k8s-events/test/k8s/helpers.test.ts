@@ -2,16 +2,9 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BoundedMap } from '../../src/k8s/bounded-map.js';
 import { toCoreEvent } from '../../src/k8s/event-shape.js';
 import { eventFilter, withExcludedNamespaces } from '../../src/k8s/filters.js';
-import {
-  HttpError,
-  StaleError,
-  classifyFailure,
-  retryAfterMs,
-  statusMessage,
-} from '../../src/k8s/http-error.js';
+import { HttpError, StaleError, classifyFailure, statusMessage } from '../../src/k8s/http-error.js';
 import { loadKubeConfig } from '../../src/k8s/kubeconfig.js';
 import { ownerMetadata } from '../../src/k8s/owner-metadata.js';
 import { resolveKind, resourcePath } from '../../src/k8s/resource.js';
@@ -36,29 +29,12 @@ describe('classifyFailure', () => {
       expect([f.cause, f.relist, f.denied]).to.deep.equal([cause, relist, denied]);
     });
   }
-  it('reads Retry-After and Status messages', () => {
-    expect(retryAfterMs('5')).to.equal(5000);
-    expect(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT')).to.equal(undefined);
-    expect(retryAfterMs(undefined)).to.equal(undefined);
+  it('reads Retry-After delays and Status messages', () => {
     expect(classifyFailure(new HttpError(429, 'x', 5000)).minDelayMs).to.equal(5000);
     expect(statusMessage('{"kind":"Status","message":"events is forbidden"}')).to.equal(
       'events is forbidden',
     );
     expect(statusMessage('plain text')).to.equal('plain text');
-  });
-});
-
-describe('BoundedMap', () => {
-  it('evicts the least recently set entry at capacity', () => {
-    const evicted: string[] = [];
-    const m = new BoundedMap<string, number>(2, (k) => evicted.push(k));
-    m.set('a', 1);
-    m.set('b', 2);
-    m.set('a', 3); // refresh a
-    m.set('c', 4); // evicts b
-    expect([...m.keys()]).to.deep.equal(['a', 'c']);
-    expect(evicted).to.deep.equal(['b']);
-    expect(m.evictions).to.equal(1);
   });
 });
 

@@ -53,6 +53,11 @@ function setup(fake: Fake, extra: Partial<ListWatchOptions> = {}) {
     resource: PODS,
     clock,
     backoff: { initialMs: 1000, maxMs: 30_000, random: () => 1 },
+    // The receiver's schema defaults.
+    pageSize: 500,
+    watchTimeoutMs: 30_000,
+    staleAfterMs: 45_000,
+    dedupeCapacity: 100_000,
     observer: {
       live: (l, r) => log.live.push([l, r]),
       restart: (c, _m, d) => log.restarts.push([c, d]),
@@ -243,6 +248,19 @@ describe('listWatch', () => {
     const { sub } = await drive(obs, scheduler, () => fake.calls.length >= 3);
     sub.unsubscribe();
     expect(log.restarts[0]).to.deep.equal(['throttled', 7000]);
+  });
+
+  it("honours Retry-After as an HTTP date (core's parser) and caps a long one at 5 minutes", async () => {
+    for (const [header, expected] of [
+      [new Date(12_000).toUTCString(), 12_000],
+      ['3600', 300_000],
+    ] as const) {
+      const fake = sequence(page([], '1'), status(429, 'slow', { 'retry-after': header }), hang());
+      const { obs, scheduler, log } = setup(fake);
+      const { sub } = await drive(obs, scheduler, () => fake.calls.length >= 2);
+      sub.unsubscribe();
+      expect(log.restarts[0], header).to.deep.equal(['throttled', expected]);
+    }
   });
 
   it('on 401/403 reports not live with the reason, keeps retrying, and is live again once allowed', async () => {

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { MetricsRegistry, standaloneContext, type WatchEvent } from '@kspan/core';
-import { Value } from '@sinclair/typebox/value';
 import {
-  EventsConfigSchema,
-  k8sEventsReceiver,
-  k8sEventsStream,
-  type EventsConfig,
-} from '../../src/k8s/receiver.js';
+  MetricsRegistry,
+  resolveComponentConfig,
+  standaloneContext,
+  type WatchEvent,
+} from '@kspan/core';
+import { k8sEventsReceiver, k8sEventsStream, type EventsConfig } from '../../src/k8s/receiver.js';
 import {
   drive,
   fakeTransport,
@@ -42,7 +41,7 @@ function coreEvent(
 }
 
 function config(extra: Partial<EventsConfig> = {}): EventsConfig {
-  return Value.Default(EventsConfigSchema, structuredClone(extra)) as EventsConfig;
+  return resolveComponentConfig(k8sEventsReceiver, extra, 'receivers.k8s_events');
 }
 
 /** Routes by path + whether it is a watch: e.g. `GET /api/v1/events` or `WATCH /api/v1/events`. */
@@ -93,13 +92,16 @@ describe('k8s_events receiver', () => {
     expect(c.auth.in_cluster).to.equal(false);
   });
 
-  it('rejects an unknown owner kind when created (before any I/O)', () => {
-    expect(() =>
-      k8sEventsReceiver.create(
-        config({ owners: { enabled: true, kinds: ['Gadget'] } }),
-        standaloneContext(),
-      ),
-    ).to.throw(/owners.kinds: unknown kind "Gadget"/);
+  it('rejects an unknown owner kind at validation, with its path, and create() refuses it too', () => {
+    expect(() => config({ owners: { enabled: true, kinds: ['Deployment', 'Gadget'] } })).to.throw(
+      /receivers\.k8s_events\.owners\.kinds\[1\]: unknown kind "Gadget"/,
+    );
+    // A config that skipped validation still fails before any I/O.
+    const unchecked = config();
+    unchecked.owners.kinds = ['Gadget'];
+    expect(() => k8sEventsReceiver.create(unchecked, standaloneContext())).to.throw(
+      /owners\.kinds\[0\]: unknown kind "Gadget"/,
+    );
   });
 
   it('emits events and metadata-only owners in one stream; drops events older than max_age on start only', async () => {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { firstValueFrom, from, of, toArray, VirtualTimeScheduler } from 'rxjs';
 import { schedulerClock } from '../src/clock.js';
-import { exportBatches, type SendOutcome } from '../src/operators/export-batches.js';
+import { exportBatches, type SendOutcome } from '../src/operators/send-with-retry.js';
 import type { ExportResult } from '../src/items.js';
 
 const retry = { enabled: true, initialIntervalMs: 10, maxIntervalMs: 100, maxElapsedMs: 1000 };
 
-/** Runs batches through exportBatches with a fake transport, on a clock that does not wait for real. */
+/** Runs batches through exportBatches (send-with-retry.ts) with a fake transport, on a clock that does not wait for real. */
 async function run(
   batches: number[][],
   outcomes: SendOutcome[],
@@ -58,7 +58,8 @@ describe('exportBatches', () => {
       { exporter: 'x', spans: 2, code: 'success', failedSpans: 0, attempts: 3 },
     ]);
     expect(calls).to.have.length(3);
-    expect(waited).to.deep.equal([10, 20]);
+    // core's one backoff rule: the step doubles, jittered to between half and all of it.
+    expect(waited).to.deep.equal([7.5, 15]);
   });
 
   it('honours a server-requested wait over its own backoff', async () => {
@@ -116,9 +117,12 @@ describe('exportBatches', () => {
       await new Promise((r) => setImmediate(r));
     }
     await done;
-    expect(results.filter((r) => r.code === 'dropped').map((r) => r.failedSpans)).to.deep.equal([
-      2, 2,
-    ]);
+    const dropped = results.filter((r) => r.code === 'dropped');
+    expect(dropped.map((r) => r.failedSpans)).to.deep.equal([2, 2]);
+    // The log line of a drop names why (it read `error=undefined` before).
+    expect(dropped[0]!.error?.message).to.equal(
+      'queue full: 4 spans waiting or in flight, the limit is 4',
+    );
     expect(results.filter((r) => r.code === 'success')).to.have.length(2);
   });
 });

@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { Clock } from '../clock.js';
 import type { ExportResult } from '../items.js';
 import { errorMessage } from '../errors.js';
+import { Backoff } from './backoff.js';
 
 /** What one attempt to send a batch came to, as the transport sees it. */
 export type SendOutcome =
@@ -31,13 +32,6 @@ export interface ExportBatchesOptions {
   random?: () => number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = {
-  enabled: true,
-  initialIntervalMs: 1000,
-  maxIntervalMs: 30_000,
-  maxElapsedMs: 300_000,
-};
-
 /**
  * Sends batches with `send`, retrying what the transport says is retryable (backoff with jitter,
  * honouring Retry-After), never retrying partial success, with a bounded queue. Emits exactly one
@@ -47,7 +41,6 @@ export function exportBatches<T>(
   send: (batch: T[], signal?: AbortSignal) => Promise<SendOutcome>,
   options: ExportBatchesOptions,
 ): OperatorFunction<T[], ExportResult> {
-  const random = options.random ?? Math.random;
   return (source) =>
     new Observable<ExportResult>((subscriber) => {
       const queue: T[][] = [];
@@ -74,7 +67,11 @@ export function exportBatches<T>(
       const sendWithRetry = async (batch: T[]): Promise<ExportResult> => {
         const base = { exporter: options.exporter, spans: batch.length };
         const started = options.clock.now();
-        let interval = options.retry.initialIntervalMs;
+        const backoff = new Backoff({
+          initialMs: options.retry.initialIntervalMs,
+          maxMs: options.retry.maxIntervalMs,
+          ...(options.random ? { random: options.random } : {}),
+        });
         for (let attempts = 1; ; attempts++) {
           let outcome: SendOutcome;
           try {
@@ -108,9 +105,9 @@ export function exportBatches<T>(
               error: outcome.error,
             };
           }
-          const jittered = interval * (0.5 + random());
+          // The server's Retry-After wins over our own backoff, up to the longest wait allowed.
           const delay = Math.min(
-            Math.max(outcome.retryAfterMs ?? 0, jittered),
+            Math.max(outcome.retryAfterMs ?? 0, backoff.next()),
             options.retry.maxIntervalMs,
           );
           if (options.clock.now() + delay - started > options.retry.maxElapsedMs) {
@@ -135,7 +132,6 @@ export function exportBatches<T>(
               error: outcome.error,
             };
           }
-          interval = Math.min(interval * 2, options.retry.maxIntervalMs);
         }
       };
 
@@ -152,6 +148,9 @@ export function exportBatches<T>(
               failedSpans: batch.length,
               reason: 'queue_full',
               attempts: 0,
+              error: new Error(
+                `queue full: ${queuedSpans} spans waiting or in flight, the limit is ${options.queueSize}`,
+              ),
             });
             return;
           }

@@ -4,7 +4,7 @@ import type { ComponentContext } from '../component.js';
 import { DurationSchema, parseDuration } from '../duration.js';
 import type { ExportResult } from '../items.js';
 import { batch } from './batch.js';
-import { exportBatches, type SendOutcome } from './export-batches.js';
+import { exportBatches, type SendOutcome } from './send-with-retry.js';
 
 /** Batching, retry and queue settings every exporter shares (the `sending` part of its config). */
 export const BatchSettingsSchema = Type.Object(

@@ -1,0 +1,132 @@
+// The one rule for an Event's time, and the one RFC 3339 parser behind it, used by the receiver
+// (max_age, replay pacing, metrics) and the causality processor (span times) alike.
+//
+// Times are integer microseconds since the epoch: exact for Kubernetes' MicroTime, and still an
+// ordinary number (2^53 µs is ~285 years).
+
+/** A parsed time: µs since the epoch, and whether it had sub-second digits. */
+export interface ParsedTime {
+  us: number;
+  /** Whole seconds only (`lastTimestamp`, `firstTimestamp`): the real instant lies in [us, us + 1s). */
+  coarse: boolean;
+}
+
+const digit = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+const num2 = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
+
+/**
+ * Parses an RFC 3339 time (hand-rolled: this runs for every event). `undefined`/`null`/`''` give
+ * `undefined` (absent); anything else that is not a valid time gives `null` (present but bad), so
+ * callers can tell the two apart.
+ */
+export function parseRfc3339(value: unknown): ParsedTime | undefined | null {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length < 20) return null;
+  const s = value;
+  const sep = s.charCodeAt(10);
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  )
+    return null;
+  if (sep !== 84 && sep !== 116 && sep !== 32) return null; // T, t, space
+  const year = num2(s, 0) * 100 + num2(s, 2);
+  const month = num2(s, 5);
+  const day = num2(s, 8);
+  const hour = num2(s, 11);
+  const minute = num2(s, 14);
+  const second = num2(s, 17);
+  if (
+    Number.isNaN(year + month + day + hour + minute + second) ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 60
+  )
+    return null;
+  let i = 19;
+  let micros = 0;
+  let coarse = true;
+  if (s.charCodeAt(i) === 46) {
+    // Fraction: keep microseconds, truncate the rest (observedAt has nanoseconds).
+    i++;
+    const start = i;
+    let scale = 100_000;
+    while (i < s.length) {
+      const d = digit(s, i);
+      if (Number.isNaN(d)) break;
+      micros += d * scale;
+      scale = scale / 10;
+      i++;
+    }
+    if (i === start) return null;
+    micros = Math.floor(micros);
+    coarse = false;
+  }
+  let offsetMin = 0;
+  const z = s.charCodeAt(i);
+  if (z === 90 || z === 122)
+    i++; // Z, z
+  else if (z === 43 || z === 45) {
+    if (s.charCodeAt(i + 3) !== 58) return null;
+    const h = num2(s, i + 1);
+    const m = num2(s, i + 4);
+    if (Number.isNaN(h + m)) return null;
+    offsetMin = (z === 43 ? 1 : -1) * (h * 60 + m);
+    i += 6;
+  } else return null;
+  if (i !== s.length) return null;
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMin * 60_000;
+  return { us: ms * 1000 + micros, coarse };
+}
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const present = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : v);
+
+/**
+ * The raw time of an Event (either API, or written through one and read through the other): the
+ * first of these that is present counts — `series.lastObservedTime` (the latest occurrence of a
+ * series), `lastTimestamp`, `deprecatedLastTimestamp`, `eventTime`, `firstTimestamp`,
+ * `deprecatedFirstTimestamp`, `metadata.creationTimestamp`. The first present one counts even if
+ * it does not parse: a bad time is reported, not replaced by a guess from another field.
+ */
+export function eventTimeValue(object: { metadata?: unknown; [key: string]: unknown }): unknown {
+  const series = isRec(object.series) ? object.series : undefined;
+  const meta = isRec(object.metadata) ? object.metadata : undefined;
+  return (
+    present(series?.lastObservedTime) ??
+    present(object.lastTimestamp) ??
+    present(object.deprecatedLastTimestamp) ??
+    present(object.eventTime) ??
+    present(object.firstTimestamp) ??
+    present(object.deprecatedFirstTimestamp) ??
+    present(meta?.creationTimestamp)
+  );
+}
+
+/** An Event's time by the one rule: undefined when it has none, null when it is not a time. */
+export function eventTime(object: {
+  metadata?: unknown;
+  [key: string]: unknown;
+}): ParsedTime | undefined | null {
+  return parseRfc3339(eventTimeValue(object));
+}
+
+/**
+ * Times a span may carry: from 2000 to 2200. Kubernetes is younger than the first bound; the
+ * second keeps a span's end (its time plus windows and idle times) far inside what OTLP's
+ * nanoseconds and every backend's signed 64-bit nanoseconds (up to 2262) can hold.
+ */
+export const PLAUSIBLE_TIME_US = {
+  min: Date.UTC(2000, 0, 1) * 1000,
+  max: Date.UTC(2200, 0, 1) * 1000,
+} as const;

@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { BoundedMap } from '../src/collections/bounded-map.js';
+import { Recency } from '../src/collections/recency.js';
+
+describe('Recency', () => {
+  it('hands items back least recently touched first, skipping forgotten and re-touched ones', () => {
+    const r = new Recency<'stamp', { id: string; stamp: number }>('stamp');
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => ({ id, stamp: 0 }));
+    r.touch(a!);
+    r.touch(b!);
+    r.touch(c!);
+    r.touch(a!); // a is now the newest
+    r.forget(b!);
+    expect(r.size).to.equal(2);
+    expect(r.shift()?.id).to.equal('c');
+    expect(r.shift()?.id).to.equal('a');
+    expect(r.shift()).to.equal(undefined);
+    expect(r.size).to.equal(0);
+  });
+});
+
+describe('BoundedMap', () => {
+  it('evicts the least recently set entry at capacity', () => {
+    const evicted: Array<[string, number]> = [];
+    const m = new BoundedMap<string, number>(2, (k, v) => evicted.push([k, v]));
+    m.set('a', 1);
+    m.set('b', 2);
+    m.set('a', 3); // refresh a
+    m.set('c', 4); // evicts b
+    expect([...m.keys()].sort()).to.deep.equal(['a', 'c']);
+    expect(m.get('a')).to.equal(3);
+    expect(evicted).to.deep.equal([['b', 2]]);
+    expect(m.evictions).to.equal(1);
+  });
+
+  it('a deleted key is not evicted later, and its slot is free again', () => {
+    const evicted: string[] = [];
+    const m = new BoundedMap<string, number>(2, (k) => evicted.push(k));
+    m.set('a', 1);
+    m.set('b', 2);
+    expect(m.delete('a')).to.equal(true);
+    expect(m.delete('a')).to.equal(false);
+    m.set('c', 3); // fits: a's slot is free
+    expect(evicted).to.deep.equal([]);
+    m.set('d', 4); // evicts b, the oldest still there (not the deleted a)
+    expect(evicted).to.deep.equal(['b']);
+    expect(Object.fromEntries(m.entries())).to.deep.equal({ c: 3, d: 4 });
+    expect(m.size).to.equal(2);
+  });
+
+  it('stays at its capacity under churn and evicts exactly what it must', () => {
+    const m = new BoundedMap<number, number>(1000);
+    for (let i = 0; i < 200_000; i++) {
+      m.set(i, i);
+      if (i % 3 === 0) m.set(i - 500, i); // re-set a recent key: it becomes the newest again
+    }
+    expect(m.size).to.equal(1000);
+    expect(m.has(199_999)).to.equal(true);
+    expect(m.evictions).to.equal(200_000 + 66_667 - 1000 - duplicateSets(200_000));
+  });
+});
+
+/** How many of the `i - 500` re-sets above hit a key that was still in the map (no new entry). */
+function duplicateSets(n: number): number {
+  // Key i-500 (i ≥ 500, i % 3 == 0) was set at step i-500 and is 500 sets old: still present in a
+  // map of 1000. For i < 500 the key is negative and new.
+  let dup = 0;
+  for (let i = 0; i < n; i += 3) if (i >= 500) dup++;
+  return dup;
+}
