@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
+  spanValueLimiter,
   standaloneContext,
   type ComponentContext,
   type ProcessorFactory,
@@ -25,14 +26,16 @@ export function causalityOperator(
   config: CausalityConfig,
   ctx: ComponentContext,
 ): OperatorFunction<WatchEvent, ReadableSpan> {
-  const opts = resolveOptions(withDefaults(config, ctx.id), ctx.id);
+  const checked = withDefaults(config, ctx.id);
+  const opts = resolveOptions(checked, ctx.id);
+  const limit = spanValueLimiter(ctx, checked.attribute_value_length_limit);
   const tickMs = Math.min(500, Math.max(20, opts.windowUs / 1000 / 10));
   return (source) =>
     new Observable<ReadableSpan>((subscriber) => {
       const engine = new CausalityEngine(
         opts,
         () => ctx.clock.now(),
-        (span) => subscriber.next(span),
+        (span) => subscriber.next(limit(span)),
       );
       const publish = publishMetrics(engine, ctx);
       engine.stats.onDrop = (reason, item) =>

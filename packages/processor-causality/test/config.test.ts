@@ -82,6 +82,7 @@ describe('config', () => {
       tombstone_ttl: '10m',
       trace_idle: '10m',
       dedupe_ttl: '1h',
+      attribute_value_length_limit: 8192,
       traceparent_annotation: 'kspan.io/traceparent',
       builtin_rules: true,
       rules: [],
