@@ -17,12 +17,11 @@ export async function sendSplitting<T>(
   if (result.reason !== TOO_LARGE || batch.length < 2) return [result];
   const half = Math.ceil(batch.length / 2);
   // One half after the other: a backend near its limit gets no more load than before.
-  const first = await sendSplitting(batch.slice(0, half), send);
-  const second = await sendSplitting(batch.slice(half), send);
-  const [head, ...rest] = first;
-  return [
-    { ...(head as ExportResult), attempts: (head as ExportResult).attempts + result.attempts },
-    ...rest,
-    ...second,
+  const parts = [
+    ...(await sendSplitting(batch.slice(0, half), send)),
+    ...(await sendSplitting(batch.slice(half), send)),
   ];
+  const head = parts[0] as ExportResult;
+  parts[0] = { ...head, attempts: head.attempts + result.attempts };
+  return parts;
 }
