@@ -165,7 +165,7 @@ ensure_peer() {
     fi
     log "$peer running (pid $pid) but not healthy: restarting it"
   fi
-  bash "$CMD_DIR/$peer.sh" "${@:2}"
+  start_peer_cmd "$peer" "${@:2}"
 }
 
 # Zipkin (JVM) and Jaeger start in the background while the control plane comes up.
@@ -202,7 +202,15 @@ kc -n default get serviceaccount default >/dev/null 2>&1 ||
 log "ServiceAccount default/default exists"
 
 for peer in jaeger zipkin; do
-  if [ -n "${STARTED_NO_WAIT[$peer]:-}" ]; then wait_ready "$peer" "${STARTED_NO_WAIT[$peer]}"; fi
+  [ -n "${STARTED_NO_WAIT[$peer]:-}" ] || continue
+  rc=0
+  (wait_ready "$peer" "${STARTED_NO_WAIT[$peer]}") || rc=$?
+  if [ "$rc" = "$DIED_AT_START" ]; then
+    log "$peer died during start-up ($(peer_end "$peer")): starting it once more"
+    start_peer_cmd "$peer"
+  elif [ "$rc" != 0 ]; then
+    exit "$rc"
+  fi
 done
 
 # ---------------------------------------------------------------- env file

@@ -101,3 +101,10 @@ export {
   parseRetryAfter,
   RETRYABLE_HTTP_STATUS,
 } from './transport/http-outcome.js';
+export {
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  limitAttributes,
+  limitSpanValues,
+  spanValueLimiter,
+  truncateString,
+} from './span-limits.js';
