@@ -154,7 +154,7 @@ describe('faults: hostile events on the real API server', function () {
       expect(counter(m, 'kspan_exporter_spans_total', { outcome: c }), c).to.equal(0);
   });
 
-  // Needs issue 13 item 7 (time clamping, another helper's): fails until that has landed.
+  // Issue 13 item 7: the causality processor drops implausible times (`implausible_time`).
   it('events dated 1970 and 9999: dropped and counted, nothing outside OTLP range', async () => {
     const before = counter(await kspan!.metrics(), 'kspan_exporter_spans_total', {
       component: 'otlp',
