@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { loadCorpus } from './real/corpus.js';
-import { DEFECTS, type Defect } from './real/expected.js';
+import { loadCorpus, scenarioDirs, scenarioNames } from './real/corpus.js';
+import { CHECKS, DEFECTS, type Defect } from './real/expected.js';
 import { describeRef, evaluate, SpanIndex, viewOf } from './real/relations.js';
 import { replay } from './helpers/run.js';
 
@@ -17,6 +17,8 @@ describe('real corpus: recordings of the e2e cluster against their ground truth'
   const corpus = loadCorpus();
 
   it('has at least 15 recorded scenarios, each with relations', () => {
+    const missing = scenarioDirs().filter((n) => !scenarioNames().includes(n));
+    expect(missing, 'scenarios without capture.ndjson + expected.json').to.deep.equal([]);
     expect(corpus.length, corpus.map((r) => r.name).join(' ')).to.be.at.least(15);
     for (const r of corpus) expect(r.expected.relations, r.name).to.not.be.empty;
   });
@@ -41,7 +43,7 @@ describe('real corpus: recordings of the e2e cluster against their ground truth'
 
       for (const rel of rec.expected.relations) {
         const what = Object.entries(rel)
-          .filter(([k]) => ['parent', 'notParent', 'sameTrace', 'otherTrace'].includes(k))
+          .filter(([k]) => CHECKS.includes(k as never) && k !== 'rootService')
           .map(([k, v]) => `${k} ${describeRef(v)}`)
           .concat(rel.rootService ? [`rootService ${rel.rootService}`] : []);
         const title = `${rel.id} [defect ${rel.defect}${rel.open ? `, open` : ''}]: ${describeRef(rel.span)} ${what.join('')}`;

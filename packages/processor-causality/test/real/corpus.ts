@@ -29,12 +29,19 @@ export function readCapture(file: string): WatchEvent[] {
     });
 }
 
-/** Scenario directories that have a recording. */
-export function scenarioNames(): string[] {
+const has = (name: string, file: string) => existsSync(join(CORPUS_DIR, name, file));
+
+/** Scenario directories (those with a steps.sh). */
+export function scenarioDirs(): string[] {
   return readdirSync(CORPUS_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(CORPUS_DIR, d.name, 'capture.ndjson')))
+    .filter((d) => d.isDirectory() && has(d.name, 'steps.sh'))
     .map((d) => d.name)
     .sort();
+}
+
+/** Scenarios with a recording and its ground truth. */
+export function scenarioNames(): string[] {
+  return scenarioDirs().filter((n) => has(n, 'capture.ndjson') && has(n, 'expected.json'));
 }
 
 export function loadRecording(name: string): Recording {

@@ -29,11 +29,20 @@ export interface Check {
   sameTrace?: SpanRef;
   /** Not in the trace of this span. */
   otherTrace?: SpanRef;
+  /** Its parent is not the parent of this span (it is not that span's sibling). */
+  notSiblingOf?: SpanRef;
   /** The root span of its trace has this `service.name` (the writer of the change's generation). */
   rootService?: string;
 }
 
-export const CHECKS = ['parent', 'notParent', 'sameTrace', 'otherTrace', 'rootService'] as const;
+export const CHECKS = [
+  'parent',
+  'notParent',
+  'sameTrace',
+  'otherTrace',
+  'notSiblingOf',
+  'rootService',
+] as const;
 
 export interface Relation extends Check {
   /** Unique within the scenario; stable across re-derivations. */

@@ -113,7 +113,11 @@ export function evaluate(rel: Relation, index: SpanIndex): Verdict {
       detail: `${seen}; its trace's root is ${describeSpan(root)}`,
     };
   }
-  const otherRef = (rel.parent ?? rel.notParent ?? rel.sameTrace ?? rel.otherTrace)!;
+  const otherRef = (rel.parent ??
+    rel.notParent ??
+    rel.sameTrace ??
+    rel.otherTrace ??
+    rel.notSiblingOf)!;
   const other = index.find(otherRef);
   if (typeof other === 'string') return { holds: false, detail: `${seen}; ${other}` };
   const sameSpan = parent !== undefined && parent === other;
@@ -122,5 +126,12 @@ export function evaluate(rel: Relation, index: SpanIndex): Verdict {
   if (rel.parent) return { holds: sameSpan, detail };
   if (rel.notParent) return { holds: !sameSpan, detail };
   if (rel.sameTrace) return { holds: sameTrace, detail };
+  if (rel.notSiblingOf) {
+    const theirs = index.parentOf(other);
+    return {
+      holds: parent === undefined || parent !== theirs,
+      detail: `${detail}; its parent: ${describeSpan(theirs)}`,
+    };
+  }
   return { holds: !sameTrace, detail };
 }

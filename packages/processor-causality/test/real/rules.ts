@@ -20,6 +20,8 @@ const POD_LIFE = new Set([
   'Started',
 ]);
 
+const isUp = (o: Occ) => CREATE.some((re) => re.test(o.bare));
+
 const named = (o: Occ, res: RegExp[]) => {
   for (const re of res) {
     const m = re.exec(o.bare);
@@ -64,24 +66,39 @@ export class Deriver {
           (steps.includes(o) && STEP.exec(o.bare)![2] === rs),
       );
       const quota: Array<{ step: Occ; up: boolean; left: number }> = [];
+      // Pod events no step had room for yet: a repeat of an aggregated step is timed only by when
+      // it was observed (later than it happened), so its pods can come first in that order.
+      let waiting: Occ[] = [];
       for (const o of mine) {
         const m = STEP.exec(o.bare);
         if (m && steps.includes(o)) {
           const up = m[1] === 'up';
           // A step in the other direction supersedes what the earlier steps had not done yet.
           for (const q of quota) if (q.up !== up) q.left = 0;
-          quota.push({ step: o, up, left: Math.abs(Number(m[4]) - Number(m[3])) });
+          const q = { step: o, up, left: Math.abs(Number(m[4]) - Number(m[3])) };
+          quota.push(q);
+          if (o.count > 1)
+            waiting = waiting.filter((w) => {
+              const fits = isUp(w) === up && q.left > 0 && o.at - w.at < 1_000_000_000n;
+              if (fits) {
+                q.left--;
+                this.underStep(w, o, steps);
+              }
+              return !fits;
+            });
           continue;
         }
-        const up = named(o, CREATE) !== undefined;
-        const q = quota.find((x) => x.up === up && x.left > 0);
+        const q = quota.find((x) => x.up === isUp(o) && x.left > 0);
         if (!q) {
-          if (up) this.replacement(o, quota.filter((x) => x.up).at(-1)?.step);
-          else this.warnings.push(`${o.name} "${o.message}": no scale-down step asked for it`);
+          waiting.push(o);
           continue;
         }
         q.left--;
         this.underStep(o, q.step, steps);
+      }
+      for (const o of waiting) {
+        if (isUp(o)) this.replacement(o, quota.filter((x) => x.up).at(-1)?.step);
+        else this.warnings.push(`${o.name} "${o.message}": no scale-down step asked for it`);
       }
       this.spamDropped(rs, quota);
     }
@@ -100,10 +117,8 @@ export class Deriver {
       { parent: this.ref(step) },
       `"${step.bare}" asked for this pod (replica arithmetic over ${step.objName}'s steps for the ReplicaSet, in name-time order); the pod was ${verb} after it`,
     );
-    // The engine's old pick: the latest step of that Deployment in the pod event's second.
-    const latest = steps
-      .filter((s) => s.objUid === step.objUid && s.second === o.second && s.at <= o.at)
-      .at(-1);
+    // The whole-second pick: the latest step of that Deployment in the pod event's second.
+    const latest = steps.filter((s) => s.objUid === step.objUid && s.second === o.second).at(-1);
     if (latest && latest !== step)
       this.add(
         `not-latest-step/${n}`,
@@ -162,12 +177,24 @@ export class Deriver {
           this.warnings.push(`pod ${name}: ${incs.length} uids, ${made.length} creation events`);
         continue;
       }
-      const defect: Defect = incs.length > 1 ? '3' : 'base';
       incs.forEach((pod, k) => {
         const created = made[k]!;
         const until = made[k + 1]?.at;
+        const naming = [...made, ...deletions.filter((d) => named(d, DELETE) === name)];
         for (const o of this.occs.filter((x) => x.objUid === pod.uid)) {
           const n = `${o.name}#${o.count}`;
+          // Defect 2 when the creating occurrence is an aggregated one, 3 when the name is reused,
+          // 1 when another event naming the pod falls in the same whole second after this one.
+          const sameSecond = naming.some(
+            (d) => d !== created && d.second === o.second && d.at > o.at,
+          );
+          const defect: Defect = created.aggregated
+            ? '2'
+            : incs.length > 1
+              ? '3'
+              : sameSecond
+                ? '1'
+                : 'base';
           if (POD_LIFE.has(o.reason)) {
             if (o.count === 1)
               this.add(

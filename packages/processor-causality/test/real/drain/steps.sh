@@ -14,7 +14,8 @@ spec:
       nodeSelector: { kspan-real: '1' }
       terminationGracePeriodSeconds: 1
       topologySpreadConstraints:
-        - { maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: { matchLabels: { app: web } } }
+        # Two pods a node; a cordoned node no longer counts (nodeTaintsPolicy: Honor).
+        - { maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, nodeTaintsPolicy: Honor, labelSelector: { matchLabels: { app: web } } }
       containers: [{ name: app, image: registry.local/app:1 }]
 YAML
 rollout deployment/web
