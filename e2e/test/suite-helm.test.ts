@@ -10,24 +10,19 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REPO, suiteEnv } from './lib/env.js';
-import { jaegerTraces } from './lib/jaeger.js';
-import { apply, clusterEvents, describeEvent, kubectl, kubectlJson, pods } from './lib/kubectl.js';
+import { clusterEvents, describeEvent, kubectl, kubectlJson, pods } from './lib/kubectl.js';
 import type { KubeObj } from './lib/kubectl.js';
 import { freePort } from './lib/kspan.js';
-import { expectPath } from './lib/scenarios.js';
-import { settleDeployment } from './lib/settle.js';
-import { expectTrace } from './lib/suite.js';
 import { waitUntil } from './lib/wait.js';
-import { IMAGE_1, deployment } from './lib/workloads.js';
 import {
   DEPLOY_BASE,
   KspanContainer,
-  SA_MOUNT,
   ServiceAccountDir,
   counterSum,
   renderKustomize,
   requestToken,
   requireImage,
+  rolloutTraced,
 } from './suite-image.support.js';
 
 const CHART = join(REPO, 'deploy/helm/kspan');
@@ -227,49 +222,19 @@ describe('suite: the Helm chart on the real API server', function () {
     );
     expect(config).to.contain(`127.0.0.1:${port}`);
     const sa = await ServiceAccountDir.create(ns, await requestToken(ns, 'kspan'));
-    container = await KspanContainer.start({
-      name: ns,
-      config,
-      sa,
-      metricsPort: port,
-      env: { OTLP_ENDPOINT: suiteEnv().JAEGER_OTLP_GRPC },
-    });
+    container = await KspanContainer.start({ name: ns, config, sa, metricsPort: port });
     // ready = every list and watch of the namespaced config was allowed by the Roles
     await container.waitReady();
 
     const [first] = watched as [string, string];
-    await apply(first, deployment('web', { image: IMAGE_1, replicas: 1 }));
-    const events = await settleDeployment(first, 'web', IMAGE_1, 1);
-    const uids = new Set(events.map((e) => e.uid));
-    const t = await expectTrace({
-      read: jaegerTraces,
-      ns: first,
-      select: (all) => all.filter((e) => uids.has(e.uid)),
-      root: { service: 'kubectl-client-side-apply', name: 'Deployment.Update', object: 'web' },
-      timeoutMs: 90_000,
-    });
-    expectPath(t, [
-      { name: 'Deployment.Update', service: 'kubectl-client-side-apply' },
-      { name: 'Deployment.ScalingReplicaSet', service: 'deployment-controller' },
-      { name: 'ReplicaSet.SuccessfulCreate', service: 'replicaset-controller' },
-      { name: 'Pod.Started' },
-    ]);
+    await rolloutTraced(first, 'web');
     const denied = counterSum(await container.metrics(), 'kspan_k8s_events_watch_restarts_total', {
       cause: 'forbidden',
     });
     expect(denied, 'watches refused').to.equal(0);
 
     // with the container's own mounted token: its namespaces yes, any other and cluster-wide no
-    const status = async (path: string) =>
-      (
-        await container!.exec(
-          `const fs = require('fs');
-           require('https').request({ host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT,
-             path: '${path}', ca: fs.readFileSync('${SA_MOUNT}/ca.crt'),
-             headers: { Authorization: 'Bearer ' + fs.readFileSync('${SA_MOUNT}/token', 'utf8') } },
-             (res) => { console.log(res.statusCode); res.resume(); }).end();`,
-        )
-      ).stdout.trim();
+    const status = (path: string) => container!.apiStatus(path);
     expect(await status(`/api/v1/namespaces/${first}/events?limit=1`)).to.equal('200');
     expect(await status(`/api/v1/namespaces/${outside}/events?limit=1`)).to.equal('403');
     expect(await status('/api/v1/events?limit=1')).to.equal('403');

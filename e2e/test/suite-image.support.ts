@@ -7,9 +7,15 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSyn
 import { readFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
 import { REPO, suiteEnv } from './lib/env.js';
-import { kubectl, kubectlJson, type KubeObj } from './lib/kubectl.js';
+import { jaegerTraces } from './lib/jaeger.js';
+import { apply, kubectl, kubectlJson, type KubeObj } from './lib/kubectl.js';
+import { expectPath } from './lib/scenarios.js';
+import { settleDeployment } from './lib/settle.js';
+import { expectTrace } from './lib/suite.js';
 import { waitUntil } from './lib/wait.js';
+import { IMAGE_1, deployment } from './lib/workloads.js';
 
 export const IMAGE = process.env.KSPAN_IMAGE ?? 'localhost/kspan:dev';
 export const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -127,6 +133,7 @@ export interface ContainerOptions {
   sa: ServiceAccountDir;
   /** The port of the config's telemetry address (host network). */
   metricsPort: number;
+  /** Added to KUBERNETES_SERVICE_HOST/PORT; OTLP_ENDPOINT (what deploy/'s config reads) defaults to the e2e Jaeger. */
   env?: Record<string, string>;
 }
 
@@ -142,7 +149,12 @@ export class KspanContainer {
     chmodSync(configDir, 0o755);
     writeFileSync(join(configDir, 'config.yaml'), o.config, { mode: 0o644 });
     const { host, port } = serviceHostPort();
-    const env = { KUBERNETES_SERVICE_HOST: host, KUBERNETES_SERVICE_PORT: port, ...o.env };
+    const env = {
+      KUBERNETES_SERVICE_HOST: host,
+      KUBERNETES_SERVICE_PORT: port,
+      OTLP_ENDPOINT: suiteEnv().JAEGER_OTLP_GRPC,
+      ...o.env,
+    };
     await podman(['rm', '-f', o.name]);
     const r = await podman([
       'run',
@@ -191,6 +203,22 @@ export class KspanContainer {
     return podman(['exec', this.name, NODE, '-e', script]);
   }
 
+  /**
+   * The HTTP status the API server answers for `path` to a request made from inside the container
+   * with its own mounted credentials (token and ca.crt), as any process in the pod could.
+   */
+  async apiStatus(path: string): Promise<string> {
+    const r = await this.exec(
+      `const fs = require('fs');
+       require('https').request({ host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT,
+         path: ${JSON.stringify(path)}, ca: fs.readFileSync('${SA_MOUNT}/ca.crt'),
+         headers: { Authorization: 'Bearer ' + fs.readFileSync('${SA_MOUNT}/token', 'utf8') } },
+         (res) => { console.log(res.statusCode); res.resume(); })
+         .on('error', (e) => console.log('error ' + e.message)).end();`,
+    );
+    return r.stdout.trim() || r.stderr.trim();
+  }
+
   async waitReady(timeoutMs = 90_000): Promise<void> {
     await waitUntil(
       `container ${this.name} /readyz = 200`,
@@ -232,3 +260,29 @@ export function counterSum(metrics: string, name: string, labels: Record<string,
 }
 
 export const DEPLOY_BASE = join(REPO, 'deploy/base');
+
+/** A rollout of `name` in `ns`, then its trace in Jaeger: Deployment → ReplicaSet → Pod. */
+export async function rolloutTraced(
+  ns: string,
+  name: string,
+  beforeTrace?: () => Promise<void>,
+): Promise<void> {
+  await apply(ns, deployment(name, { image: IMAGE_1, replicas: 1 }));
+  const events = await settleDeployment(ns, name, IMAGE_1, 1);
+  await beforeTrace?.();
+  const uids = new Set(events.map((e) => e.uid));
+  const t = await expectTrace({
+    read: jaegerTraces,
+    ns,
+    select: (all) => all.filter((e) => uids.has(e.uid)),
+    root: { service: 'kubectl-client-side-apply', name: 'Deployment.Update', object: name },
+    timeoutMs: 90_000,
+  });
+  expectPath(t, [
+    { name: 'Deployment.Update', service: 'kubectl-client-side-apply' },
+    { name: 'Deployment.ScalingReplicaSet', service: 'deployment-controller' },
+    { name: 'ReplicaSet.SuccessfulCreate', service: 'replicaset-controller' },
+    { name: 'Pod.Started' },
+  ]);
+  expect(t.spans.length).to.be.above(0);
+}

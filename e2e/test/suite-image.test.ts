@@ -6,48 +6,20 @@
 // and the identity being refused Secrets.
 import { expect } from 'chai';
 import { suiteEnv } from './lib/env.js';
-import { jaegerTraces } from './lib/jaeger.js';
-import { apply, kubectl, type KubeObj } from './lib/kubectl.js';
+import { kubectl, type KubeObj } from './lib/kubectl.js';
 import { freePort } from './lib/kspan.js';
-import { expectPath } from './lib/scenarios.js';
-import { settleDeployment } from './lib/settle.js';
-import { expectTrace } from './lib/suite.js';
-import { IMAGE_1, deployment } from './lib/workloads.js';
 import {
   DEPLOY_BASE,
   IMAGE,
   KspanContainer,
-  SA_MOUNT,
   ServiceAccountDir,
   counterSum,
   podman,
   renderKustomize,
   requestToken,
   requireImage,
+  rolloutTraced,
 } from './suite-image.support.js';
-
-const ROLLOUT_PATH = [
-  { name: 'Deployment.Update', service: 'kubectl-client-side-apply' },
-  { name: 'Deployment.ScalingReplicaSet', service: 'deployment-controller' },
-  { name: 'ReplicaSet.SuccessfulCreate', service: 'replicaset-controller' },
-  { name: 'Pod.Started' },
-];
-
-/** A rollout of `name` in `ns`, and its trace in Jaeger with Deployment → ReplicaSet → Pod. */
-async function rolloutTraced(ns: string, name: string, beforeTrace?: () => Promise<void>) {
-  await apply(ns, deployment(name, { image: IMAGE_1, replicas: 1 }));
-  const events = await settleDeployment(ns, name, IMAGE_1, 1);
-  await beforeTrace?.();
-  const uids = new Set(events.map((e) => e.uid));
-  const t = await expectTrace({
-    read: jaegerTraces,
-    ns,
-    select: (all) => all.filter((e) => uids.has(e.uid)),
-    root: { service: 'kubectl-client-side-apply', name: 'Deployment.Update', object: name },
-    timeoutMs: 90_000,
-  });
-  expectPath(t, ROLLOUT_PATH);
-}
 
 describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccount', function () {
   // `ship-` namespaces: this suite's own (the ServiceAccount lives there, the workloads too)
@@ -101,13 +73,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
       expect(config.split(from).length - 1, `"${from}" once in the ConfigMap`).to.equal(1);
       config = config.replace(from, to);
     }
-    container = await KspanContainer.start({
-      name: ns,
-      config,
-      sa,
-      metricsPort: port,
-      env: { OTLP_ENDPOINT: suiteEnv().JAEGER_OTLP_GRPC },
-    });
+    container = await KspanContainer.start({ name: ns, config, sa, metricsPort: port });
   });
 
   after(async () => {
@@ -160,15 +126,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
       '/x EROFS',
     ]);
     // a request with the container's own mounted credentials, from inside the container
-    const secrets = await container!.exec(
-      `const fs = require('fs'); const https = require('https');
-       const req = https.request({ host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT,
-         path: '/api/v1/namespaces/${ns}/secrets', ca: fs.readFileSync('${SA_MOUNT}/ca.crt'),
-         headers: { Authorization: 'Bearer ' + fs.readFileSync('${SA_MOUNT}/token', 'utf8') } },
-         (res) => { console.log(res.statusCode); res.resume(); });
-       req.on('error', (e) => console.log('error ' + e.message)); req.end();`,
-    );
-    expect(secrets.stdout.trim(), secrets.stderr).to.equal('403');
+    expect(await container!.apiStatus(`/api/v1/namespaces/${ns}/secrets`)).to.equal('403');
   });
 
   it('re-reads a rotated token file: the old token revoked, the next rollout still arrives with no 401', async () => {
