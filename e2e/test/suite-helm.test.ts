@@ -7,7 +7,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REPO, suiteEnv } from './lib/env.js';
 import { clusterEvents, describeEvent, kubectl, kubectlJson, pods } from './lib/kubectl.js';
@@ -23,13 +22,11 @@ import {
   requestToken,
   requireImage,
   rolloutTraced,
+  parseYaml,
+  yamlObjects,
 } from './suite-image.support.js';
 
 const CHART = join(REPO, 'deploy/helm/kspan');
-// the YAML parser kspan itself uses (a dependency of the kspan package)
-const { parse: parseYaml } = createRequire(join(REPO, 'packages/kspan/package.json'))('yaml') as {
-  parse: (text: string) => unknown;
-};
 const warnings = (stderr: string) => stderr.split('\n').filter((l) => /warning/i.test(l));
 
 function helmPath(): string {
@@ -56,14 +53,8 @@ async function template(release: string, ns: string, args: string[] = []): Promi
   return r.stdout;
 }
 
-/** YAML documents → objects, through kubectl (client-side only). */
-async function objects(yaml: string): Promise<KubeObj[]> {
-  const list = await kubectlJson<{ items?: KubeObj[] } & KubeObj>(
-    ['create', '--dry-run=client', '-f', '-'],
-    { input: yaml },
-  );
-  return list.items ?? [list];
-}
+/** YAML documents → objects. */
+const objects = async (text: string): Promise<KubeObj[]> => yamlObjects(text);
 
 /** What must be the same in both renders: the object without the labels Helm adds to metadata. */
 function comparable(o: KubeObj): unknown {
@@ -228,7 +219,7 @@ describe('suite: the Helm chart on the real API server', function () {
 
     const [first] = watched as [string, string];
     await rolloutTraced(first, 'web');
-    const denied = counterSum(await container.metrics(), 'kspan_k8s_events_watch_restarts_total', {
+    const denied = counterSum(await container.metrics(), 'kspan_watch_restarts_total', {
       cause: 'forbidden',
     });
     expect(denied, 'watches refused').to.equal(0);

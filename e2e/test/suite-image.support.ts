@@ -5,12 +5,13 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { REPO, suiteEnv } from './lib/env.js';
 import { jaegerTraces } from './lib/jaeger.js';
-import { apply, kubectl, kubectlJson, type KubeObj } from './lib/kubectl.js';
+import { apply, kubectl, type KubeObj } from './lib/kubectl.js';
 import { expectPath } from './lib/scenarios.js';
 import { settleDeployment } from './lib/settle.js';
 import { expectTrace } from './lib/suite.js';
@@ -116,14 +117,24 @@ export class ServiceAccountDir {
   }
 }
 
-/** The objects `kubectl apply -k <dir>` would apply, as JSON (nothing is sent to the server). */
+// The YAML parser kspan itself uses (a dependency of the kspan package, not of the e2e suite).
+const yaml = createRequire(join(REPO, 'packages/kspan/package.json'))('yaml') as {
+  parse: (text: string) => unknown;
+  parseAllDocuments: (text: string) => Array<{ toJSON: () => unknown }>;
+};
+export const parseYaml = (text: string): unknown => yaml.parse(text);
+
+/** Multi-document YAML (a render) → its objects. */
+export function yamlObjects(text: string): KubeObj[] {
+  return yaml
+    .parseAllDocuments(text)
+    .map((d) => d.toJSON() as KubeObj | null)
+    .filter((o): o is KubeObj => !!o && typeof o === 'object');
+}
+
+/** The objects `kubectl apply -k <dir>` would apply (rendered, nothing sent to the server). */
 export async function renderKustomize(dir: string): Promise<KubeObj[]> {
-  const yaml = (await kubectl(['kustomize', dir])).stdout;
-  const list = await kubectlJson<{ items?: KubeObj[] } & KubeObj>(
-    ['create', '--dry-run=client', '-f', '-'],
-    { input: yaml },
-  );
-  return list.items ?? [list];
+  return yamlObjects((await kubectl(['kustomize', dir])).stdout);
 }
 
 export interface ContainerOptions {

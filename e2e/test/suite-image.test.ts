@@ -25,6 +25,8 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
   // `ship-` namespaces: this suite's own (the ServiceAccount lives there, the workloads too)
   const ns = `ship-image-${Date.now().toString(36).slice(-6)}`;
   const role = `${ns}-reader`;
+  // one namespace per rollout (a rollout settles when its namespace holds only its own pods)
+  const [second, third] = [`${ns}-2`, `${ns}-3`];
   let sa: ServiceAccountDir;
   let container: KspanContainer | undefined;
   let port: number;
@@ -33,7 +35,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
   before(async () => {
     suiteEnv();
     await requireImage();
-    await kubectl(['create', 'namespace', ns]);
+    for (const n of [ns, second, third]) await kubectl(['create', 'namespace', n]);
     await kubectl(['-n', ns, 'create', 'serviceaccount', 'kspan']);
     // deploy/base's ClusterRole (its rules, under this suite's name) bound to this ServiceAccount
     const objects = await renderKustomize(DEPLOY_BASE);
@@ -67,7 +69,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
     port = await freePort();
     let config = cm.data['config.yaml']!;
     for (const [from, to] of [
-      ['namespaces: []', `namespaces: [${ns}]\n    watch: { timeout: 3s }`],
+      ['namespaces: []', `namespaces: [${ns}, ${second}, ${third}]\n    watch: { timeout: 3s }`],
       ['address: 0.0.0.0:8888', `address: 127.0.0.1:${port}`],
     ] as const) {
       expect(config.split(from).length - 1, `"${from}" once in the ConfigMap`).to.equal(1);
@@ -82,7 +84,8 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
     await kubectl(['delete', 'clusterrolebinding,clusterrole', role, '--ignore-not-found'], {
       allowFail: true,
     });
-    await kubectl(['delete', 'namespace', ns, '--wait=false'], { allowFail: true });
+    for (const n of [ns, second, third])
+      await kubectl(['delete', 'namespace', n, '--wait=false'], { allowFail: true });
   });
 
   it('the image: uid 65532, the CLI as entrypoint, no shell, under 150 MB', async () => {
@@ -130,13 +133,13 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
   });
 
   it('re-reads a rotated token file: the old token revoked, the next rollout still arrives with no 401', async () => {
-    const metric = 'kspan_k8s_events_watch_restarts_total';
+    const metric = 'kspan_watch_restarts_total';
     const before = counterSum(await container!.metrics(), metric, { cause: 'unauthorized' });
     sa.swapToken(await requestToken(ns, 'kspan'));
     // revoke the first token: it was bound to this Secret
     await kubectl(['-n', ns, 'delete', 'secret', 'token-anchor']);
     // watches restart every 3 s (watch.timeout): several new requests go out during the rollout
-    await rolloutTraced(ns, 'second');
+    await rolloutTraced(second, 'second');
     const text = await container!.metrics();
     expect(text, `${metric} is exported`).to.contain(metric);
     expect(
@@ -149,7 +152,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
   it('`podman stop -t 30` (SIGTERM) exits 0 and flushes what the causality window still held', async () => {
     // stop as soon as the rollout's events exist: the 5 s causality window still holds spans
     let sentBeforeStop = -1;
-    await rolloutTraced(ns, 'third', async () => {
+    await rolloutTraced(third, 'third', async () => {
       sentBeforeStop = counterSum(await container!.metrics(), 'kspan_exporter_spans_total', {
         outcome: 'sent',
       });
