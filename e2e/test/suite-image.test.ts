@@ -133,6 +133,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
   });
 
   it('re-reads a rotated token file: the old token revoked, the next rollout still arrives with no 401', async () => {
+    await container!.waitReady(); // (also when this test runs alone)
     const metric = 'kspan_watch_restarts_total';
     const before = counterSum(await container!.metrics(), metric, { cause: 'unauthorized' });
     sa.swapToken(await requestToken(ns, 'kspan'));
