@@ -3,7 +3,15 @@
 // capabilities, the ServiceAccount's token, ca.crt and namespace mounted where the kubelet puts
 // them, KUBERNETES_SERVICE_HOST/PORT set, the pipeline config mounted at /etc/kspan. No kubeconfig.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
@@ -111,6 +119,11 @@ export class ServiceAccountDir {
     return new ServiceAccountDir(dir);
   }
 
+  /** Deletes the files (the token is a credential). */
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   swapToken(token: string): void {
     writeFileSync(join(this.dir, 'token.new'), token, { mode: 0o644 });
     renameSync(join(this.dir, 'token.new'), join(this.dir, 'token'));
@@ -153,6 +166,8 @@ export class KspanContainer {
   private constructor(
     readonly name: string,
     readonly metricsUrl: string,
+    private readonly configDir: string,
+    private readonly sa: ServiceAccountDir,
   ) {}
 
   static async start(o: ContainerOptions): Promise<KspanContainer> {
@@ -191,7 +206,7 @@ export class KspanContainer {
       IMAGE,
     ]);
     if (r.code !== 0) throw new Error(`podman run ${o.name} failed: ${r.stderr.trim()}`);
-    return new KspanContainer(o.name, `http://127.0.0.1:${o.metricsPort}`);
+    return new KspanContainer(o.name, `http://127.0.0.1:${o.metricsPort}`, configDir, o.sa);
   }
 
   async logs(): Promise<string> {
@@ -254,8 +269,11 @@ export class KspanContainer {
     return Number(code.stdout.trim());
   }
 
+  /** Removes the container, its config and its ServiceAccount files. */
   async remove(): Promise<void> {
     await podman(['rm', '-f', this.name]);
+    rmSync(this.configDir, { recursive: true, force: true });
+    this.sa.remove();
   }
 }
 

@@ -73,11 +73,15 @@ const TSC = ['node_modules/typescript/bin/tsc'];
 describe('suite: the packages, packed and installed with npm outside the workspace', function () {
   this.timeout(600_000);
   const packages = publicPackages();
-  const scratch = mkdtempSync(join(tmpdir(), 'kspan-pack-'));
-  const tarballs = join(scratch, 'tarballs');
-  const project = join(scratch, 'project');
+  // made in before(): mocha loads every suite file, also when --grep selects none of this one
+  let scratch = '';
+  let tarballs = '';
+  let project = '';
 
   before(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'kspan-pack-'));
+    tarballs = join(scratch, 'tarballs');
+    project = join(scratch, 'project');
     mkdirSync(tarballs);
     mkdirSync(project);
     for (const p of packages) {
@@ -117,7 +121,9 @@ describe('suite: the packages, packed and installed with npm outside the workspa
     expect(r.code, `npm install: ${r.stderr}`).to.equal(0);
   });
 
-  after(() => rmSync(scratch, { recursive: true, force: true }));
+  after(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('each public package installs as a real directory with its README, CHANGELOG and no build leftovers', () => {
     expect(packages.map((p) => p.name)).to.include.members(['kspan', '@kspan/core']);
