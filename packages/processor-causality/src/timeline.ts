@@ -1,6 +1,7 @@
+import { evictOverCap, expireOldest } from './capped.js';
 import { Recency } from './recency.js';
 import { notAfter } from './time.js';
-import type { SpanRec } from './span-rec.js';
+import type { SpanRec } from './records.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export interface Mark {
@@ -64,6 +65,16 @@ export function lowerBound(list: readonly Mark[], t0: number): number {
   return lo;
 }
 
+/** One list of the timelines (causes, or events about the object), for expiry. */
+interface Side {
+  order: { oldest(): Timeline | undefined; forget(tl: Timeline): void };
+  oldest: () => Timeline | undefined;
+  ttlUs: number;
+  list: 'about' | 'named';
+  other: 'about' | 'named';
+  touched: 'aboutTouched' | 'namedTouched';
+}
+
 /**
  * The timelines of recently active objects. `named` marks (causes) are kept `namedTtl` (parent_ttl);
  * `about` marks only serve span ends within a window or so and are kept `aboutTtl` (3 windows): most
@@ -76,11 +87,27 @@ export class Timelines {
   evicted = 0;
   expired = 0;
 
+  /** The two lists of every timeline, each expiring on its own clock. */
+  private readonly sides: readonly Side[];
+
   constructor(
     private readonly maxEntries: number,
     private readonly namedTtlUs: number,
     private readonly aboutTtlUs: number,
-  ) {}
+  ) {
+    const side = (order: Side['order'], list: 'about' | 'named', ttlUs: number): Side => ({
+      order,
+      oldest: () => order.oldest(),
+      ttlUs,
+      list,
+      other: list === 'about' ? 'named' : 'about',
+      touched: list === 'about' ? 'aboutTouched' : 'namedTouched',
+    });
+    this.sides = [
+      side(this.aboutOrder, 'about', aboutTtlUs),
+      side(this.namedOrder, 'named', namedTtlUs),
+    ];
+  }
 
   get size(): number {
     return this.map.size;
@@ -100,21 +127,19 @@ export class Timelines {
     if (!tl) {
       tl = new Timeline(key);
       this.map.set(key, tl);
-      while (this.map.size > this.maxEntries) {
-        const old = this.aboutOrder.oldest() ?? this.namedOrder.oldest();
-        if (!old) break;
-        this.drop(old);
-        this.evicted++;
-      }
+      this.evicted += evictOverCap(this.count, this.maxEntries, this.oldest, this.drop);
     }
     return tl;
   }
 
-  private drop(tl: Timeline): void {
+  private readonly count = () => this.map.size;
+  /** Over the cap, timelines with only recent `about` marks go before those holding causes. */
+  private readonly oldest = () => this.aboutOrder.oldest() ?? this.namedOrder.oldest();
+  private readonly drop = (tl: Timeline) => {
     this.map.delete(tl.key);
     this.namedOrder.forget(tl);
     this.aboutOrder.forget(tl);
-  }
+  };
 
   addNamed(key: string, m: Mark, nowUs: number): void {
     const tl = this.timeline(key);
@@ -137,30 +162,22 @@ export class Timelines {
 
   /** Expires marks untouched for their TTL, oldest first; a timeline with none left goes. */
   sweep(nowUs: number): void {
-    for (
-      let tl = this.aboutOrder.oldest();
-      tl && nowUs - tl.aboutTouched > this.aboutTtlUs;
-      tl = this.aboutOrder.oldest()
-    ) {
-      this.aboutOrder.forget(tl);
-      tl.about.length = 0;
-      if (tl.named.length === 0) {
-        this.drop(tl);
-        this.expired++;
-      }
+    for (const side of this.sides) {
+      expireOldest(
+        side.oldest,
+        (tl) => nowUs - tl[side.touched] > side.ttlUs,
+        (tl) => {
+          side.order.forget(tl);
+          tl[side.list].length = 0;
+          if (tl[side.other].length === 0) this.expire(tl);
+        },
+      );
     }
-    for (
-      let tl = this.namedOrder.oldest();
-      tl && nowUs - tl.namedTouched > this.namedTtlUs;
-      tl = this.namedOrder.oldest()
-    ) {
-      this.namedOrder.forget(tl);
-      tl.named.length = 0;
-      if (tl.about.length === 0) {
-        this.drop(tl);
-        this.expired++;
-      }
-    }
+  }
+
+  private expire(tl: Timeline): void {
+    this.drop(tl);
+    this.expired++;
   }
 
   /**

@@ -1,6 +1,8 @@
-import type { Change } from './changes.js';
+// The records the engine's parts share: an Event and its spans (`EventEntry`, `SpanRec`), and a
+// change — one trace — with its root (`Change`). One module, so that neither imports the other.
+import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
-import type { Ancestor } from './owner-graph.js';
+import type { Ancestor } from './obj-record.js';
 import type { RuleMatch } from './rules.js';
 
 /** One occurrence of an event (a `count`/`series` step) at its own time. */
@@ -23,7 +25,7 @@ export type ParentVia =
 
 /**
  * What a later span of the same event needs of an exported one: its ids and place in the trace.
- * Small, so it can outlive the event's full record (see engine.ts, retention).
+ * Small, so it can outlive the event's full record (see event-store.ts).
  */
 export interface SpanRef {
   traceId: string;
@@ -147,5 +149,57 @@ export class SpanRec {
     if (this.occ.length > 1) this.occ.splice(0, this.occ.length - 1);
     this.parent = undefined;
     this.chain = undefined;
+  }
+}
+
+/** The object at the top of a change: what a synthesised root span describes. */
+export interface TopInfo {
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  generation: number;
+  manager: string;
+  operation: string;
+  /** When its spec was last written (µs), NaN when unknown. */
+  specTime: number;
+}
+
+/**
+ * One change, one trace: a generation of a top object (or one run of a CronJob). Holds what the root
+ * span needs until it is emitted: either a top-level event that claimed the root, or the top object's
+ * spec writer to synthesise it from; and the extent of everything attached, so the root starts no
+ * later than its first descendant and ends with its last.
+ */
+export class Change {
+  readonly traceId: string;
+  readonly rootSpanId: string;
+  rootSpan: SpanRec | undefined = undefined;
+  rootEmitted = false;
+  rootStartUs = NaN;
+  minStart = Infinity;
+  maxEnd = -Infinity;
+  firstAttach = NaN;
+  lastAttach = NaN;
+  /** Recency queue stamp (creation order, for the cap). */
+  stamp = 0;
+
+  constructor(
+    /** Active-change map key: `<uid>/<generation>` or `<owner uid>/run/<kind>/<name>`. */
+    readonly slot: string,
+    /** The trace's identity: the slot, plus `@<seconds>` for a later burst of the same generation. */
+    readonly key: string,
+    readonly top: TopInfo,
+    readonly remote: RemoteParent | undefined,
+  ) {
+    this.traceId = remote?.traceId ?? changeTraceId(key);
+    this.rootSpanId = rootSpanId(key);
+  }
+
+  attach(now: number, start: number, end: number): void {
+    if (Number.isNaN(this.firstAttach)) this.firstAttach = now;
+    this.lastAttach = now;
+    if (start < this.minStart) this.minStart = start;
+    if (end > this.maxEnd) this.maxEnd = end;
   }
 }

@@ -1,0 +1,74 @@
+import type { RemoteParent } from './ids.js';
+
+/**
+ * What causality keeps of one object: identity, its controlling owner, generation, the newest
+ * writer of `spec`, a `traceparent` annotation and deletion. A few hundred bytes, never the object.
+ */
+export class ObjRecord {
+  ownerUid = '';
+  ownerKind = '';
+  ownerName = '';
+  // Times here are whole seconds since the epoch (managedFields times have no more), small integers
+  // that V8 stores inline; a µs double would be a separate heap box per field per object.
+  generation = 0;
+  /** When `generation` took effect (s; 0 when it predates what we saw). */
+  genSince = 0;
+  /** The generation before, for events still arriving about the previous change. */
+  prevGeneration = -1;
+  specManager = '';
+  specOperation = '';
+  /** When the newest writer of spec wrote (s; 0 when unknown). */
+  specSec = 0;
+  /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
+  createdSec = 0;
+  traceparent: RemoteParent | undefined = undefined;
+  /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
+  deletedSec = 0;
+  /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */
+  lru = 0;
+  tomb = 0;
+
+  /** The generation in force at `t` (µs): events about the previous change may still be arriving. */
+  generationAt(t: number): number {
+    return this.prevGeneration < 0 || t >= this.genSince * 1e6
+      ? this.generation
+      : this.prevGeneration;
+  }
+
+  /** When spec was last written (µs), NaN when unknown. */
+  get specTime(): number {
+    return this.specSec ? this.specSec * 1e6 : NaN;
+  }
+
+  /**
+   * When generation `g` began (µs), NaN when unknown: the newest spec write for the current
+   * generation, the creation for generation 1; older ones are not kept.
+   */
+  specTimeOf(g: number): number {
+    if (g === this.generation) return this.specTime;
+    return g === 1 && this.createdSec ? this.createdSec * 1e6 : NaN;
+  }
+
+  get deleted(): boolean {
+    return this.deletedSec !== 0;
+  }
+
+  constructor(
+    public uid: string,
+    readonly kind: string,
+    readonly namespace: string,
+    readonly name: string,
+    readonly key: string,
+  ) {}
+}
+
+/** One step up an owner chain. `record` is absent when the step was guessed from names alone. */
+export interface Ancestor {
+  kind: string;
+  namespace: string;
+  name: string;
+  key: string;
+  uid: string;
+  record: ObjRecord | undefined;
+  via: 'graph' | 'tombstone' | 'name';
+}

@@ -1,0 +1,175 @@
+import type { ChangeTable } from './change-table.js';
+import type { ResolvedOptions } from './config.js';
+import { eventSpanId } from './ids.js';
+import type { NormEvent } from './normalize.js';
+import type { Ancestor, ObjRecord } from './obj-record.js';
+import type { OwnerGraph } from './owner-graph.js';
+import type { PipelineTime } from './pipeline-time.js';
+import { State, type Change, type ParentVia, type SpanRec } from './records.js';
+import type { RuleMatch, RuleTable } from './rules.js';
+import { SAMPLED } from './span.js';
+import type { Stats } from './stats.js';
+import type { Timelines } from './timeline.js';
+
+/**
+ * Resolution: which event caused which. Holds no state of its own; reads the owner graph, the
+ * object timelines and the change table, and fills in a span's parent, trace and change.
+ */
+export class Resolver {
+  private readonly hasEvidence = (key: string) => this.timelines.has(key);
+
+  constructor(
+    private readonly opts: ResolvedOptions,
+    private readonly graph: OwnerGraph,
+    private readonly timelines: Timelines,
+    private readonly rules: RuleTable,
+    private readonly changes: ChangeTable,
+    private readonly time: PipelineTime,
+    private readonly stats: Stats,
+  ) {}
+
+  /**
+   * Finds a span's parent (once; a child may ask before the span's own window closes):
+   * 1. a top-level event (rule `root`) takes its change's root, if still free;
+   * 2. the latest event that named this object (rule `child`), no later than this event;
+   * 3. up the owner chain, the latest event that named an owner;
+   * 4. the change's root: a top-level event, or one synthesised from the top object's spec writer.
+   */
+  resolve(s: SpanRec): void {
+    if (s.state !== State.Pending) return;
+    s.state = State.Resolving;
+    if (s.prev && !this.movedOn(s)) this.resolveFollowOn(s);
+    else this.resolveFirst(s);
+    s.state = State.Resolved;
+    s.change?.attach(this.time.now, s.first().t, s.last().t);
+    this.stats.parents[s.via]++;
+  }
+
+  private resolveFollowOn(s: SpanRec): void {
+    const prev = s.prev!;
+    // Same trace and parent as the first span; a follow-on of a root hangs under that root.
+    s.change = prev.change;
+    s.traceId = prev.traceId;
+    s.traceFlags = prev.traceFlags;
+    if (prev.isRoot) s.parentSpanId = prev.spanId;
+    else {
+      s.parentSpanId = prev.parentSpanId;
+      s.parentRemote = prev.parentRemote;
+    }
+    s.via = 'repeat';
+  }
+
+  private resolveFirst(s: SpanRec): void {
+    const e = s.entry.ev;
+    const m = s.entry.match;
+    const o = s.first();
+    const r = e.regarding;
+    const chain = this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence);
+    s.chain = chain;
+
+    if (m?.rule.root) {
+      const change = this.changes.forEvent(e, m, chain, o.t);
+      if (!change.rootSpan && !change.rootEmitted) {
+        change.rootSpan = s;
+        s.isRoot = true;
+        s.change = change;
+        s.traceId = change.traceId;
+        if (change.remote) {
+          s.parentSpanId = change.remote.spanId;
+          s.parentRemote = true;
+          s.traceFlags = change.remote.traceFlags;
+          s.via = 'traceparent';
+        } else s.via = 'none';
+        return;
+      }
+    }
+
+    const [parent, via] = this.namedCause(s, chain);
+    if (parent) {
+      this.resolve(parent);
+      s.parent = parent;
+      s.change = parent.change;
+      s.traceId = parent.traceId;
+      s.traceFlags = parent.traceFlags;
+      s.parentSpanId = parent.spanId(eventSpanId);
+      s.via = via;
+      return;
+    }
+    const change = this.changes.forEvent(e, m, chain, o.t);
+    s.change = change;
+    s.traceId = change.traceId;
+    s.parentSpanId = change.rootSpanId;
+    s.parent = change.rootSpan;
+    s.traceFlags = change.remote?.traceFlags ?? SAMPLED;
+    s.via = 'root';
+  }
+
+  /** The latest event that named this span's object, else one of its owners (steps 2 and 3). */
+  private namedCause(s: SpanRec, chain: readonly Ancestor[]): [SpanRec | undefined, ParentVia] {
+    const o = s.first();
+    const skip = (p: SpanRec) => p.entry === s.entry || p.state === State.Resolving;
+    const minT = o.t - this.opts.parentTtlUs;
+    const parent = this.timelines.latestNamed(s.entry.objKey, o.t, o.coarse, minT, skip);
+    if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
+    for (const a of chain) {
+      const p = this.timelines.latestNamed(a.key, o.t, o.coarse, minT, skip);
+      if (p) return [p, 'owner'];
+    }
+    return [undefined, 'root'];
+  }
+
+  /**
+   * Whether a repeat happened in a newer change (generation) of its top object than its previous
+   * span's: Kubernetes folds an event with the same text into one Event (a StatefulSet's
+   * `create Pod db-1 …` at creation and again in a rolling update). Such an occurrence is resolved
+   * as a first span — in the newer change's trace, linked to the previous span — so the events it
+   * causes (the new pod's) land there too.
+   */
+  private movedOn(s: SpanRec): boolean {
+    const prev = s.prev!;
+    const e = s.entry.ev;
+    if (prev.isRoot || this.namesRun(e, s.entry.match)) return false;
+    const r = e.regarding;
+    const chain = this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence);
+    const [cause] = this.namedCause(s, chain);
+    if (cause) {
+      this.resolve(cause);
+      return cause.traceId !== prev.traceId && newer(cause.change, prev.change);
+    }
+    // No event caused it: its top object's change at the occurrence's time.
+    let below: Ancestor | undefined;
+    let top: { key: string; uid: string; record: ObjRecord | undefined } = {
+      key: s.entry.objKey,
+      uid: r.uid,
+      record: this.graph.lookup(r.uid, s.entry.objKey),
+    };
+    for (const a of chain) {
+      if (this.rules.isRun(a.kind, below?.kind ?? r.kind)) return false;
+      below = a;
+      top = a;
+    }
+    const rec = top.record ?? this.graph.lookup(top.uid, top.key);
+    if (!rec) return false;
+    const g = rec.generationAt(s.first().t);
+    if (prev.change) return prev.change.top.uid === rec.uid && g > prev.change.top.generation;
+    // The previous span's change is gone (its record too): only a change in progress counts.
+    const active = this.changes.inProgress(rec, top.key, g);
+    return active !== undefined && active.traceId !== prev.traceId;
+  }
+
+  /** Whether the event names a child that is a change of its own (a CronJob's job). */
+  private namesRun(e: NormEvent, m: RuleMatch | undefined): boolean {
+    return m?.child !== undefined && this.rules.isRun(e.regarding.kind, m.child.kind);
+  }
+}
+
+/** Whether change `a` is a later generation of the same top object than `b`. */
+function newer(a: Change | undefined, b: Change | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.top.uid !== '' &&
+    a.top.uid === b.top.uid &&
+    a.top.generation > b.top.generation
+  );
+}
