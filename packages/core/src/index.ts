@@ -88,3 +88,5 @@ export {
   parseRetryAfter,
   RETRYABLE_HTTP_STATUS,
 } from './transport/http-outcome.js';
+export { Heap } from './heap.js';
+export { isRecord } from './is-record.js';

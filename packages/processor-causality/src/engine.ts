@@ -1,8 +1,7 @@
-import type { KubeObject, WatchEvent } from '@kspan/core';
+import { Heap, type KubeObject, type WatchEvent } from '@kspan/core';
 import { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
 import { EventStore } from './event-store.js';
-import { Heap } from './heap.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
 import { normalizeEvent, objKey, type DropReason, type NormEvent } from './normalize.js';

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@kspan/core';
+import { isRecord, type KubeObject } from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTime } from './time.js';
 
@@ -45,10 +45,7 @@ export interface NormEvent {
 export type DropReason =
   'not_an_object' | 'no_involved_object' | 'bad_time' | 'no_time' | 'bad_object' | 'internal_error';
 
-type Rec = Record<string, unknown>;
-
 const present = (v: unknown) => (v === undefined || v === null || v === '' ? undefined : v);
-const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : undefined;
@@ -76,7 +73,7 @@ export function isEventObject(o: KubeObject): boolean {
 }
 
 function objRef(v: unknown, fallbackNs: string, interner: Interner): ObjRef | undefined {
-  if (!isRec(v)) return undefined;
+  if (!isRecord(v)) return undefined;
   const kind = str(v.kind);
   const name = str(v.name);
   if (!kind || !name) return undefined;
@@ -100,7 +97,7 @@ export function normalizeEvent(
   observedAt: string | undefined,
   interner: Interner,
 ): NormEvent | DropReason {
-  const meta = isRec(o.metadata) ? o.metadata : {};
+  const meta = isRecord(o.metadata) ? o.metadata : {};
   const namespace = str(meta.namespace);
   const regarding =
     objRef(o.involvedObject, namespace, interner) ?? objRef(o.regarding, namespace, interner);
@@ -108,7 +105,7 @@ export function normalizeEvent(
 
   // The occurrence's time, in the order the reference gives (§3.2): the first field present counts,
   // and if it is unparsable the item is dropped rather than guessed.
-  const series = isRec(o.series) ? o.series : undefined;
+  const series = isRecord(o.series) ? o.series : undefined;
   const raw =
     present(series?.lastObservedTime) ??
     present(o.lastTimestamp) ??
@@ -126,12 +123,16 @@ export function normalizeEvent(
     time = seen;
   }
 
-  const source = isRec(o.source) ? o.source : isRec(o.deprecatedSource) ? o.deprecatedSource : {};
+  const source = isRecord(o.source)
+    ? o.source
+    : isRecord(o.deprecatedSource)
+      ? o.deprecatedSource
+      : {};
   const component =
     str(source.component) ||
     str(o.reportingComponent) ||
     str(o.reportingController) ||
-    (isRec(o.deprecatedSource) ? str(o.deprecatedSource.component) : '') ||
+    (isRecord(o.deprecatedSource) ? str(o.deprecatedSource.component) : '') ||
     'unknown';
   const instance = str(source.host) || str(o.reportingInstance);
   const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;

@@ -1,10 +1,6 @@
-import type { KubeObject, WatchEvent, WatchEventType } from '@kspan/core';
+import { isRecord, type KubeObject, type WatchEvent, type WatchEventType } from '@kspan/core';
 
 const WATCH_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED']);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** RFC 3339 / ISO 8601 date-time, as Kubernetes writes them (`2021-05-19T09:42:58Z`, `...58.640117041Z`). */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;

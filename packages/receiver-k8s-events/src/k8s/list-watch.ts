@@ -2,6 +2,7 @@ import { Observable, type Subscription } from 'rxjs';
 import {
   Backoff,
   KspanError,
+  isRecord,
   type Clock,
   type KubeObject,
   type WatchEvent,
@@ -466,8 +467,4 @@ class ListWatchLoop {
     const outType: WatchEventType = listed ? (prev === undefined ? 'ADDED' : 'MODIFIED') : type;
     this.emit({ type: outType, object, observedAt });
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
