@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MetricsRegistry } from '@kspan/core';
-import { coreEvent, obj, uidOf } from './helpers/k8s.js';
+import { coreEvent, obj, uidOf } from '@kspan/testing';
 import { replay } from './helpers/run.js';
 
 const state = (r: MetricsRegistry, cache: string) => r.value('causality_state_entries', { cache });
