@@ -48,7 +48,7 @@ export class OwnerGraph {
   }
 
   /** Applies one watch event of a non-Event object. Returns false when the object is unusable. */
-  apply(type: WatchEventType, o: KubeObject, nowUs: number, obsUs: number | undefined): boolean {
+  apply(type: WatchEventType, o: KubeObject, now: number, obsUs: number | undefined): boolean {
     const meta = o.metadata;
     const kind = typeof o.kind === 'string' ? o.kind : '';
     const name = typeof meta?.name === 'string' ? meta.name : '';
@@ -77,7 +77,7 @@ export class OwnerGraph {
 
     this.readOwner(rec, meta.ownerReferences);
     const gen = typeof meta.generation === 'number' ? meta.generation : 0;
-    const seenSec = Math.floor((obsUs ?? nowUs) / 1e6);
+    const seenSec = Math.floor((obsUs ?? now) / 1e6);
     const genChanged = !isNew && gen !== rec.generation && Number.isFinite(seenSec);
     this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
     if (isNew) {
@@ -93,14 +93,14 @@ export class OwnerGraph {
     } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
       rec.prevGeneration = rec.generation;
-      const since = rec.specSec || Math.floor((obsUs ?? nowUs) / 1e6);
+      const since = rec.specSec || Math.floor((obsUs ?? now) / 1e6);
       rec.genSince = Number.isFinite(since) ? since : 0;
       rec.generation = gen;
     }
     this.readTraceparent(rec, meta.annotations, meta.managedFields);
 
     if (type === 'DELETED') {
-      rec.deletedSec = nowUs === -Infinity ? -1 : Math.max(1, Math.floor(nowUs / 1e6));
+      rec.deletedSec = now === -Infinity ? -1 : Math.max(1, Math.floor(now / 1e6));
       this.tombstones.touch(rec);
     } else if (rec.deleted) {
       rec.deletedSec = 0;
@@ -204,16 +204,16 @@ export class OwnerGraph {
   }
 
   /** Drops tombstones older than the TTL, oldest deletion first. */
-  sweep(nowUs: number): void {
-    if (nowUs === -Infinity) return;
+  sweep(now: number): void {
+    if (now === -Infinity) return;
     for (let rec = this.tombstones.oldest(); rec; rec = this.tombstones.oldest()) {
       // Deleted before any item carried a time (a capture's initial state): its clock starts now.
       if (rec.deletedSec === -1) {
-        rec.deletedSec = Math.max(1, Math.floor(nowUs / 1e6));
+        rec.deletedSec = Math.max(1, Math.floor(now / 1e6));
         this.tombstones.touch(rec);
         continue;
       }
-      if (nowUs - rec.deletedSec * 1e6 <= this.opts.tombstoneTtlUs) break;
+      if (now - rec.deletedSec * 1e6 <= this.opts.tombstoneTtlUs) break;
       this.remove(rec);
       this.counters.expired++;
     }

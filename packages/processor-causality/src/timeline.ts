@@ -141,31 +141,31 @@ export class Timelines {
     this.aboutOrder.forget(tl);
   };
 
-  addNamed(key: string, m: Mark, nowUs: number): void {
+  addNamed(key: string, m: Mark, now: number): void {
     const tl = this.timeline(key);
     // Re-queued at most once a second: expiry is a second late at worst; busy objects cost nothing.
-    if (nowUs - tl.namedTouched >= 1e6 || !tl.nstamp) {
-      tl.namedTouched = nowUs;
+    if (now - tl.namedTouched >= 1e6 || !tl.nstamp) {
+      tl.namedTouched = now;
       this.namedOrder.touch(tl);
     }
-    insert(tl.named, m, nowUs - this.namedTtlUs);
+    insert(tl.named, m, now - this.namedTtlUs);
   }
 
-  addAbout(key: string, m: Mark, nowUs: number): void {
+  addAbout(key: string, m: Mark, now: number): void {
     const tl = this.timeline(key);
-    if (nowUs - tl.aboutTouched >= 1e6 || !tl.astamp) {
-      tl.aboutTouched = nowUs;
+    if (now - tl.aboutTouched >= 1e6 || !tl.astamp) {
+      tl.aboutTouched = now;
       this.aboutOrder.touch(tl);
     }
-    insert(tl.about, m, nowUs - this.aboutTtlUs);
+    insert(tl.about, m, now - this.aboutTtlUs);
   }
 
   /** Expires marks untouched for their TTL, oldest first; a timeline with none left goes. */
-  sweep(nowUs: number): void {
+  sweep(now: number): void {
     for (const side of this.sides) {
       expireOldest(
         side.oldest,
-        (tl) => nowUs - tl[side.touched] > side.ttlUs,
+        (tl) => now - tl[side.touched] > side.ttlUs,
         (tl) => {
           side.order.forget(tl);
           tl[side.list].length = 0;
