@@ -1,4 +1,5 @@
 import { Heap, type KubeObject, type WatchEvent } from '@kspan/core';
+import { actionKey } from './aggregation.js';
 import { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
 import { EventStore } from './event-store.js';
@@ -31,7 +32,7 @@ function earlier(a: Timer, b: Timer): boolean {
     const x = a.span.first();
     const y = b.span.first();
     if (x.t !== y.t) return x.t < y.t;
-    return a.span.entry.ev.uid < b.span.entry.ev.uid;
+    return a.span.entry.key < b.span.entry.key;
   }
   return (a.change?.key ?? '') < (b.change?.key ?? '');
 }
@@ -191,8 +192,9 @@ export class CausalityEngine {
       message: ev.message,
     };
 
-    const entry = this.events.get(ev.uid);
-    if (!entry) return this.onNewEvent(ev, occ, now);
+    const key = actionKey(ev);
+    const entry = this.events.get(key);
+    if (!entry) return this.onNewEvent(ev, key, occ, now);
 
     if (ev.count <= entry.maxCount) {
       // A re-delivery (relist, resync, a MODIFIED that changed no count) — or, in a shuffled
@@ -225,8 +227,8 @@ export class CausalityEngine {
   }
 
   /** An event not held: a new one, or a repeat of one whose full record is gone (a follow-on). */
-  private onNewEvent(ev: NormEvent, occ: Occurrence, now: number): void {
-    const previous = this.events.previous(ev.uid, ev.count);
+  private onNewEvent(ev: NormEvent, key: string, occ: Occurrence, now: number): void {
+    const previous = this.events.previous(key, ev.count);
     if (previous.duplicate) {
       this.stats.duplicates++;
       return;

@@ -10,7 +10,8 @@ import type { Stats } from './stats.js';
  * (a later repeat links to it and stays in its trace). Flat: there may be many of these.
  */
 interface Seen {
-  uid: string;
+  /** The event's key (EventEntry.key). */
+  key: string;
   count: number;
   at: number;
   stamp: number;
@@ -21,8 +22,8 @@ interface Seen {
   bits: number;
 }
 
-const toSeen = (uid: string, count: number, at: number, r: SpanRef | undefined): Seen => ({
-  uid,
+const toSeen = (key: string, count: number, at: number, r: SpanRef | undefined): Seen => ({
+  key,
   count,
   at,
   stamp: 0,
@@ -52,7 +53,7 @@ const DUPLICATE: Previous = { duplicate: true };
 const UNSEEN: Previous = { duplicate: false, prev: undefined };
 
 /**
- * The event store: recent events by uid, and the counts of those no longer held (dedupe).
+ * The event store: recent events by key (the uid; see EventEntry.key), and the counts of those no longer held (dedupe).
  * Retention: events that can be parents (their rule names a child, or makes them a root) are kept
  * `parent_ttl`; the rest (most: the kubelet's) about three windows after their last occurrence, then
  * only their count and span ids stay (`seen`, for `dedupe_ttl`). Both are capped at `max_events`.
@@ -79,7 +80,7 @@ export class EventStore {
   ) {
     this.seen = new CappedMap<Seen>(
       opts.maxEvents,
-      (s) => s.uid,
+      (s) => s.key,
       () => this.stats.evicted.seen++,
     );
   }
@@ -97,13 +98,13 @@ export class EventStore {
     return this.seen.size;
   }
 
-  get(uid: string): EventEntry | undefined {
-    return this.events.get(uid);
+  get(key: string): EventEntry | undefined {
+    return this.events.get(key);
   }
 
   /** For an event not held: a duplicate (its count was seen), or the last span of its earlier occurrences. */
-  previous(uid: string, count: number): Previous {
-    const s = this.seen.get(uid);
+  previous(key: string, count: number): Previous {
+    const s = this.seen.get(key);
     if (!s) return UNSEEN;
     if (s.count >= count) return DUPLICATE;
     return { duplicate: false, prev: fromSeen(s) };
@@ -111,7 +112,7 @@ export class EventStore {
 
   /** Holds a new event, then applies the cap. */
   add(e: EventEntry): void {
-    this.events.set(e.ev.uid, e);
+    this.events.set(e.key, e);
     this.order(e).touch(e);
     this.stats.evicted.events += evictOverCap(
       this.count,
@@ -149,13 +150,12 @@ export class EventStore {
 
   /** Drops an event's full record, keeping its count and last span's ids (`seen`). */
   private forget(e: EventEntry): void {
-    const uid = e.ev.uid;
     this.order(e).forget(e);
-    this.events.delete(uid);
+    this.events.delete(e.key);
     const cur = e.current;
     this.seen.set(
       toSeen(
-        uid,
+        e.key,
         e.maxCount,
         e.touched,
         cur.state === State.Exported ? cur.ref(eventSpanId) : cur.prev,

@@ -1,5 +1,6 @@
 // The records the engine's parts share: an Event and its spans (`EventEntry`, `SpanRec`), and a
 // change — one trace — with its root (`Change`). One module, so that neither imports the other.
+import { actionKey } from './aggregation.js';
 import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
@@ -37,7 +38,7 @@ export interface SpanRef {
   change: Change | undefined;
 }
 
-/** Everything kept about one Event object (by uid) while it can still matter. */
+/** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
   /** The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence. */
   maxCount: number;
@@ -48,6 +49,8 @@ export class EventEntry {
   stamp = 0;
   /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
   readonly causal: boolean;
+  /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
+  readonly key: string;
 
   constructor(
     /** The event as first seen (its identity, object and rule do not change with repeats). */
@@ -61,6 +64,7 @@ export class EventEntry {
     this.maxCount = ev.count;
     this.touched = now;
     this.causal = childKey !== '' || match?.rule.root === true;
+    this.key = actionKey(ev);
     this.current = new SpanRec(this, prev);
   }
 }

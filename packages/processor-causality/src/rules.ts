@@ -1,3 +1,4 @@
+import { bareMessage } from './aggregation.js';
 import type { NormEvent } from './normalize.js';
 
 /**
@@ -332,7 +333,7 @@ export class RuleTable {
       if (r.components && !r.components.has(e.component)) continue;
       let groups: Record<string, string | undefined> | undefined;
       if (r.message) {
-        const m = r.message.exec(e.message);
+        const m = r.message.exec(bareMessage(e.message));
         if (!m) continue;
         groups = m.groups;
       }

@@ -33,7 +33,7 @@ export class Timeline {
  */
 const MAX_MARKS = 512;
 
-/** Sorted insert by (t, obs, event uid): the order never depends on arrival order. */
+/** Sorted insert by (t, obs, event key): the order never depends on arrival order. */
 function insert(list: Mark[], m: Mark, oldestObs: number): void {
   // Marks older than the TTL can no longer be a cause. Pruned in batches (amortised O(1)).
   if (list.length >= 64 && list[0]!.obs < oldestObs) {
@@ -50,7 +50,7 @@ function insert(list: Mark[], m: Mark, oldestObs: number): void {
 function before(a: Mark, b: Mark): boolean {
   if (a.t !== b.t) return a.t < b.t;
   if (a.obs !== b.obs) return a.obs < b.obs;
-  return a.span.entry.ev.uid < b.span.entry.ev.uid;
+  return a.span.entry.key < b.span.entry.key;
 }
 
 /** Index of the first mark with `t >= t0` (lists are sorted by t). */
