@@ -3,6 +3,7 @@ import { actionKey } from './aggregation.js';
 import { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
 import { EventStore } from './event-store.js';
+import { occurrenceTime } from './event-order.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
 import { normalizeEvent, objKey, type DropReason, type NormEvent } from './normalize.js';
@@ -184,13 +185,8 @@ export class CausalityEngine {
     // Windows that closed before this item was seen close first: it cannot join those spans.
     this.advance();
     const now = this.time.current();
-    const occ: Occurrence = {
-      count: ev.count,
-      t: ev.t,
-      coarse: ev.coarse,
-      obs: ev.obs,
-      message: ev.message,
-    };
+    const { t, coarse } = occurrenceTime(ev);
+    const occ: Occurrence = { count: ev.count, t, coarse, obs: ev.obs, message: ev.message };
 
     const key = actionKey(ev);
     const entry = this.events.get(key);

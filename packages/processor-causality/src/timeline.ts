@@ -33,6 +33,9 @@ export class Timeline {
  */
 const MAX_MARKS = 512;
 
+/** How much later than its effect a cause's event may be stamped (µs); see latestNamed. */
+const CAUSE_LAG_US = 2_000;
+
 /** Sorted insert by (t, obs, event key): the order never depends on arrival order. */
 function insert(list: Mark[], m: Mark, oldestObs: number): void {
   // Marks older than the TTL can no longer be a cause. Pruned in batches (amortised O(1)).
@@ -182,9 +185,12 @@ export class Timelines {
 
   /**
    * The cause of something that happened at `t` to the object `key`: the latest event that named
-   * it no later than `t` (compared at the coarser precision; Kubernetes' second-precision times make
-   * "same second" the best order we know), and no older than `minT`. Spans that are being resolved
-   * are skipped, which breaks cycles a user rule could create.
+   * it no later than `t`, and no older than `minT`. Both times precise (µs): a cause may be stamped
+   * up to `CAUSE_LAG_US` after its effect (a controller records its event after its API call
+   * returns; the next controller may have acted on the watch by then). Either time in whole seconds:
+   * "the same second" counts as "no later". When nothing earlier qualifies, the earliest event of
+   * the same second that named it (clocks of different hosts differ a little). Spans that are being
+   * resolved are skipped, which breaks cycles a user rule could create.
    */
   latestNamed(
     key: string,
@@ -195,13 +201,15 @@ export class Timelines {
   ): SpanRec | undefined {
     const list = this.map.get(key)?.named;
     if (!list) return undefined;
+    let sameSecond: SpanRec | undefined;
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
-      if (m.t < minT) return undefined;
-      if (!notAfter(m.t, m.coarse, t, coarse)) continue;
+      if (m.t < minT) break;
       if (skip(m.span)) continue;
-      return m.span;
+      if (m.coarse || coarse ? notAfter(m.t, m.coarse, t, coarse) : m.t <= t + CAUSE_LAG_US)
+        return m.span;
+      if (Math.floor(m.t / 1e6) === Math.floor(t / 1e6)) sameSecond = m.span;
     }
-    return undefined;
+    return sameSecond;
   }
 }
