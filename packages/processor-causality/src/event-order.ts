@@ -15,8 +15,10 @@ export function nameTimeUs(eventName: string, objectName: string): number | unde
   if (!eventName.startsWith(objectName) || eventName[objectName.length] !== '.') return undefined;
   const hex = eventName.slice(objectName.length + 1);
   if (!HEX_TIME.test(hex)) return undefined;
-  // Up to 2^64 ns: a double keeps it to within 256 ns, well below the microsecond.
-  return Math.floor(parseInt(hex, 16) / 1000);
+  // ns = h·2^32 + l, and 2^32 = 4294967·1000 + 296: exact µs without BigInt.
+  const h = parseInt(hex.slice(0, -8), 16);
+  const l = parseInt(hex.slice(-8), 16);
+  return h * 4294967 + Math.floor((h * 296 + l) / 1000);
 }
 
 /**
