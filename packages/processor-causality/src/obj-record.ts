@@ -22,6 +22,11 @@ export class ObjRecord {
   /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
   createdSec = 0;
   traceparent: RemoteParent | undefined = undefined;
+  /**
+   * When the next object of the same kind and name was created (s; 0 while none): a StatefulSet's
+   * replacement pod. This object's events are not caused by that one's creation.
+   */
+  successorSec = 0;
   /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
   deletedSec = 0;
   /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */

@@ -63,7 +63,11 @@ export class OwnerGraph {
 
     let rec = (uid && this.byUid.get(uid)) || this.byKey.get(key);
     // A new object under an old name (a StatefulSet's pod): the old one stays findable by uid.
-    if (rec && uid && rec.uid && rec.uid !== uid) rec = undefined;
+    let predecessor: ObjRecord | undefined;
+    if (rec && uid && rec.uid && rec.uid !== uid) {
+      predecessor = rec;
+      rec = undefined;
+    }
     const isNew = !rec;
     if (!rec) {
       rec = new ObjRecord(uid, this.interner.intern(kind), this.interner.intern(ns), name, key);
@@ -84,6 +88,8 @@ export class OwnerGraph {
       rec.generation = gen;
       const created = parseTime(meta.creationTimestamp);
       if (created) rec.createdSec = Math.floor(created.us / 1e6);
+      if (predecessor)
+        predecessor.successorSec = rec.createdSec || (Number.isFinite(seenSec) ? seenSec : 0);
       // First seen after its spec changed (a restart, a relist): the newest spec write started this
       // generation; older events are the previous change's, as for a process that saw it happen.
       if (gen > 1 && rec.specSec > 0) {

@@ -38,6 +38,8 @@ export interface SpanRef {
   change: Change | undefined;
 }
 
+const CREATES = /Create|Recreating/;
+
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
   /** The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence. */
@@ -51,6 +53,8 @@ export class EventEntry {
   readonly causal: boolean;
   /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
   readonly key: string;
+  /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
+  readonly creates: boolean;
 
   constructor(
     /** The event as first seen (its identity, object and rule do not change with repeats). */
@@ -65,6 +69,7 @@ export class EventEntry {
     this.touched = now;
     this.causal = childKey !== '' || match?.rule.root === true;
     this.key = actionKey(ev);
+    this.creates = childKey !== '' && CREATES.test(ev.reason);
     this.current = new SpanRec(this, prev);
   }
 }

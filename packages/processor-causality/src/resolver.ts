@@ -107,9 +107,16 @@ export class Resolver {
   /** The latest event that named this span's object, else one of its owners (steps 2 and 3). */
   private namedCause(s: SpanRec, chain: readonly Ancestor[]): [SpanRec | undefined, ParentVia] {
     const o = s.first();
+    // uid-exact identity: an object replaced by one of the same name (a StatefulSet's pod) is not
+    // caused by its successor's creation, even within the same second.
+    const r = s.entry.ev.regarding;
+    const rec = r.uid ? this.graph.lookup(r.uid, s.entry.objKey) : undefined;
+    const succeeded = rec?.uid === r.uid ? (rec?.successorSec ?? 0) * 1e6 : 0;
     const skip = (p: SpanRec) => p.entry === s.entry || p.state === State.Resolving;
+    const skipOwn = (p: SpanRec, t: number) =>
+      skip(p) || (succeeded > 0 && p.entry.creates && t >= succeeded);
     const minT = o.t - this.opts.parentTtlUs;
-    const parent = this.timelines.latestNamed(s.entry.objKey, o.t, o.coarse, minT, skip);
+    const parent = this.timelines.latestNamed(s.entry.objKey, o.t, o.coarse, minT, skipOwn);
     if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
     for (const a of chain) {
       const p = this.timelines.latestNamed(a.key, o.t, o.coarse, minT, skip);

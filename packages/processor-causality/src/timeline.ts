@@ -197,7 +197,7 @@ export class Timelines {
     t: number,
     coarse: boolean,
     minT: number,
-    skip: (span: SpanRec) => boolean,
+    skip: (span: SpanRec, t: number) => boolean,
   ): SpanRec | undefined {
     const list = this.map.get(key)?.named;
     if (!list) return undefined;
@@ -205,7 +205,7 @@ export class Timelines {
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
       if (m.t < minT) break;
-      if (skip(m.span)) continue;
+      if (skip(m.span, m.t)) continue;
       if (m.coarse || coarse ? notAfter(m.t, m.coarse, t, coarse) : m.t <= t + CAUSE_LAG_US)
         return m.span;
       if (Math.floor(m.t / 1e6) === Math.floor(t / 1e6)) sameSecond = m.span;
