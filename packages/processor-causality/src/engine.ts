@@ -236,7 +236,8 @@ export class CausalityEngine {
       ev,
       match,
       objKey(ev.regarding.kind, ev.regarding.namespace, ev.regarding.name),
-      child ? objKey(child.kind, child.namespace, child.name) : '',
+      // An observer names its child without causing anything there: not a possible parent.
+      child && !match.rule.observer ? objKey(child.kind, child.namespace, child.name) : '',
       now,
       prev,
     );
