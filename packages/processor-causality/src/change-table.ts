@@ -151,14 +151,16 @@ export class ChangeTable {
 }
 
 function topInfo(a: Ancestor, rec: ObjRecord | undefined, generation: number): TopInfo {
+  // The writer of this generation, not the newest: a second change may have landed meanwhile.
+  const writer = rec?.writerOf(generation);
   return {
     kind: a.kind,
     namespace: a.namespace,
     name: a.name,
     uid: rec?.uid || a.uid,
     generation,
-    manager: rec?.specManager ?? '',
-    operation: rec?.specOperation ?? '',
+    manager: writer?.manager ?? '',
+    operation: writer?.operation ?? '',
     // The write that began this generation (a past generation's writer is not kept: NaN).
     specTime: rec ? rec.specTimeOf(generation) : NaN,
   };

@@ -1,5 +1,12 @@
 import type { RemoteParent } from './ids.js';
 
+/** Who wrote a generation's spec (a `managedFields` manager and operation), and when (s; 0: unknown). */
+export interface SpecWriter {
+  readonly manager: string;
+  readonly operation: string;
+  readonly sec: number;
+}
+
 /**
  * What causality keeps of one object: identity, its controlling owner, generation, the newest
  * writer of `spec`, a `traceparent` annotation and deletion. A few hundred bytes, never the object.
@@ -19,6 +26,11 @@ export class ObjRecord {
   specOperation = '';
   /** When the newest writer of spec wrote (s; 0 when unknown). */
   specSec = 0;
+  /**
+   * The writer of the previous generation's spec, when known: taken when the generation changes
+   * (or, first seen after a change, the runner-up writer in managedFields). Allocated only then.
+   */
+  prevWriter: SpecWriter | undefined = undefined;
   /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
   createdSec = 0;
   traceparent: RemoteParent | undefined = undefined;
@@ -47,11 +59,23 @@ export class ObjRecord {
 
   /**
    * When generation `g` began (µs), NaN when unknown: the newest spec write for the current
-   * generation, the creation for generation 1; older ones are not kept.
+   * generation, the creation for generation 1, the recorded write for the one before; older ones
+   * are not kept.
    */
   specTimeOf(g: number): number {
     if (g === this.generation) return this.specTime;
-    return g === 1 && this.createdSec ? this.createdSec * 1e6 : NaN;
+    if (g === 1 && this.createdSec) return this.createdSec * 1e6;
+    return g === this.prevGeneration && this.prevWriter?.sec ? this.prevWriter.sec * 1e6 : NaN;
+  }
+
+  /**
+   * Who wrote generation `g`: the newest spec writer for the current one, the recorded writer for
+   * the one before; else (unknown) the newest writer, the best guess left.
+   */
+  writerOf(g: number): SpecWriter {
+    if (g !== this.generation && g === this.prevGeneration && this.prevWriter)
+      return this.prevWriter;
+    return { manager: this.specManager, operation: this.specOperation, sec: this.specSec };
   }
 
   get deleted(): boolean {

@@ -1,7 +1,7 @@
 import type { KubeObject, WatchEventType } from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTraceparent } from './ids.js';
-import { ObjRecord, type Ancestor } from './obj-record.js';
+import { ObjRecord, type Ancestor, type SpecWriter } from './obj-record.js';
 import { CLUSTER_SCOPED, objKey } from './normalize.js';
 import { evictOverCap } from './capped.js';
 import { Recency } from './recency.js';
@@ -83,7 +83,10 @@ export class OwnerGraph {
     const gen = typeof meta.generation === 'number' ? meta.generation : 0;
     const seenSec = Math.floor((obsUs ?? now) / 1e6);
     const genChanged = !isNew && gen !== rec.generation && Number.isFinite(seenSec);
-    this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
+    // The writer of the generation that ends here, before the new one's writer replaces it.
+    if (!isNew && gen !== rec.generation && rec.specManager)
+      rec.prevWriter = rec.writerOf(rec.generation);
+    const runnerUp = this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
     if (isNew) {
       rec.generation = gen;
       const created = parseTime(meta.creationTimestamp);
@@ -95,6 +98,7 @@ export class OwnerGraph {
       if (gen > 1 && rec.specSec > 0) {
         rec.prevGeneration = gen - 1;
         rec.genSince = rec.specSec;
+        rec.prevWriter = runnerUp;
       }
     } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
@@ -152,10 +156,16 @@ export class OwnerGraph {
    * changes on this update (`changedAtSec`) and every timed spec writer is older than that, the
    * untimed one is the author, written when the change was seen.
    */
-  private readSpecWriter(rec: ObjRecord, fields: unknown, changedAtSec?: number): void {
-    if (!Array.isArray(fields)) return;
+  private readSpecWriter(
+    rec: ObjRecord,
+    fields: unknown,
+    changedAtSec?: number,
+  ): SpecWriter | undefined {
+    if (!Array.isArray(fields)) return undefined;
     let best: Record<string, unknown> | undefined;
     let bestUs = -Infinity;
+    let second: Record<string, unknown> | undefined;
+    let secondUs = -Infinity;
     let untimed: Record<string, unknown> | undefined;
     for (const f of fields as Record<string, unknown>[]) {
       const v1 = f?.fieldsV1 as Record<string, unknown> | undefined;
@@ -163,8 +173,12 @@ export class OwnerGraph {
       const t = parseTime(f.time);
       if (!t) untimed ??= f;
       else if (t.us >= bestUs) {
+        [second, secondUs] = [best, bestUs];
         best = f;
         bestUs = t.us;
+      } else if (t.us >= secondUs) {
+        second = f;
+        secondUs = t.us;
       }
     }
     // Only ever forward: later updates of the same generation still list the older timed writer.
@@ -173,13 +187,24 @@ export class OwnerGraph {
     // A timed writer within a second of the change is taken to be its author.
     if (untimed && changedAtSec !== undefined && bestUs < (changedAtSec - 1) * 1e6)
       this.setSpecWriter(rec, untimed, changedAtSec);
+    // The writer before the newest (by time): who wrote the previous generation, on a first look.
+    return second && secondUs < bestUs
+      ? this.writer(second, Math.floor(secondUs / 1e6))
+      : undefined;
+  }
+
+  private writer(f: Record<string, unknown>, sec: number): SpecWriter {
+    return {
+      manager: this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown'),
+      operation: this.interner.intern(typeof f.operation === 'string' ? f.operation : 'Update'),
+      sec,
+    };
   }
 
   private setSpecWriter(rec: ObjRecord, f: Record<string, unknown>, sec: number): void {
-    rec.specManager = this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
-    rec.specOperation = this.interner.intern(
-      typeof f.operation === 'string' ? f.operation : 'Update',
-    );
+    const w = this.writer(f, sec);
+    rec.specManager = w.manager;
+    rec.specOperation = w.operation;
     rec.specSec = sec;
   }
 
