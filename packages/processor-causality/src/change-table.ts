@@ -1,6 +1,6 @@
 import { CappedMap } from './capped.js';
 import type { ResolvedOptions } from './config.js';
-import { objKey, type NormEvent } from './normalize.js';
+import { objKey, type NormEvent, type ObjRef } from './normalize.js';
 import type { Ancestor, ObjRecord } from './obj-record.js';
 import type { OwnerGraph } from './owner-graph.js';
 import { Change, type TopInfo } from './records.js';
@@ -111,6 +111,22 @@ export class ChangeTable {
     if (active) return active;
     const rec = child.record ?? this.graph.byKeyOnly(child.key);
     return this.start(new Change(slot, slot, topInfo(child, rec, rec?.generation ?? 0), undefined));
+  }
+
+  /** The change a deletion asked for at `t` (µs) starts: its root is `<Kind>.Delete`. */
+  deletion(r: ObjRef, key: string, t: number): Change {
+    const slot = `${r.uid || key}/delete`;
+    const top: TopInfo = {
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      uid: r.uid,
+      generation: 0,
+      manager: '',
+      operation: 'Delete',
+      specTime: t,
+    };
+    return this.active.get(slot) ?? this.start(new Change(slot, slot, top, undefined));
   }
 
   private start(c: Change): Change {

@@ -2,11 +2,13 @@ import { Heap, type KubeObject, type WatchEvent } from '@kspan/core';
 import { actionKey } from './aggregation.js';
 import { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
+import { deletionEvent, modelsDeletion, ownerKey } from './deletions.js';
 import { EventStore } from './event-store.js';
 import { occurrenceTime } from './event-order.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
 import { normalizeEvent, objKey, type DropReason, type NormEvent } from './normalize.js';
+import type { ObjRecord } from './obj-record.js';
 import { OwnerGraph } from './owner-graph.js';
 import { PipelineTime } from './pipeline-time.js';
 import { EventEntry, SpanRec, State, type Change, type Occurrence } from './records.js';
@@ -64,6 +66,8 @@ export class CausalityEngine {
   private readonly heap = new Heap<Timer>(earlier);
   private pending = 0;
   private lastSweep = -Infinity;
+  /** The observation time of the object item being applied (for a deletion it shows). */
+  private objectObs: number | undefined;
 
   constructor(
     private readonly opts: ResolvedOptions,
@@ -88,9 +92,9 @@ export class CausalityEngine {
     this.rules = new RuleTable(opts.rules);
     this.output = new SpanOutput(opts, this.graph, this.timelines, this.stats, emit);
     this.events = new EventStore(opts, this.stats, (s) => {
-      this.resolver.resolve(s);
-      this.output.export(s);
+      if (this.release(s)) this.output.export(s);
     });
+    this.graph.onDeleting = (rec) => this.onDeleting(rec);
     this.changes = new ChangeTable(opts, this.graph, this.rules, this.stats, {
       started: (c) =>
         this.heap.push({ at: this.time.now + opts.windowUs, span: undefined, change: c }),
@@ -168,9 +172,27 @@ export class CausalityEngine {
       this.time.observe(obs);
       this.advance();
     }
+    this.objectObs = obs;
     if (!this.graph.apply(w.type, w.object, this.time.current(), obs))
       return this.stats.drop('bad_object', w);
     this.stats.objects++;
+  }
+
+  /** A deletion asked for (deletions.ts): modelled as a cause when no controller's event is. */
+  private onDeleting(rec: ObjRecord): void {
+    const obs = this.objectObs ?? this.time.current();
+    if (!Number.isFinite(obs) || !modelsDeletion(this.graph, rec)) return;
+    const ev = deletionEvent(rec, obs);
+    if (this.events.get(ev.uid)) return;
+    const now = this.time.current();
+    const entry = new EventEntry(ev, undefined, rec.key, rec.key, now, undefined, true);
+    const span = entry.current;
+    span.add({ count: 1, t: ev.t, coarse: true, obs, message: '' });
+    const mark = { t: ev.t, coarse: true, obs, span };
+    this.timelines.addNamed(rec.key, mark, now);
+    this.timelines.addNamed(ownerKey(rec), mark, now);
+    this.schedule(span, obs);
+    this.events.add(entry);
   }
 
   private onEvent(w: WatchEvent): void {
@@ -297,12 +319,23 @@ export class CausalityEngine {
     if (s) {
       this.pending--;
       s.released = true;
-      this.resolver.resolve(s);
       // A top-level event that took its change's root waits, like a synthesised root, until the
       // change is quiet, so that it spans its children; the change's root timer lets it out.
-      if (s.isRoot && s.change && !s.change.rootEmitted) return;
+      if (!this.release(s) || (s.isRoot && s.change && !s.change.rootEmitted)) return;
       this.output.export(s);
     } else if (t.change) this.rootDue(t.change, t.at);
+  }
+
+  /**
+   * Resolves a span whose window closed (or that is let out early); a modelled deletion is done
+   * here (its trace's root says it). Returns whether the span still needs to go out.
+   */
+  private release(s: SpanRec): boolean {
+    this.resolver.resolve(s);
+    if (!s.entry.deletion) return true;
+    s.state = State.Exported;
+    s.startUs = s.first().t;
+    return false;
   }
 
   /** A change's root timer: the root goes out if due (see ChangeTable.rootDueAt), else later. */

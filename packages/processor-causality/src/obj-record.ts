@@ -39,6 +39,11 @@ export class ObjRecord {
    * replacement pod. This object's events are not caused by that one's creation.
    */
   successorSec = 0;
+  /**
+   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
+   * period, else when the DELETED was seen.
+   */
+  deletingSec = 0;
   /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
   deletedSec = 0;
   /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */

@@ -109,6 +109,7 @@ export class OwnerGraph {
     }
     this.readTraceparent(rec, meta.annotations, meta.managedFields);
 
+    this.readDeletion(rec, type, meta.deletionTimestamp, meta.deletionGracePeriodSeconds, seenSec);
     if (type === 'DELETED') {
       rec.deletedSec = now === -Infinity ? -1 : Math.max(1, Math.floor(now / 1e6));
       this.tombstones.touch(rec);
@@ -133,6 +134,25 @@ export class OwnerGraph {
     this.updated.forget(rec);
     this.tombstones.forget(rec);
   };
+
+  /** Notes when the object's deletion was asked for (the first time it shows), and says so. */
+  private readDeletion(
+    rec: ObjRecord,
+    type: WatchEventType,
+    deletionTimestamp: unknown,
+    grace: unknown,
+    seenSec: number,
+  ): void {
+    if (rec.deletingSec) return;
+    const at = parseTime(deletionTimestamp);
+    if (at) rec.deletingSec = Math.floor(at.us / 1e6) - (typeof grace === 'number' ? grace : 0);
+    else if (type === 'DELETED' && Number.isFinite(seenSec)) rec.deletingSec = seenSec;
+    else return;
+    this.onDeleting?.(rec);
+  }
+
+  /** Told when an object's deletion is first seen (the engine models deletions by users). */
+  onDeleting: ((rec: ObjRecord) => void) | undefined;
 
   private readOwner(rec: ObjRecord, refs: unknown): void {
     rec.ownerUid = rec.ownerKind = rec.ownerName = '';

@@ -39,6 +39,7 @@ export interface SpanRef {
 }
 
 const CREATES = /Create|Recreating/;
+const DELETES = /Delete/;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
@@ -55,6 +56,8 @@ export class EventEntry {
   readonly key: string;
   /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
   readonly creates: boolean;
+  /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
+  readonly deletes: boolean;
 
   constructor(
     /** The event as first seen (its identity, object and rule do not change with repeats). */
@@ -64,12 +67,15 @@ export class EventEntry {
     readonly childKey: string,
     now: number,
     prev: SpanRef | undefined,
+    /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
+    readonly deletion = false,
   ) {
     this.maxCount = ev.count;
     this.touched = now;
     this.causal = childKey !== '' || match?.rule.root === true;
     this.key = actionKey(ev);
     this.creates = childKey !== '' && CREATES.test(ev.reason);
+    this.deletes = childKey !== '' && !deletion && DELETES.test(ev.reason);
     this.current = new SpanRec(this, prev);
   }
 }
@@ -105,6 +111,8 @@ export class SpanRec {
   chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
   startUs = NaN;
+  /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
+  voided = false;
 
   constructor(
     readonly entry: EventEntry,

@@ -42,7 +42,7 @@ export class Resolver {
     else this.resolveFirst(s);
     s.state = State.Resolved;
     s.change?.attach(this.time.now, s.first().t, s.last().t);
-    this.stats.parents[s.via]++;
+    if (!s.entry.deletion) this.stats.parents[s.via]++;
   }
 
   private resolveFollowOn(s: SpanRec): void {
@@ -59,7 +59,25 @@ export class Resolver {
     s.via = 'repeat';
   }
 
+  /**
+   * A modelled deletion (deletions.ts): the root of a trace of its own, unless a controller's event
+   * names the pod's deletion within a window of it (a scale-down: that event is the cause).
+   */
+  private resolveDeletion(s: SpanRec): void {
+    const t = s.first().t;
+    const w = this.opts.windowUs + 1e6;
+    if (this.timelines.namedWithin(s.entry.childKey, t - w, t + w, (p) => p.entry.deletes)) {
+      s.voided = true;
+      return;
+    }
+    const change = this.changes.deletion(s.entry.ev.regarding, s.entry.objKey, t);
+    s.isRoot = true;
+    s.change = change;
+    s.traceId = change.traceId;
+  }
+
   private resolveFirst(s: SpanRec): void {
+    if (s.entry.deletion) return this.resolveDeletion(s);
     const e = s.entry.ev;
     const m = s.entry.match;
     const o = s.first();
@@ -112,7 +130,8 @@ export class Resolver {
     const r = s.entry.ev.regarding;
     const rec = r.uid ? this.graph.lookup(r.uid, s.entry.objKey) : undefined;
     const succeeded = rec?.uid === r.uid ? (rec?.successorSec ?? 0) * 1e6 : 0;
-    const skip = (p: SpanRec) => p.entry === s.entry || p.state === State.Resolving;
+    const skip = (p: SpanRec) =>
+      p.entry === s.entry || p.state === State.Resolving || this.voided(p);
     const skipOwn = (p: SpanRec, t: number) =>
       skip(p) || (succeeded > 0 && p.entry.creates && t >= succeeded);
     const minT = o.t - this.opts.parentTtlUs;
@@ -162,6 +181,13 @@ export class Resolver {
     // The previous span's change is gone (its record too): only a change in progress counts.
     const active = this.changes.inProgress(rec, top.key, g);
     return active !== undefined && active.traceId !== prev.traceId;
+  }
+
+  /** Whether a span is a modelled deletion that turned out to be a controller's (no cause). */
+  private voided(p: SpanRec): boolean {
+    if (!p.entry.deletion) return false;
+    this.resolve(p);
+    return p.voided;
   }
 
   /** Whether the event names a child that is a change of its own (a CronJob's job). */

@@ -183,6 +183,15 @@ export class Timelines {
     this.expired++;
   }
 
+  /** Whether an event that named `key` between `from` and `to` (µs) satisfies `test`. */
+  namedWithin(key: string, from: number, to: number, test: (span: SpanRec) => boolean): boolean {
+    const list = this.map.get(key)?.named;
+    if (!list) return false;
+    for (let i = lowerBound(list, from); i < list.length && list[i]!.t <= to; i++)
+      if (test(list[i]!.span)) return true;
+    return false;
+  }
+
   /**
    * The cause of something that happened at `t` to the object `key`: the latest event that named
    * it no later than `t`, and no older than `minT`. Both times precise (µs): a cause may be stamped
