@@ -7,6 +7,12 @@ export interface SpecWriter {
   readonly sec: number;
 }
 
+class History {
+  prevWriter: SpecWriter | undefined = undefined;
+  successorSec = 0;
+  deletingSec = 0;
+}
+
 /**
  * What causality keeps of one object: identity, its controlling owner, generation, the newest
  * writer of `spec`, a `traceparent` annotation and deletion. A few hundred bytes, never the object.
@@ -26,29 +32,49 @@ export class ObjRecord {
   specOperation = '';
   /** When the newest writer of spec wrote (s; 0 when unknown). */
   specSec = 0;
-  /**
-   * The writer of the previous generation's spec, when known: taken when the generation changes
-   * (or, first seen after a change, the runner-up writer in managedFields). Allocated only then.
-   */
-  prevWriter: SpecWriter | undefined = undefined;
   /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
   createdSec = 0;
   traceparent: RemoteParent | undefined = undefined;
-  /**
-   * When the next object of the same kind and name was created (s; 0 while none): a StatefulSet's
-   * replacement pod. This object's events are not caused by that one's creation.
-   */
-  successorSec = 0;
-  /**
-   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
-   * period, else when the DELETED was seen.
-   */
-  deletingSec = 0;
   /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
   deletedSec = 0;
   /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */
   lru = 0;
   tomb = 0;
+  /** What few objects need (a history), allocated on first use: one field for the rest. */
+  private history: History | undefined = undefined;
+
+  /**
+   * The writer of the previous generation's spec, when known: taken when the generation changes
+   * (or, first seen after a change, the runner-up writer in managedFields).
+   */
+  get prevWriter(): SpecWriter | undefined {
+    return this.history?.prevWriter;
+  }
+  set prevWriter(w: SpecWriter | undefined) {
+    if (w || this.history) (this.history ??= new History()).prevWriter = w;
+  }
+
+  /**
+   * When the next object of the same kind and name was created (s; 0 while none): a StatefulSet's
+   * replacement pod. This object's events are not caused by that one's creation.
+   */
+  get successorSec(): number {
+    return this.history?.successorSec ?? 0;
+  }
+  set successorSec(sec: number) {
+    if (sec || this.history) (this.history ??= new History()).successorSec = sec;
+  }
+
+  /**
+   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
+   * period, else when the DELETED was seen.
+   */
+  get deletingSec(): number {
+    return this.history?.deletingSec ?? 0;
+  }
+  set deletingSec(sec: number) {
+    if (sec || this.history) (this.history ??= new History()).deletingSec = sec;
+  }
 
   /** The generation in force at `t` (µs): events about the previous change may still be arriving. */
   generationAt(t: number): number {
