@@ -157,8 +157,13 @@ export class Resolver {
     if (prev.isRoot || this.namesRun(e, s.entry.match)) return false;
     const r = e.regarding;
     const chain = this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence);
-    const [cause] = this.namedCause(s, chain);
+    // An object below the top that existed before a newer change began is not that change's
+    // product: its repeats (a retried FailedScheduling) stay with its own creation.
+    const self = this.graph.lookup(r.uid, s.entry.objKey);
+    const bornUs = chain.length > 0 && self?.createdSec ? self.createdSec * 1e6 : NaN;
+    const [cause, via] = this.namedCause(s, chain);
     if (cause) {
+      if (via === 'owner' && bornUs < cause.first().t) return false;
       this.resolve(cause);
       return cause.traceId !== prev.traceId && newer(cause.change, prev.change);
     }
@@ -177,6 +182,7 @@ export class Resolver {
     const rec = top.record ?? this.graph.lookup(top.uid, top.key);
     if (!rec) return false;
     const g = rec.generationAt(s.first().t);
+    if (g !== rec.prevGeneration && bornUs < rec.genSince * 1e6) return false;
     if (prev.change) return prev.change.top.uid === rec.uid && g > prev.change.top.generation;
     // The previous span's change is gone (its record too): only a change in progress counts.
     const active = this.changes.inProgress(rec, top.key, g);
