@@ -187,8 +187,13 @@ export class CausalityEngine {
     const now = this.time.current();
     const entry = new EventEntry(ev, undefined, rec.key, rec.key, now, undefined, true);
     const span = entry.current;
-    span.add({ count: 1, t: ev.t, coarse: true, obs, message: '' });
-    const mark = { t: ev.t, coarse: true, obs, span };
+    const when = {
+      t: ev.t,
+      coarse: true,
+      at: Math.floor(obs / 1e6) === rec.deletingSec ? obs : ev.t,
+    };
+    span.add({ count: 1, ...when, obs, message: '' });
+    const mark = { ...when, obs, span };
     this.timelines.addNamed(rec.key, mark, now);
     this.timelines.addNamed(ownerKey(rec), mark, now);
     this.schedule(span, obs);
@@ -207,8 +212,12 @@ export class CausalityEngine {
     // Windows that closed before this item was seen close first: it cannot join those spans.
     this.advance();
     const now = this.time.current();
-    const { t, coarse } = occurrenceTime(ev);
-    const occ: Occurrence = { count: ev.count, t, coarse, obs: ev.obs, message: ev.message };
+    const occ: Occurrence = {
+      count: ev.count,
+      ...occurrenceTime(ev),
+      obs: ev.obs,
+      message: ev.message,
+    };
 
     const key = actionKey(ev);
     const entry = this.events.get(key);
@@ -274,7 +283,7 @@ export class CausalityEngine {
 
   private addOccurrence(entry: EventEntry, span: SpanRec, o: Occurrence, now: number): void {
     span.add(o);
-    const mark = { t: o.t, coarse: o.coarse, obs: o.obs, span };
+    const mark = { t: o.t, coarse: o.coarse, at: o.at, obs: o.obs, span };
     this.timelines.addAbout(entry.objKey, mark, now);
     if (entry.childKey) this.timelines.addNamed(entry.childKey, mark, now);
   }

@@ -10,6 +10,7 @@ export interface SpecWriter {
 class History {
   prevWriter: SpecWriter | undefined = undefined;
   successorSec = 0;
+  succeeds = false;
   deletingSec = 0;
 }
 
@@ -63,6 +64,14 @@ export class ObjRecord {
   }
   set successorSec(sec: number) {
     if (sec || this.history) (this.history ??= new History()).successorSec = sec;
+  }
+
+  /** It took the name of an earlier object (a StatefulSet's replacement pod). */
+  get succeeds(): boolean {
+    return this.history?.succeeds ?? false;
+  }
+  set succeeds(v: boolean) {
+    if (v || this.history) (this.history ??= new History()).succeeds = v;
   }
 
   /**

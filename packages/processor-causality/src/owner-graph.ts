@@ -91,8 +91,10 @@ export class OwnerGraph {
       rec.generation = gen;
       const created = parseTime(meta.creationTimestamp);
       if (created) rec.createdSec = Math.floor(created.us / 1e6);
-      if (predecessor)
+      if (predecessor) {
         predecessor.successorSec = rec.createdSec || (Number.isFinite(seenSec) ? seenSec : 0);
+        rec.succeeds = true;
+      }
       // First seen after its spec changed (a restart, a relist): the newest spec write started this
       // generation; older events are the previous change's, as for a process that saw it happen.
       if (gen > 1 && rec.specSec > 0) {
@@ -145,8 +147,11 @@ export class OwnerGraph {
   ): void {
     if (rec.deletingSec) return;
     const at = parseTime(deletionTimestamp);
-    if (at) rec.deletingSec = Math.floor(at.us / 1e6) - (typeof grace === 'number' ? grace : 0);
-    else if (type === 'DELETED' && Number.isFinite(seenSec)) rec.deletingSec = seenSec;
+    // Asked for no later than it was seen (the grace period is not always in the metadata).
+    if (at) {
+      const asked = Math.floor(at.us / 1e6) - (typeof grace === 'number' ? grace : 0);
+      rec.deletingSec = Number.isFinite(seenSec) ? Math.min(asked, seenSec) : asked;
+    } else if (type === 'DELETED' && Number.isFinite(seenSec)) rec.deletingSec = seenSec;
     else return;
     this.onDeleting?.(rec);
   }

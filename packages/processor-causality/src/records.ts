@@ -9,8 +9,14 @@ import type { RuleMatch } from './rules.js';
 /** One occurrence of an event (a `count`/`series` step) at its own time. */
 export interface Occurrence {
   count: number;
+  /** When it happened, from the event alone (µs; whole seconds when `coarse`): span times. */
   t: number;
   coarse: boolean;
+  /**
+   * When it happened as best known, for cause order only (event-order.ts): `t`, or for a time in
+   * whole seconds the observation when that lies in the same second (happened then or before).
+   */
+  at: number;
   obs: number;
   message: string;
 }

@@ -130,15 +130,25 @@ export class Resolver {
     const r = s.entry.ev.regarding;
     const rec = r.uid ? this.graph.lookup(r.uid, s.entry.objKey) : undefined;
     const succeeded = rec?.uid === r.uid ? (rec?.successorSec ?? 0) * 1e6 : 0;
+    const own = rec?.uid === r.uid ? rec : undefined;
+    const bornSec = own?.succeeds ? own.createdSec : 0;
     const skip = (p: SpanRec) =>
       p.entry === s.entry || p.state === State.Resolving || this.voided(p);
+    // Nor is an object caused by what happened to the one it replaced: the deletion before it
+    // existed (the controller's, by time; a modelled one, by uid).
     const skipOwn = (p: SpanRec, t: number) =>
-      skip(p) || (succeeded > 0 && p.entry.creates && t >= succeeded);
+      skip(p) ||
+      (succeeded > 0 && p.entry.creates && t >= succeeded) ||
+      (bornSec > 0 && p.entry.deletes && Math.floor(t / 1e6) <= bornSec) ||
+      (p.entry.deletion &&
+        p.entry.objKey === s.entry.objKey &&
+        r.uid !== '' &&
+        p.entry.ev.regarding.uid !== r.uid);
     const minT = o.t - this.opts.parentTtlUs;
-    const parent = this.timelines.latestNamed(s.entry.objKey, o.t, o.coarse, minT, skipOwn);
+    const parent = this.timelines.latestNamed(s.entry.objKey, o, minT, skipOwn);
     if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
     for (const a of chain) {
-      const p = this.timelines.latestNamed(a.key, o.t, o.coarse, minT, skip);
+      const p = this.timelines.latestNamed(a.key, o, minT, skip);
       if (p) return [p, 'owner'];
     }
     return [undefined, 'root'];

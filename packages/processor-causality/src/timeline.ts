@@ -1,12 +1,14 @@
 import { evictOverCap, expireOldest } from './capped.js';
 import { Recency } from './recency.js';
-import { notAfter } from './time.js';
+import { earliest, latest, type OccurrenceTime } from './event-order.js';
 import type { SpanRec } from './records.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export interface Mark {
   t: number;
   coarse: boolean;
+  /** The occurrence's time as best known, for cause order (Occurrence.at). */
+  at: number;
   obs: number;
   span: SpanRec;
 }
@@ -193,32 +195,39 @@ export class Timelines {
   }
 
   /**
-   * The cause of something that happened at `t` to the object `key`: the latest event that named
-   * it no later than `t`, and no older than `minT`. Both times precise (µs): a cause may be stamped
-   * up to `CAUSE_LAG_US` after its effect (a controller records its event after its API call
-   * returns; the next controller may have acted on the watch by then). Either time in whole seconds:
-   * "the same second" counts as "no later". When nothing earlier qualifies, the earliest event of
+   * The cause of occurrence `o` of an event about the object `key`: the latest event that named it
+   * and may have happened before it, no older than `minT`. Both times precise (µs): a cause may be
+   * stamped up to `CAUSE_LAG_US` after its effect (a controller records its event after its API
+   * call returns; the next controller may have acted on the watch by then). A time in whole seconds
+   * may lie anywhere in its second (up to its observation, when that is in the same second); the
+   * latest candidate by `t` wins, and among equal times the latest by `at`. When nothing earlier qualifies, the earliest event of
    * the same second that named it (clocks of different hosts differ a little). Spans that are being
    * resolved are skipped, which breaks cycles a user rule could create.
    */
   latestNamed(
     key: string,
-    t: number,
-    coarse: boolean,
+    o: OccurrenceTime,
     minT: number,
     skip: (span: SpanRec, t: number) => boolean,
   ): SpanRec | undefined {
     const list = this.map.get(key)?.named;
     if (!list) return undefined;
-    let sameSecond: SpanRec | undefined;
+    const second = Math.floor(o.at / 1e6);
+    const upTo = latest(o);
+    let best: Mark | undefined;
+    let sameSecond: Mark | undefined;
+    // Lists are sorted by `t`: the latest by `t` wins; among equal times (whole seconds), the
+    // latest by `at`.
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
-      if (m.t < minT) break;
+      if (m.t < minT || (best && m.t < best.t)) break;
       if (skip(m.span, m.t)) continue;
-      if (m.coarse || coarse ? notAfter(m.t, m.coarse, t, coarse) : m.t <= t + CAUSE_LAG_US)
-        return m.span;
-      if (Math.floor(m.t / 1e6) === Math.floor(t / 1e6)) sameSecond = m.span;
+      const before = m.coarse || o.coarse ? earliest(m) <= upTo : m.t <= o.t + CAUSE_LAG_US;
+      if (before) {
+        if (!best || (m.t === best.t && m.at > best.at)) best = m;
+      } else if (Math.floor(m.at / 1e6) === second && (!sameSecond || m.at <= sameSecond.at))
+        sameSecond = m;
     }
-    return sameSecond;
+    return (best ?? sameSecond)?.span;
   }
 }
