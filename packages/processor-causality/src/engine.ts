@@ -111,6 +111,7 @@ export class CausalityEngine {
       this.changes,
       this.time,
       this.stats,
+      (s, later) => this.continueIn(s, later),
     );
   }
 
@@ -279,6 +280,16 @@ export class CausalityEngine {
       this.stats.followOns++;
     } else this.stats.newEvents++;
     this.events.add(entry);
+  }
+
+  /** Later occurrences of a resolved span go on in a follow-on span, their marks with them. */
+  private continueIn(s: SpanRec, later: Occurrence[]): void {
+    const follow = new SpanRec(s.entry, s.ref(eventSpanId));
+    for (const o of later) follow.add(o);
+    this.timelines.moveMarks(s, follow, later);
+    if (s.entry.current === s) s.entry.current = follow;
+    this.schedule(follow, later[0]!.obs);
+    this.stats.followOns++;
   }
 
   private addOccurrence(entry: EventEntry, span: SpanRec, o: Occurrence, now: number): void {

@@ -7,8 +7,19 @@ export interface SpecWriter {
   readonly sec: number;
 }
 
+/** A generation that has ended: when it began (s; 0: unknown) and who wrote it. */
+interface PastGeneration {
+  readonly generation: number;
+  readonly sinceSec: number;
+  readonly writer: SpecWriter | undefined;
+}
+
+/** Generations kept per object: a change's events resolve within a window or so of it. */
+const MAX_PAST = 8;
+
 class History {
-  prevWriter: SpecWriter | undefined = undefined;
+  /** Ended generations, oldest first. */
+  past: PastGeneration[] = [];
   successorSec = 0;
   succeeds = false;
   deletingSec = 0;
@@ -45,14 +56,26 @@ export class ObjRecord {
   private history: History | undefined = undefined;
 
   /**
-   * The writer of the previous generation's spec, when known: taken when the generation changes
-   * (or, first seen after a change, the runner-up writer in managedFields).
+   * Ends the current generation (its writer as it was) and starts `next`, in force since `sinceSec`
+   * — or, first seen after a change (`next` undefined), notes the one before it (its writer the
+   * runner-up in managedFields).
    */
-  get prevWriter(): SpecWriter | undefined {
-    return this.history?.prevWriter;
+  endGeneration(writer: SpecWriter | undefined, next?: number, sinceSec = 0): void {
+    const h = (this.history ??= new History());
+    const ended = next === undefined ? this.generation - 1 : this.generation;
+    h.past.push({ generation: ended, sinceSec: next === undefined ? 0 : this.genSince, writer });
+    if (h.past.length > MAX_PAST) h.past.shift();
+    this.prevGeneration = ended;
+    if (next === undefined) return;
+    this.generation = next;
+    this.genSince = sinceSec;
   }
-  set prevWriter(w: SpecWriter | undefined) {
-    if (w || this.history) (this.history ??= new History()).prevWriter = w;
+
+  private past(g: number): PastGeneration | undefined {
+    const past = this.history?.past;
+    if (!past) return undefined;
+    for (let i = past.length - 1; i >= 0; i--) if (past[i]!.generation === g) return past[i];
+    return undefined;
   }
 
   /**
@@ -85,11 +108,14 @@ export class ObjRecord {
     if (sec || this.history) (this.history ??= new History()).deletingSec = sec;
   }
 
-  /** The generation in force at `t` (µs): events about the previous change may still be arriving. */
+  /** The generation in force at `t` (µs): events about earlier changes may still be arriving. */
   generationAt(t: number): number {
-    return this.prevGeneration < 0 || t >= this.genSince * 1e6
-      ? this.generation
-      : this.prevGeneration;
+    if (this.prevGeneration < 0 || t >= this.genSince * 1e6) return this.generation;
+    const past = this.history?.past;
+    if (!past) return this.prevGeneration;
+    for (let i = past.length - 1; i > 0; i--)
+      if (t >= past[i]!.sinceSec * 1e6) return past[i]!.generation;
+    return past[0]!.generation;
   }
 
   /** When spec was last written (µs), NaN when unknown. */
@@ -99,23 +125,22 @@ export class ObjRecord {
 
   /**
    * When generation `g` began (µs), NaN when unknown: the newest spec write for the current
-   * generation, the creation for generation 1, the recorded write for the one before; older ones
-   * are not kept.
+   * generation, the creation for generation 1, the recorded write for an ended one.
    */
   specTimeOf(g: number): number {
     if (g === this.generation) return this.specTime;
     if (g === 1 && this.createdSec) return this.createdSec * 1e6;
-    return g === this.prevGeneration && this.prevWriter?.sec ? this.prevWriter.sec * 1e6 : NaN;
+    const sec = this.past(g)?.writer?.sec;
+    return sec ? sec * 1e6 : NaN;
   }
 
   /**
    * Who wrote generation `g`: the newest spec writer for the current one, the recorded writer for
-   * the one before; else (unknown) the newest writer, the best guess left.
+   * an ended one; else (unknown) the newest writer, the best guess left.
    */
   writerOf(g: number): SpecWriter {
-    if (g !== this.generation && g === this.prevGeneration && this.prevWriter)
-      return this.prevWriter;
-    return { manager: this.specManager, operation: this.specOperation, sec: this.specSec };
+    const past = g === this.generation ? undefined : this.past(g)?.writer;
+    return past ?? { manager: this.specManager, operation: this.specOperation, sec: this.specSec };
   }
 
   get deleted(): boolean {

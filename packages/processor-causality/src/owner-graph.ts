@@ -84,8 +84,10 @@ export class OwnerGraph {
     const seenSec = Math.floor((obsUs ?? now) / 1e6);
     const genChanged = !isNew && gen !== rec.generation && Number.isFinite(seenSec);
     // The writer of the generation that ends here, before the new one's writer replaces it.
-    if (!isNew && gen !== rec.generation && rec.specManager)
-      rec.prevWriter = rec.writerOf(rec.generation);
+    const ending =
+      !isNew && gen !== rec.generation && rec.specManager
+        ? rec.writerOf(rec.generation)
+        : undefined;
     const runnerUp = this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
     if (isNew) {
       rec.generation = gen;
@@ -98,16 +100,13 @@ export class OwnerGraph {
       // First seen after its spec changed (a restart, a relist): the newest spec write started this
       // generation; older events are the previous change's, as for a process that saw it happen.
       if (gen > 1 && rec.specSec > 0) {
-        rec.prevGeneration = gen - 1;
         rec.genSince = rec.specSec;
-        rec.prevWriter = runnerUp;
+        rec.endGeneration(runnerUp);
       }
     } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
-      rec.prevGeneration = rec.generation;
       const since = rec.specSec || Math.floor((obsUs ?? now) / 1e6);
-      rec.genSince = Number.isFinite(since) ? since : 0;
-      rec.generation = gen;
+      rec.endGeneration(ending, gen, Number.isFinite(since) ? since : 0);
     }
     this.readTraceparent(rec, meta.annotations, meta.managedFields);
 

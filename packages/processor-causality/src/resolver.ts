@@ -5,7 +5,7 @@ import type { NormEvent } from './normalize.js';
 import type { Ancestor, ObjRecord } from './obj-record.js';
 import type { OwnerGraph } from './owner-graph.js';
 import type { PipelineTime } from './pipeline-time.js';
-import { State, type Change, type ParentVia, type SpanRec } from './records.js';
+import { State, type Change, type Occurrence, type ParentVia, type SpanRec } from './records.js';
 import type { RuleMatch, RuleTable } from './rules.js';
 import { SAMPLED } from './span.js';
 import type { Stats } from './stats.js';
@@ -26,6 +26,8 @@ export class Resolver {
     private readonly changes: ChangeTable,
     private readonly time: PipelineTime,
     private readonly stats: Stats,
+    /** Continues a span's later occurrences in a follow-on span (the engine schedules it). */
+    private readonly split: (s: SpanRec, later: Occurrence[]) => void,
   ) {}
 
   /**
@@ -38,11 +40,15 @@ export class Resolver {
   resolve(s: SpanRec): void {
     if (s.state !== State.Pending) return;
     s.state = State.Resolving;
+    const at = this.newerFrom(s);
+    const later = at > 0 ? s.occ.splice(at) : undefined;
     if (s.prev && !this.movedOn(s)) this.resolveFollowOn(s);
     else this.resolveFirst(s);
     s.state = State.Resolved;
     s.change?.attach(this.time.now, s.first().t, s.last().t);
     if (!s.entry.deletion) this.stats.parents[s.via]++;
+    // Occurrences in a newer change go on in a span of their own (a follow-on, resolved later).
+    if (later) this.split(s, later);
   }
 
   private resolveFollowOn(s: SpanRec): void {
@@ -145,7 +151,7 @@ export class Resolver {
         r.uid !== '' &&
         p.entry.ev.regarding.uid !== r.uid);
     const minT = o.t - this.opts.parentTtlUs;
-    const parent = this.timelines.latestNamed(s.entry.objKey, o, minT, skipOwn);
+    const parent = this.timelines.latestNamed(s.entry.objKey, o, minT, skipOwn, this.opts.windowUs);
     if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
     for (const a of chain) {
       const p = this.timelines.latestNamed(a.key, o, minT, skip);
@@ -178,6 +184,23 @@ export class Resolver {
       return cause.traceId !== prev.traceId && newer(cause.change, prev.change);
     }
     // No event caused it: its top object's change at the occurrence's time.
+    const top = this.topOf(s, chain);
+    if (!top) return false;
+    const rec = top.rec;
+    const g = rec.generationAt(s.first().t);
+    if (g !== rec.prevGeneration && bornUs < rec.genSince * 1e6) return false;
+    if (prev.change) return prev.change.top.uid === rec.uid && g > prev.change.top.generation;
+    // The previous span's change is gone (its record too): only a change in progress counts.
+    const active = this.changes.inProgress(rec, top.key, g);
+    return active !== undefined && active.traceId !== prev.traceId;
+  }
+
+  /** The record of the top of an event's owner chain, unless a run (a CronJob's job) is on the way. */
+  private topOf(
+    s: SpanRec,
+    chain: readonly Ancestor[],
+  ): { rec: ObjRecord; key: string } | undefined {
+    const r = s.entry.ev.regarding;
     let below: Ancestor | undefined;
     let top: { key: string; uid: string; record: ObjRecord | undefined } = {
       key: s.entry.objKey,
@@ -185,18 +208,30 @@ export class Resolver {
       record: this.graph.lookup(r.uid, s.entry.objKey),
     };
     for (const a of chain) {
-      if (this.rules.isRun(a.kind, below?.kind ?? r.kind)) return false;
+      if (this.rules.isRun(a.kind, below?.kind ?? r.kind)) return undefined;
       below = a;
       top = a;
     }
     const rec = top.record ?? this.graph.lookup(top.uid, top.key);
-    if (!rec) return false;
+    return rec ? { rec, key: top.key } : undefined;
+  }
+
+  /**
+   * Where a waiting span's occurrences move on to a newer change (generation) of the top object the
+   * event is about itself (Kubernetes folded a StatefulSet's `delete Pod db-2` of a new image and of
+   * a scale-down a few seconds later into one Event): the index of the first such, or -1.
+   */
+  private newerFrom(s: SpanRec): number {
+    const e = s.entry.ev;
+    if (s.occ.length < 2 || s.prev?.isRoot || this.namesRun(e, s.entry.match)) return -1;
+    const r = e.regarding;
+    if (this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence).length > 0)
+      return -1;
+    const rec = this.graph.lookup(r.uid, s.entry.objKey);
+    if (!rec) return -1;
     const g = rec.generationAt(s.first().t);
-    if (g !== rec.prevGeneration && bornUs < rec.genSince * 1e6) return false;
-    if (prev.change) return prev.change.top.uid === rec.uid && g > prev.change.top.generation;
-    // The previous span's change is gone (its record too): only a change in progress counts.
-    const active = this.changes.inProgress(rec, top.key, g);
-    return active !== undefined && active.traceId !== prev.traceId;
+    for (let i = 1; i < s.occ.length; i++) if (rec.generationAt(s.occ[i]!.t) > g) return i;
+    return -1;
   }
 
   /** Whether a span is a modelled deletion that turned out to be a controller's (no cause). */

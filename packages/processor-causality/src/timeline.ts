@@ -1,7 +1,7 @@
 import { evictOverCap, expireOldest } from './capped.js';
 import { Recency } from './recency.js';
 import { earliest, latest, type OccurrenceTime } from './event-order.js';
-import type { SpanRec } from './records.js';
+import type { Occurrence, SpanRec } from './records.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export interface Mark {
@@ -185,6 +185,17 @@ export class Timelines {
     this.expired++;
   }
 
+  /** Moves the marks of occurrences `occ` from span `from` to `to` (a span split in two). */
+  moveMarks(from: SpanRec, to: SpanRec, occ: readonly Occurrence[]): void {
+    for (const key of [from.entry.objKey, from.entry.childKey]) {
+      const tl = key ? this.map.get(key) : undefined;
+      if (!tl) continue;
+      for (const list of [tl.about, tl.named])
+        for (const m of list)
+          if (m.span === from && occ.some((o) => o.t === m.t && o.obs === m.obs)) m.span = to;
+    }
+  }
+
   /** Whether an event that named `key` between `from` and `to` (µs) satisfies `test`. */
   namedWithin(key: string, from: number, to: number, test: (span: SpanRec) => boolean): boolean {
     const list = this.map.get(key)?.named;
@@ -196,19 +207,23 @@ export class Timelines {
 
   /**
    * The cause of occurrence `o` of an event about the object `key`: the latest event that named it
-   * and may have happened before it, no older than `minT`. Both times precise (µs): a cause may be
-   * stamped up to `CAUSE_LAG_US` after its effect (a controller records its event after its API
-   * call returns; the next controller may have acted on the watch by then). A time in whole seconds
-   * may lie anywhere in its second (up to its observation, when that is in the same second); the
-   * latest candidate by `t` wins, and among equal times the latest by `at`. When nothing earlier qualifies, the earliest event of
-   * the same second that named it (clocks of different hosts differ a little). Spans that are being
-   * resolved are skipped, which breaks cycles a user rule could create.
+   * and may have happened before it, no older than `minT`.
+   * - Both times precise (µs): a cause may be stamped up to `CAUSE_LAG_US` after its effect (a
+   *   controller records its event after its API call returns; the next one may have acted).
+   * - A time in whole seconds may lie anywhere in its second (up to its observation, when that is
+   *   in the same second). The latest candidate by `t` wins; among equal times, the latest by `at`.
+   * - When nothing earlier qualifies: the object's creation if recorded up to `creationAheadUs`
+   *   later (a creation precedes the object's events whatever the stamps say: client-go's
+   *   aggregator records `Created pod` up to a second after the pod's own events); else the
+   *   earliest event of the same second that named it (clocks of different hosts differ a little).
+   * Spans being resolved are skipped, which breaks cycles a user rule could create.
    */
   latestNamed(
     key: string,
     o: OccurrenceTime,
     minT: number,
     skip: (span: SpanRec, t: number) => boolean,
+    creationAheadUs = 0,
   ): SpanRec | undefined {
     const list = this.map.get(key)?.named;
     if (!list) return undefined;
@@ -216,6 +231,7 @@ export class Timelines {
     const upTo = latest(o);
     let best: Mark | undefined;
     let sameSecond: Mark | undefined;
+    let creation: Mark | undefined;
     // Lists are sorted by `t`: the latest by `t` wins; among equal times (whole seconds), the
     // latest by `at`.
     for (let i = list.length - 1; i >= 0; i--) {
@@ -225,9 +241,12 @@ export class Timelines {
       const before = m.coarse || o.coarse ? earliest(m) <= upTo : m.t <= o.t + CAUSE_LAG_US;
       if (before) {
         if (!best || (m.t === best.t && m.at > best.at)) best = m;
-      } else if (Math.floor(m.at / 1e6) === second && (!sameSecond || m.at <= sameSecond.at))
+        continue;
+      }
+      if (m.span.entry.creates && earliest(m) <= upTo + creationAheadUs) creation = m;
+      if (Math.floor(m.at / 1e6) === second && (!sameSecond || m.at <= sameSecond.at))
         sameSecond = m;
     }
-    return (best ?? sameSecond)?.span;
+    return (best ?? creation ?? sameSecond)?.span;
   }
 }
