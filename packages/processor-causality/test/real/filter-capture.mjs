@@ -1,12 +1,13 @@
 // Keeps a scenario's own items from a raw `kspan capture` (stdin → stdout, capture lines unchanged):
-// everything in namespace argv[2], the KWOK nodes (kwok-node-0, real-node-*) and the Events about
-// real-node-* nodes (namespace default). A Node MODIFIED that changes nothing but resourceVersion
+//   node filter-capture.mjs <namespace> [node…] < raw.ndjson
+// everything in the namespace, kwok-node-0 and the scenario's own nodes (argv after the namespace),
+// and the Events about those nodes (namespace default). A Node MODIFIED that changes nothing but resourceVersion
 // and managedFields times (KWOK's heartbeats) is dropped: it says nothing about causes.
 import { createInterface } from 'node:readline';
 
-const ns = process.argv[2];
-if (!ns) throw new Error('usage: filter-capture.mjs <namespace> < raw.ndjson');
-const ourNode = (name) => name === 'kwok-node-0' || name.startsWith('real-node-');
+const [ns, ...nodes] = process.argv.slice(2);
+if (!ns) throw new Error('usage: filter-capture.mjs <namespace> [node…] < raw.ndjson');
+const ourNode = (name) => name === 'kwok-node-0' || nodes.includes(name);
 const lastNode = new Map();
 
 /** A Node's metadata without what every heartbeat changes. */

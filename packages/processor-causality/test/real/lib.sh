@@ -8,9 +8,11 @@ kc() { "$KUBECTL" --kubeconfig "$KUBECONFIG" "$@"; }
 log() { echo "[$(date +%T.%3N)] $*" >&2; }
 
 # An extra KWOK-managed node (kwok runs with --manage-all-nodes, so any Node object becomes a fake
-# kubelet). Named real-node-*; record.sh deletes every node labelled kspan-real=1 at the end.
+# kubelet). Named real-node-*; listed in $NODE_LIST, which record.sh deletes at the end (only
+# this scenario's nodes: scenarios may be recorded side by side).
 add_node() {
   local name=$1
+  echo "$name" >>"$NODE_LIST"
   kc apply -f - <<YAML
 apiVersion: v1
 kind: Node

@@ -5,7 +5,7 @@
 # It creates namespace real-<scenario>, starts `kspan capture` limited to it, runs
 # <scenario>/steps.sh, waits until the cluster is quiet, stops the capture, keeps only the scenario's
 # items (its namespace, and the KWOK nodes it used) in <scenario>/capture.ndjson, and deletes the
-# namespace and any real-node-* node. <scenario>/scenario.env may set OWNER_KINDS (extra owner kinds,
+# namespace and the real-node-* nodes the steps made. <scenario>/scenario.env may set OWNER_KINDS (extra owner kinds,
 # space-separated) and NODE_EVENTS=1 (also watch namespace default for the nodes' events).
 set -euo pipefail
 scenario=${1:?usage: record.sh <scenario>}
@@ -23,10 +23,13 @@ OWNER_KINDS='' NODE_EVENTS=0
 [ -f "$dir/scenario.env" ] && source "$dir/scenario.env"
 
 tmp=$(mktemp -d)
+export NODE_LIST=$tmp/nodes
+touch "$NODE_LIST"
 cleanup() {
   [ -n "${capture_pid:-}" ] && kill -TERM "$capture_pid" 2>/dev/null || true
   kc delete namespace "$NS" --ignore-not-found --wait=false >/dev/null 2>&1 || true
-  kc delete node -l kspan-real=1 --ignore-not-found >/dev/null 2>&1 || true
+  # shellcheck disable=SC2046
+  [ -s "$NODE_LIST" ] && kc delete node $(cat "$NODE_LIST") --ignore-not-found >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -73,5 +76,6 @@ done
 kill -TERM "$capture_pid"
 wait "$capture_pid" || true
 capture_pid=
-node "$here/filter-capture.mjs" "$NS" <"$tmp/raw.ndjson" >"$dir/capture.ndjson"
+# shellcheck disable=SC2046
+node "$here/filter-capture.mjs" "$NS" $(cat "$NODE_LIST") <"$tmp/raw.ndjson" >"$dir/capture.ndjson"
 log "$dir/capture.ndjson: $(wc -l <"$dir/capture.ndjson") lines, $(du -k "$dir/capture.ndjson" | cut -f1) KB (raw $(wc -l <"$tmp/raw.ndjson") lines)"

@@ -188,13 +188,19 @@ export class Deriver {
           const sameSecond = naming.some(
             (d) => d !== created && d.second === o.second && d.at > o.at,
           );
-          const defect: Defect = created.aggregated
-            ? '2'
-            : incs.length > 1
-              ? '3'
-              : sameSecond
-                ? '1'
-                : 'base';
+          // A retried FailedScheduling (a new Event, after the first) is defect 5's case.
+          const retry =
+            o.reason === 'FailedScheduling' &&
+            this.occs.some((x) => x.objUid === pod.uid && x.reason === o.reason && x.at < o.at);
+          const defect: Defect = retry
+            ? '5'
+            : created.aggregated
+              ? '2'
+              : incs.length > 1
+                ? '3'
+                : sameSecond
+                  ? '1'
+                  : 'base';
           if (POD_LIFE.has(o.reason)) {
             if (o.count === 1)
               this.add(
