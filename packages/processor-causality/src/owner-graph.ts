@@ -207,9 +207,11 @@ export class OwnerGraph {
     }
     // Only ever forward: later updates of the same generation still list the older timed writer.
     const bestSec = Math.floor(bestUs / 1e6);
+    const known = best !== undefined && bestSec === rec.specSec && best.manager === rec.specManager;
     if (best && bestSec >= rec.specSec) this.setSpecWriter(rec, best, bestSec);
-    // A timed writer within a second of the change is taken to be its author.
-    if (untimed && changedAtSec !== undefined && bestUs < (changedAtSec - 1) * 1e6)
+    // A timed writer within a second of the change is taken to be its author, unless it is the
+    // one already known (it wrote an earlier generation; this one came through a subresource).
+    if (untimed && changedAtSec !== undefined && (bestUs < (changedAtSec - 1) * 1e6 || known))
       this.setSpecWriter(rec, untimed, changedAtSec);
     // The writer before the newest (by time): who wrote the previous generation, on a first look.
     return second && secondUs < bestUs

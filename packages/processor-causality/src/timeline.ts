@@ -58,6 +58,15 @@ function before(a: Mark, b: Mark): boolean {
   return a.span.entry.key < b.span.entry.key;
 }
 
+/**
+ * Between two causes of the same (whole-second) time, which `at` is likelier the cause of something
+ * that happened by `upTo`: the later of those seen by then, else the one seen soonest after it.
+ */
+function closer(a: number, b: number, upTo: number): boolean {
+  if (a <= upTo) return b > upTo || a > b;
+  return b > upTo && a < b;
+}
+
 /** Index of the first mark with `t >= t0` (lists are sorted by t). */
 export function lowerBound(list: readonly Mark[], t0: number): number {
   let lo = 0;
@@ -211,7 +220,7 @@ export class Timelines {
    * - Both times precise (µs): a cause may be stamped up to `CAUSE_LAG_US` after its effect (a
    *   controller records its event after its API call returns; the next one may have acted).
    * - A time in whole seconds may lie anywhere in its second (up to its observation, when that is
-   *   in the same second). The latest candidate by `t` wins; among equal times, the latest by `at`.
+   *   in the same second). The latest candidate by `t` wins; among equal times, see `closer`.
    * - When nothing earlier qualifies: the object's creation if recorded up to `creationAheadUs`
    *   later (a creation precedes the object's events whatever the stamps say: client-go's
    *   aggregator records `Created pod` up to a second after the pod's own events); else the
@@ -240,7 +249,7 @@ export class Timelines {
       if (skip(m.span, m.t)) continue;
       const before = m.coarse || o.coarse ? earliest(m) <= upTo : m.t <= o.t + CAUSE_LAG_US;
       if (before) {
-        if (!best || (m.t === best.t && m.at > best.at)) best = m;
+        if (!best || (m.t === best.t && closer(m.at, best.at, upTo))) best = m;
         continue;
       }
       if (m.span.entry.creates && earliest(m) <= upTo + creationAheadUs) creation = m;
