@@ -7,11 +7,10 @@ export interface SpecWriter {
   readonly sec: number;
 }
 
-/** A generation that has ended: when it began (s; 0: unknown) and who wrote it. */
-interface PastGeneration {
+/** A generation that has ended: when it began (s; 0: unknown) and who wrote it ('': unknown). */
+interface PastGeneration extends SpecWriter {
   readonly generation: number;
   readonly sinceSec: number;
-  readonly writer: SpecWriter | undefined;
 }
 
 /** Generations kept per object: a change's events resolve within a window or so of it. */
@@ -61,9 +60,20 @@ export class ObjRecord {
    * runner-up in managedFields).
    */
   endGeneration(writer: SpecWriter | undefined, next?: number, sinceSec = 0): void {
-    const h = (this.history ??= new History());
     const ended = next === undefined ? this.generation - 1 : this.generation;
-    h.past.push({ generation: ended, sinceSec: next === undefined ? 0 : this.genSince, writer });
+    // Nothing to remember but the number (most objects first seen after a change): no history.
+    if (next === undefined && !writer && !this.history) {
+      this.prevGeneration = ended;
+      return;
+    }
+    const h = (this.history ??= new History());
+    h.past.push({
+      generation: ended,
+      sinceSec: next === undefined ? 0 : this.genSince,
+      manager: writer?.manager ?? '',
+      operation: writer?.operation ?? '',
+      sec: writer?.sec ?? 0,
+    });
     if (h.past.length > MAX_PAST) h.past.shift();
     this.prevGeneration = ended;
     if (next === undefined) return;
@@ -130,7 +140,7 @@ export class ObjRecord {
   specTimeOf(g: number): number {
     if (g === this.generation) return this.specTime;
     if (g === 1 && this.createdSec) return this.createdSec * 1e6;
-    const sec = this.past(g)?.writer?.sec;
+    const sec = this.past(g)?.sec;
     return sec ? sec * 1e6 : NaN;
   }
 
@@ -139,8 +149,10 @@ export class ObjRecord {
    * an ended one; else (unknown) the newest writer, the best guess left.
    */
   writerOf(g: number): SpecWriter {
-    const past = g === this.generation ? undefined : this.past(g)?.writer;
-    return past ?? { manager: this.specManager, operation: this.specOperation, sec: this.specSec };
+    const past = g === this.generation ? undefined : this.past(g);
+    return past?.manager
+      ? past
+      : { manager: this.specManager, operation: this.specOperation, sec: this.specSec };
   }
 
   get deleted(): boolean {
