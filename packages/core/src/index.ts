@@ -108,3 +108,5 @@ export {
   spanValueLimiter,
   truncateString,
 } from './span-limits.js';
+export { Heap } from './heap.js';
+export { isRecord } from './is-record.js';

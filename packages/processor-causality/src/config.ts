@@ -47,6 +47,12 @@ export const CausalityRuleSchema = Type.Object(
           'the event starts a change (e.g. a GitOps sync): it becomes the root span of the trace',
       }),
     ),
+    observer: Type.Optional(
+      Type.Boolean({
+        description:
+          'with `child`: the event only reports on the named object (it joins its trace but is no parent of its events)',
+      }),
+    ),
     attributes: Type.Optional(
       Type.Record(
         Type.String({ minLength: 1 }),

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MetricsRegistry } from '@kspan/core';
-import { coreEvent } from './helpers/k8s.js';
+import { coreEvent } from '@kspan/testing';
 import { replay } from './helpers/run.js';
 
 const MB = 1024 * 1024;

@@ -19,6 +19,9 @@ const good = formatCaptureLine({
   object: coreEvent('a', 'Started', '2024-01-01T00:00:00Z'),
 });
 
+// The decoder's limit in the tests below: above an ordinary event line, below the padded ones.
+const LIMIT = 1000;
+
 describe('oversized capture input', () => {
   it('LineSplitter reports a line past its limit (length, line number) and holds no more than the limit', () => {
     const s = new LineSplitter(10);
@@ -63,24 +66,28 @@ describe('oversized capture input', () => {
   });
 
   it('the decoder names the line and the limit, in both formats', () => {
-    const lines = new CaptureDecoder(400);
+    expect(good.length, 'an ordinary line fits the limit').to.be.below(LIMIT);
+    const lines = new CaptureDecoder(LIMIT);
     const fromLines = [
       ...lines.push(`${good.slice(0, 50)}`),
-      ...lines.push(`${'x'.repeat(400)}\n${good}\n`),
+      ...lines.push(`${'x'.repeat(LIMIT)}\n${good}\n`),
       ...lines.end(),
     ];
     expect(fromLines.map((d) => ('event' in d ? 'event' : d.problem.message))).to.deep.equal([
-      'line of 450 characters is longer than the 400-character limit; skipped',
+      `line of ${LIMIT + 50} characters is longer than the ${LIMIT}-character limit; skipped`,
       'event',
     ]);
-    const pretty = new CaptureDecoder(400);
-    const value = JSON.stringify({ type: 'ADDED', object: { kind: 'Pod', pad: 'p'.repeat(400) } });
+    const pretty = new CaptureDecoder(LIMIT);
+    const value = JSON.stringify({
+      type: 'ADDED',
+      object: { kind: 'Pod', pad: 'p'.repeat(LIMIT) },
+    });
     const fromPretty = [...pretty.push(`{\n  "x": ${value}\n}\n`), ...pretty.end()];
     expect(fromPretty).to.deep.equal([
       {
         problem: {
           line: 1,
-          message: `JSON value of ${value.length + 11} characters is longer than the 400-character limit; skipped`,
+          message: `JSON value of ${value.length + 11} characters is longer than the ${LIMIT}-character limit; skipped`,
         },
       },
     ]);

@@ -1,13 +1,22 @@
-import type { Change } from './changes.js';
+// The records the engine's parts share: an Event and its spans (`EventEntry`, `SpanRec`), and a
+// change — one trace — with its root (`Change`). One module, so that neither imports the other.
+import { actionKey } from './aggregation.js';
+import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
-import type { Ancestor } from './owner-graph.js';
+import type { Ancestor } from './obj-record.js';
 import type { RuleMatch } from './rules.js';
 
 /** One occurrence of an event (a `count`/`series` step) at its own time. */
 export interface Occurrence {
   count: number;
+  /** When it happened, from the event alone (µs; whole seconds when `coarse`): span times. */
   t: number;
   coarse: boolean;
+  /**
+   * When it happened as best known, for cause order only (event-order.ts): `t`, or for a time in
+   * whole seconds the observation when that lies in the same second (happened then or before).
+   */
+  at: number;
   obs: number;
   message: string;
 }
@@ -23,7 +32,7 @@ export type ParentVia =
 
 /**
  * What a later span of the same event needs of an exported one: its ids and place in the trace.
- * Small, so it can outlive the event's full record (see engine.ts, retention).
+ * Small, so it can outlive the event's full record (see event-store.ts).
  */
 export interface SpanRef {
   traceId: string;
@@ -35,7 +44,10 @@ export interface SpanRef {
   change: Change | undefined;
 }
 
-/** Everything kept about one Event object (by uid) while it can still matter. */
+const CREATES = /Create|Recreating/;
+const DELETES = /Delete/;
+
+/** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
   /** The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence. */
   maxCount: number;
@@ -46,6 +58,12 @@ export class EventEntry {
   stamp = 0;
   /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
   readonly causal: boolean;
+  /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
+  readonly key: string;
+  /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
+  readonly creates: boolean;
+  /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
+  readonly deletes: boolean;
 
   constructor(
     /** The event as first seen (its identity, object and rule do not change with repeats). */
@@ -55,10 +73,15 @@ export class EventEntry {
     readonly childKey: string,
     now: number,
     prev: SpanRef | undefined,
+    /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
+    readonly deletion = false,
   ) {
     this.maxCount = ev.count;
     this.touched = now;
     this.causal = childKey !== '' || match?.rule.root === true;
+    this.key = actionKey(ev);
+    this.creates = childKey !== '' && CREATES.test(ev.reason);
+    this.deletes = childKey !== '' && !deletion && DELETES.test(ev.reason);
     this.current = new SpanRec(this, prev);
   }
 }
@@ -94,6 +117,8 @@ export class SpanRec {
   chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
   startUs = NaN;
+  /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
+  voided = false;
 
   constructor(
     readonly entry: EventEntry,
@@ -147,5 +172,57 @@ export class SpanRec {
     if (this.occ.length > 1) this.occ.splice(0, this.occ.length - 1);
     this.parent = undefined;
     this.chain = undefined;
+  }
+}
+
+/** The object at the top of a change: what a synthesised root span describes. */
+export interface TopInfo {
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  generation: number;
+  manager: string;
+  operation: string;
+  /** When its spec was last written (µs), NaN when unknown. */
+  specTime: number;
+}
+
+/**
+ * One change, one trace: a generation of a top object (or one run of a CronJob). Holds what the root
+ * span needs until it is emitted: either a top-level event that claimed the root, or the top object's
+ * spec writer to synthesise it from; and the extent of everything attached, so the root starts no
+ * later than its first descendant and ends with its last.
+ */
+export class Change {
+  readonly traceId: string;
+  readonly rootSpanId: string;
+  rootSpan: SpanRec | undefined = undefined;
+  rootEmitted = false;
+  rootStartUs = NaN;
+  minStart = Infinity;
+  maxEnd = -Infinity;
+  firstAttach = NaN;
+  lastAttach = NaN;
+  /** Recency queue stamp (creation order, for the cap). */
+  stamp = 0;
+
+  constructor(
+    /** Active-change map key: `<uid>/<generation>` or `<owner uid>/run/<kind>/<name>`. */
+    readonly slot: string,
+    /** The trace's identity: the slot, plus `@<seconds>` for a later burst of the same generation. */
+    readonly key: string,
+    readonly top: TopInfo,
+    readonly remote: RemoteParent | undefined,
+  ) {
+    this.traceId = remote?.traceId ?? changeTraceId(key);
+    this.rootSpanId = rootSpanId(key);
+  }
+
+  attach(now: number, start: number, end: number): void {
+    if (Number.isNaN(this.firstAttach)) this.firstAttach = now;
+    this.lastAttach = now;
+    if (start < this.minStart) this.minStart = start;
+    if (end > this.maxEnd) this.maxEnd = end;
   }
 }

@@ -1,9 +1,13 @@
+// Kubernetes watch items for tests: owner objects (metadata only, as kspan watches them) and Events
+// of both APIs, written the way the components that write them do. Times are seconds after a base
+// time (`at`), or RFC 3339 strings used as they are.
 import type { KubeObject, ManagedFieldsEntry, WatchEvent, WatchEventType } from '@kspan/core';
 
 const BASE = Date.parse('2024-03-01T10:00:00Z');
 
 /** RFC 3339 time `sec` seconds after the tests' base time (fractions give MicroTime precision). */
-export function at(sec: number): string {
+export function at(sec: number | string): string {
+  if (typeof sec === 'string') return sec;
   const whole = Math.floor(sec);
   const iso = new Date(BASE + whole * 1000).toISOString().replace('.000Z', 'Z');
   if (sec === whole) return iso;
@@ -84,10 +88,28 @@ export function obj(kind: string, name: string, o: ObjOptions = {}): WatchEvent 
       ...(o.annotations ? { annotations: o.annotations } : {}),
     },
   };
+  return watchItem(object, o.type, o.observedAt);
+}
+
+/** A watch item: `type` (default ADDED) and the time it was observed, if given. */
+function watchItem(
+  object: KubeObject,
+  type: WatchEventType | undefined,
+  observedAt?: number,
+): WatchEvent {
   return {
-    type: o.type ?? 'ADDED',
+    type: type ?? 'ADDED',
     object,
-    ...(o.observedAt !== undefined ? { observedAt: at(o.observedAt) } : {}),
+    ...(observedAt !== undefined ? { observedAt: at(observedAt) } : {}),
+  };
+}
+
+/** An Event's name (`<object>.<the uid's end>`, as client-go's `<object>.<hex time>`), namespace and uid. */
+function eventMeta(objectName: string, fallback: string, o: { uid?: string; ns?: string }) {
+  return {
+    name: `${objectName}.${(o.uid ?? fallback).slice(-8)}`,
+    namespace: o.ns ?? 'default',
+    uid: o.uid ?? uid('ev'),
   };
 }
 
@@ -95,6 +117,9 @@ export const uidOf = (w: WatchEvent) => w.object.metadata!.uid as string;
 
 export interface EventOptions {
   uid?: string;
+  /** The Event's own name (default: `<object>.<the uid's last 8 characters>`). */
+  name?: string;
+  resourceVersion?: string;
   ns?: string;
   /** The involved object. */
   on: { kind: string; name: string; uid?: string; fieldPath?: string; ns?: string };
@@ -103,13 +128,16 @@ export interface EventOptions {
   component: string;
   host?: string;
   type?: 'Normal' | 'Warning';
-  /** The occurrence's time (seconds after base; whole seconds, as `lastTimestamp` has). */
-  time: number;
-  first?: number;
+  /** The occurrence's time (seconds after base; whole seconds, as `lastTimestamp` has; or RFC 3339). */
+  time: number | string;
+  first?: number | string;
   count?: number;
   observedAt?: number;
   watch?: WatchEventType;
 }
+
+/** A core/v1 time: whole seconds. */
+const wholeSeconds = (t: number | string) => at(typeof t === 'string' ? t : Math.floor(t));
 
 /** A core/v1 Event, as the legacy recorder (controllers, kubelet) writes it. */
 export function coreEvent(o: EventOptions): WatchEvent {
@@ -117,10 +145,11 @@ export function coreEvent(o: EventOptions): WatchEvent {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: {
-      name: `${o.on.name}.${(o.uid ?? 'x').slice(-8)}`,
+      name: o.name ?? `${o.on.name}.${(o.uid ?? 'x').slice(-8)}`,
       namespace: o.ns ?? o.on.ns ?? 'default',
       uid: o.uid ?? uid('ev'),
-      creationTimestamp: at(Math.floor(o.first ?? o.time)),
+      ...(o.resourceVersion ? { resourceVersion: o.resourceVersion } : {}),
+      creationTimestamp: wholeSeconds(o.first ?? o.time),
     },
     involvedObject: {
       kind: o.on.kind,
@@ -132,19 +161,15 @@ export function coreEvent(o: EventOptions): WatchEvent {
     reason: o.reason,
     message: o.message,
     source: { component: o.component, ...(o.host ? { host: o.host } : {}) },
-    firstTimestamp: at(Math.floor(o.first ?? o.time)),
-    lastTimestamp: at(Math.floor(o.time)),
+    firstTimestamp: wholeSeconds(o.first ?? o.time),
+    lastTimestamp: wholeSeconds(o.time),
     count: o.count ?? 1,
     type: o.type ?? 'Normal',
     eventTime: null,
     reportingComponent: o.component,
     reportingInstance: o.host ?? '',
   };
-  return {
-    type: o.watch ?? 'ADDED',
-    object,
-    ...(o.observedAt !== undefined ? { observedAt: at(o.observedAt) } : {}),
-  };
+  return watchItem(object, o.watch, o.observedAt);
 }
 
 export interface NewEventOptions {
@@ -177,11 +202,7 @@ export function newEvent(o: NewEventOptions): WatchEvent {
   const object: KubeObject = {
     apiVersion: 'events.k8s.io/v1',
     kind: 'Event',
-    metadata: {
-      name: `${o.regarding.name}.${(o.uid ?? 'y').slice(-8)}`,
-      namespace: o.ns ?? 'default',
-      uid: o.uid ?? uid('ev'),
-    },
+    metadata: eventMeta(o.regarding.name, 'y', o),
     eventTime: at(o.time),
     reportingController: o.controller,
     reportingInstance: o.instance ?? `${o.controller}-host`,
@@ -193,11 +214,7 @@ export function newEvent(o: NewEventOptions): WatchEvent {
     type: o.type ?? 'Normal',
     ...(o.series ? { series: { count: o.series.count, lastObservedTime: at(o.series.last) } } : {}),
   };
-  return {
-    type: o.watch ?? 'ADDED',
-    object,
-    ...(o.observedAt !== undefined ? { observedAt: at(o.observedAt) } : {}),
-  };
+  return watchItem(object, o.watch, o.observedAt);
 }
 
 /** A core/v1-written event read through events.k8s.io/v1: only the `deprecated*` fields carry it. */
@@ -205,12 +222,7 @@ export function coreViaNewApi(o: EventOptions): WatchEvent {
   const object: KubeObject = {
     apiVersion: 'events.k8s.io/v1',
     kind: 'Event',
-    metadata: {
-      name: `${o.on.name}.${(o.uid ?? 'z').slice(-8)}`,
-      namespace: o.ns ?? 'default',
-      uid: o.uid ?? uid('ev'),
-      creationTimestamp: at(Math.floor(o.time)),
-    },
+    metadata: { ...eventMeta(o.on.name, 'z', o), creationTimestamp: wholeSeconds(o.time) },
     eventTime: null,
     reportingController: o.component,
     reportingInstance: o.host ?? '',
@@ -224,13 +236,9 @@ export function coreViaNewApi(o: EventOptions): WatchEvent {
     note: o.message,
     type: o.type ?? 'Normal',
     deprecatedSource: { component: o.component, ...(o.host ? { host: o.host } : {}) },
-    deprecatedFirstTimestamp: at(Math.floor(o.first ?? o.time)),
-    deprecatedLastTimestamp: at(Math.floor(o.time)),
+    deprecatedFirstTimestamp: wholeSeconds(o.first ?? o.time),
+    deprecatedLastTimestamp: wholeSeconds(o.time),
     deprecatedCount: o.count ?? 1,
   };
-  return {
-    type: o.watch ?? 'ADDED',
-    object,
-    ...(o.observedAt !== undefined ? { observedAt: at(o.observedAt) } : {}),
-  };
+  return watchItem(object, o.watch, o.observedAt);
 }

@@ -1,4 +1,7 @@
-/** A binary min-heap: the pending queue's timers, earliest first, O(log n) per push/pop. */
+/**
+ * A binary min-heap ordered by `less`, O(log n) per push/pop: the causality processor's timers,
+ * the benchmark workload's delivery queue.
+ */
 export class Heap<T> {
   private readonly items: T[] = [];
 
