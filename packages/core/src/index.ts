@@ -32,6 +32,11 @@ export type {
   AnyReceiverFactory,
   AnyProcessorFactory,
   AnyExporterFactory,
+  AnyExtensionFactory,
+  Extension,
+  ExtensionFactory,
+  ExportWatermark,
+  Leadership,
 } from './component.js';
 export { parseComponentId } from './config/component-id.js';
 export type { ComponentId } from './config/component-id.js';

@@ -120,6 +120,13 @@ export const EventsConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    k8s_leader_elector: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'id of a k8s_leader_elector extension: every replica watches, only the leader exports',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -142,6 +149,7 @@ export const k8sEventsReceiver: ReceiverFactory<typeof EventsConfigSchema, 'k8s_
   produces: 'k8s_watch',
   configSchema: EventsConfigSchema,
   create: (config, ctx) => k8sEventsStream(config, ctx),
+  leaderElectorOf: (config) => config.k8s_leader_elector,
 };
 
 function dur(v: string | number | undefined, fallback: string): number {
