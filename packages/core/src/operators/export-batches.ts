@@ -29,6 +29,8 @@ export interface ExportBatchesOptions {
   signal?: AbortSignal;
   /** For jitter; tests pass a fixed one. */
   random?: () => number;
+  /** Told the spans queued (waiting, not in flight) after every change, for the queue-size gauge. */
+  onQueueSize?: (spans: number) => void;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -65,6 +67,7 @@ export function exportBatches<T>(
           void sendWithRetry(batch).then((result) => {
             inFlight--;
             queuedSpans -= batch.length;
+            options.onQueueSize?.(queuedSpans);
             subscriber.next(result);
             pump();
             finishIfIdle();
@@ -157,6 +160,7 @@ export function exportBatches<T>(
           }
           queue.push(batch);
           queuedSpans += batch.length;
+          options.onQueueSize?.(queuedSpans);
           pump();
         },
         error: (err: unknown) => subscriber.error(err),

@@ -45,26 +45,21 @@ export class LeadershipGate {
     private readonly logger: Logger,
     metrics: Metrics,
   ) {
-    this.retainedGauge = metrics.gauge(
-      'standby_retained_spans',
-      'Spans a standby holds for a takeover',
-    );
-    this.reemitted = metrics.counter(
+    this.retainedGauge = metrics.gauge('standby_retained_spans', 'Spans a standby holds');
+    this.retainedGauge.set({}, 0);
+    const counter = (name: string, help: string) => metrics.counter(name, help);
+    this.reemitted = counter(
       'takeover_reemitted_spans_total',
       'Spans a new leader exported from what it retained as standby',
     );
-    this.skipped = metrics.counter(
+    this.skipped = counter(
       'takeover_skipped_spans_total',
       'Spans not exported because the previous leader had exported them',
     );
-    this.expired = metrics.counter(
+    this.expired = counter(
       'standby_expired_spans_total',
       'Spans a standby discarded after holding them for the retention time (no takeover came)',
     );
-    this.retainedGauge.set({}, 0);
-    this.reemitted.inc({}, 0);
-    this.skipped.inc({}, 0);
-    this.expired.inc({}, 0);
   }
 
   /** Registers an exporter whose acknowledgements move the watermark. */

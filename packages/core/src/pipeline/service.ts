@@ -21,6 +21,7 @@ import type { ExportResult } from '../items.js';
 import { createLogger, type Logger } from '../logger.js';
 import { HealthRegistry } from '../telemetry/health.js';
 import { MetricsRegistry, type CounterMetric } from '../telemetry/metrics.js';
+import { registerCollectorAliases } from '../telemetry/collector-metrics.js';
 import { gateForPipeline, type LeadershipGate } from './leadership-gate.js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
@@ -107,6 +108,11 @@ export class Service {
   static build(config: ResolvedConfig, options: ServiceOptions = {}): Service {
     const service = new Service(config, options);
     service.wire();
+    service.metrics.withProcessMetrics();
+    registerCollectorAliases(service.metrics, {
+      receivers: [...config.receivers.keys()],
+      exporters: [...service.tallies.keys()],
+    });
     return service;
   }
 
@@ -204,6 +210,7 @@ export class Service {
         'reason',
       ]);
       this.spanCounters.set(id, spans);
+      spans.inc({ outcome: 'sent', reason: '' }, 0);
       const failLog = ctx.logger.rateLimited(`${id}:export-failed`);
       const gate = this.gates.get(id);
       const input = merge(...feeds).pipe(tap(() => tally.received++));
