@@ -6,6 +6,7 @@
 #   kwok                 sigs.k8s.io/kwok/cmd/kwok
 #   jaeger               github.com/jaegertracing/jaeger/cmd/jaeger (Jaeger v2)
 #   zipkin               io.zipkin:zipkin-server:<ver>:jar:exec  (Maven Central)
+#   helm                 helm.sh/helm/v3/cmd/helm (for the chart tests: lint, template)
 # Usage: build-peers.sh [peer...]   (default: all)
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -102,6 +103,9 @@ check_zipkin() {
   [ -f "$ZIPKIN_BIN/zipkin.jar" ] && [ -f "$ZIPKIN_BIN/.built" ] &&
   out_has "BOOT-INF/lib/zipkin-${ZIPKIN_VERSION//./\\.}\\.jar" unzip -l "$ZIPKIN_BIN/zipkin.jar"
 }
+check_helm() {
+  [ -x "$HELM_BIN/helm" ] && out_has "^$HELM_VERSION\$" "$HELM_BIN/helm" version --short --template '{{.Version}}'
+}
 
 # ---------------------------------------------------------------- builders (each writes into $OUT)
 build_etcd() {
@@ -180,6 +184,11 @@ build_zipkin() {
   fi
   cp "$jar" "$OUT/zipkin.jar"
 }
+build_helm() {
+  # helm's version is a linker variable; without it `helm version` says v3.x-dev-ish defaults.
+  GOBIN="$OUT" "${NICE[@]}" go install -v -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+}
 
 # ---------------------------------------------------------------- driver
 build_peer() { # <peer> <version> <dest dir>
@@ -221,7 +230,7 @@ build_peer() { # <peer> <version> <dest dir>
 }
 
 ensure_debian_packages
-wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes)
+wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes helm)
 for peer in "${wanted[@]}"; do
   case "$peer" in
     etcd)       build_peer etcd "$ETCD_VERSION" "$ETCD_BIN" ;;
@@ -229,7 +238,8 @@ for peer in "${wanted[@]}"; do
     kwok)       build_peer kwok "$KWOK_VERSION" "$KWOK_BIN" ;;
     jaeger)     build_peer jaeger "$JAEGER_VERSION" "$JAEGER_BIN" ;;
     zipkin)     build_peer zipkin "$ZIPKIN_VERSION" "$ZIPKIN_BIN" ;;
-    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin)" ;;
+    helm)       build_peer helm "$HELM_VERSION" "$HELM_BIN" ;;
+    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin helm)" ;;
   esac
 done
 log "all peers ready in $CACHE_DIR ($(( $(date +%s) - TOTAL_START ))s)"
