@@ -16,7 +16,8 @@ export const LeaderElectorConfigSchema = Type.Object(
     lease_namespace: Type.Optional(
       Type.String({
         minLength: 1,
-        description: "Namespace of the Lease; default: the pod's own (in-cluster) namespace",
+        description:
+          "Namespace of the Lease; default: the pod's own, else the kubeconfig context's namespace",
       }),
     ),
     lease_duration: DurationSchema('15s', 'How long a Lease not renewed stays held'),
@@ -76,8 +77,9 @@ export const k8sLeaderElectorExtension: ExtensionFactory<typeof LeaderElectorCon
     return {
       leadership: elector,
       start: async () => {
-        const namespace = config.lease_namespace ?? podNamespace(ctx.id);
         const kc = await loadKubeConfig({ in_cluster: config.auth_type === 'serviceAccount' });
+        const namespace =
+          config.lease_namespace ?? ownNamespace(ctx.id, kc.getContextObject(kc.currentContext));
         const client = kubeLeaseClient(kc, namespace, config.lease_name ?? 'kspan');
         ctx.logger.info('leader election', {
           lease: `${namespace}/${config.lease_name ?? 'kspan'}`,
@@ -90,10 +92,12 @@ export const k8sLeaderElectorExtension: ExtensionFactory<typeof LeaderElectorCon
   },
 };
 
-function podNamespace(id: string): string {
+/** The namespace kubectl would use: the pod's own, else the kubeconfig context's. */
+function ownNamespace(id: string, context: { namespace?: string } | null): string {
   if (existsSync(POD_NAMESPACE_FILE)) return readFileSync(POD_NAMESPACE_FILE, 'utf8').trim();
+  if (context?.namespace) return context.namespace;
   throw new KspanError(
     'CONFIG_INVALID',
-    `${id}: lease_namespace is not set and this is not a pod (${POD_NAMESPACE_FILE} is missing)`,
+    `${id}: lease_namespace is not set, this is not a pod (${POD_NAMESPACE_FILE} is missing) and the kubeconfig context names no namespace`,
   );
 }
