@@ -44,5 +44,5 @@ export {
 export type { LeaderElectorConfig } from './leader/extension.js';
 export { LeaderElector, WATERMARK_ANNOTATION } from './leader/elector.js';
 export type { ElectorTiming } from './leader/elector.js';
-export { kubeLeaseClient } from './leader/lease-client.js';
+export { kubeLeaseClient, LeaseHttpError } from './leader/lease-client.js';
 export type { Lease, LeaseClient, LeaseWrite } from './leader/lease-client.js';

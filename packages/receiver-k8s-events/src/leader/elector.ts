@@ -3,11 +3,12 @@ import {
   errorMessage,
   type Clock,
   type ExportWatermark,
+  type Health,
   type Leadership,
   type Logger,
   type Metrics,
 } from '@kspan/core';
-import type { Lease, LeaseClient } from './lease-client.js';
+import { LeaseHttpError, type Lease, type LeaseClient } from './lease-client.js';
 
 /** Lease annotation holding the leader's export watermark (JSON `{emittedAt, recent}`). */
 export const WATERMARK_ANNOTATION = 'kspan.io/export-watermark';
@@ -53,6 +54,7 @@ export class LeaderElector implements Leadership {
     private readonly clock: Clock,
     private readonly logger: Logger,
     metrics: Metrics,
+    private readonly health?: Health,
   ) {
     this.retainMs = timing.retainMs;
     this.skewMs = timing.skewMs;
@@ -120,10 +122,17 @@ export class LeaderElector implements Leadership {
       try {
         if (this.isLeader) await this.renew();
         else await this.tryAcquire();
+        this.health?.setReady(true);
       } catch (err) {
         this.logger.rateLimited('lease').warn('lease request failed', {
           error: errorMessage(err),
         });
+        // Not allowed is not standing by: no replica can lead until RBAC is fixed.
+        if (err instanceof LeaseHttpError && (err.status === 401 || err.status === 403))
+          this.health?.setReady(
+            false,
+            `lease: HTTP ${err.status} (needs leases get/create/update)`,
+          );
       }
       if (this.isLeader && this.clock.now() - this.lastRenew > this.timing.renewDeadlineMs) {
         this.logger.warn('could not renew the lease within the renew deadline; standing by');

@@ -73,7 +73,14 @@ export const k8sLeaderElectorExtension: ExtensionFactory<typeof LeaderElectorCon
       );
     // The holder identity, as client-go builds it: host name plus a random part, unique per process.
     const identity = `${process.env.POD_NAME ?? hostname()}_${randomBytes(4).toString('hex')}`;
-    const elector = new LeaderElector(identity, timing, ctx.clock, ctx.logger, ctx.metrics);
+    const elector = new LeaderElector(
+      identity,
+      timing,
+      ctx.clock,
+      ctx.logger,
+      ctx.metrics,
+      ctx.health,
+    );
     return {
       leadership: elector,
       start: async () => {

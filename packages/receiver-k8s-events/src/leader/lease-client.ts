@@ -58,10 +58,20 @@ export function kubeLeaseClient(kc: KubeConfig, namespace: string, name: string)
   };
 }
 
+/** An HTTP error answer of the API server to a Lease request. */
+export class LeaseHttpError extends KspanError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super('COMPONENT_FAILED', message);
+  }
+}
+
 function httpFailure(method: string, path: string, r: { status: number; text: string }): Error {
   // 403 is the usual one: RBAC lacks get/create/update on leases in this namespace.
-  return new KspanError(
-    'COMPONENT_FAILED',
+  return new LeaseHttpError(
+    r.status,
     `${method} ${path}: HTTP ${r.status}: ${r.text.slice(0, 300)}`,
   );
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { MetricsRegistry, silentLogger, type Clock } from '@kspan/core';
 import { asyncScheduler } from 'rxjs';
 import {
+  LeaseHttpError,
   LeaderElector,
   WATERMARK_ANNOTATION,
   type Lease,
@@ -176,5 +177,37 @@ describe('LeaderElector (virtual time, in-memory Lease)', () => {
     down = false;
     await clock.advance(TIMING.leaseDurationMs + 2 * TIMING.retryPeriodMs);
     expect(a.e.isLeader, 'its own Lease: taken again').to.equal(true);
+  });
+
+  it('a Lease it may not touch (403) makes it not ready with the reason; fixed RBAC makes it ready and leading', async () => {
+    const clock = new FakeClock();
+    const store = new LeaseStore();
+    let forbidden = true;
+    const real = store.client();
+    const client: LeaseClient = {
+      get: () => (forbidden ? Promise.reject(new LeaseHttpError(403, 'HTTP 403')) : real.get()),
+      create: (l) => real.create(l),
+      update: (l) => real.update(l),
+    };
+    const states: Array<[boolean, string | undefined]> = [];
+    const e = new LeaderElector(
+      'a',
+      TIMING,
+      clock,
+      silentLogger,
+      new MetricsRegistry().metricsFor('elector'),
+      { setReady: (ready, reason) => states.push([ready, reason]) },
+    );
+    e.start(client);
+    await clock.advance(3_000);
+    expect(states.at(-1)).to.deep.equal([
+      false,
+      'lease: HTTP 403 (needs leases get/create/update)',
+    ]);
+    expect(e.isLeader).to.equal(false);
+    forbidden = false;
+    await clock.advance(3_000);
+    expect(states.at(-1)?.[0]).to.equal(true);
+    expect(e.isLeader).to.equal(true);
   });
 });
