@@ -7,11 +7,16 @@ import { silentLogger } from '../src/logger.js';
 import { MetricsRegistry } from '../src/telemetry/metrics.js';
 import { LeadershipGate } from '../src/pipeline/leadership-gate.js';
 
-/** Just what the gate reads of a span: its id. */
-const span = (id: string) => ({ spanContext: () => ({ spanId: id }) }) as unknown as ReadableSpan;
+/** Just what the gate reads of a span: its id and end time (by default, now: a live event). */
+const span = (id: string, endMs = Date.now() + 3_600_000) =>
+  ({
+    spanContext: () => ({ spanId: id }),
+    endTime: [Math.floor(endMs / 1000), (endMs % 1000) * 1e6],
+  }) as unknown as ReadableSpan;
 
 function setup(takenOver?: ExportWatermark) {
   const scheduler = new VirtualTimeScheduler();
+  // virtual time starts at 0: the replica started then, events are after it unless said otherwise
   const clock = schedulerClock(scheduler);
   const leading = new BehaviorSubject(false);
   const recorded: ExportWatermark[] = [];
@@ -29,8 +34,8 @@ function setup(takenOver?: ExportWatermark) {
   const out: string[] = [];
   input.pipe(gate.operator()).subscribe((s) => out.push(s.spanContext().spanId));
   /** Emits span `id` at virtual time `at` ms. */
-  const emitAt = (id: string, at: number) => {
-    scheduler.schedule(() => input.next(span(id)), at - scheduler.now());
+  const emitAt = (id: string, at: number, endMs = at) => {
+    scheduler.schedule(() => input.next(span(id, endMs)), at - scheduler.now());
     scheduler.flush();
   };
   return { scheduler, leading, recorded, registry, gate, emitAt, out };
@@ -84,6 +89,15 @@ describe('LeadershipGate', () => {
     expect(t.recorded).to.deep.equal([{ emittedAt: 5_000, recent: ['b'] }]);
     t.gate.acknowledge('zipkin', 1);
     expect(t.recorded.at(-1)).to.deep.equal({ emittedAt: 6_000, recent: ['b', 'c'] });
+  });
+
+  it('a standby does not retain spans of events from before it started (its first list replays them)', async () => {
+    const t = setup(undefined);
+    t.emitAt('old', 1_000, -60_000); // an event a minute before this replica started
+    t.emitAt('new', 2_000, 1_500);
+    t.leading.next(true);
+    expect(t.out).to.deep.equal(['new']);
+    expect(await t.registry.value('standby_historical_spans_total')).to.equal(1);
   });
 
   it('a standby discards what it held longer than the retention time, counted', async () => {

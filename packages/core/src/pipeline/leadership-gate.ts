@@ -18,8 +18,9 @@ interface Retained extends Emitted {
 
 /**
  * Lets spans through to the exporters only while this replica leads (docs/leader-election.md).
- * A standby retains what its processors emit for `retainMs`; on takeover it re-emits what came
- * after the old leader's watermark and skips span ids the old leader reported as exported. The
+ * A standby retains what its processors emit for `retainMs` (not the spans of events from before it
+ * started: its first list replays those, and the leader of that time exported them); on takeover it
+ * re-emits what came after the old leader's watermark and skips span ids the old leader reported. The
  * leader reports its own watermark as the exporters acknowledge batches (in order).
  */
 export class LeadershipGate {
@@ -38,6 +39,9 @@ export class LeadershipGate {
   private readonly reemitted;
   private readonly skipped;
   private readonly expired;
+  private readonly historical;
+  /** When this replica started: events from before it were the leader of that time's to export. */
+  private readonly startedAt: number;
 
   constructor(
     private readonly leadership: Leadership,
@@ -60,6 +64,11 @@ export class LeadershipGate {
       'standby_expired_spans_total',
       'Spans a standby discarded after holding them for the retention time (no takeover came)',
     );
+    this.historical = counter(
+      'standby_historical_spans_total',
+      'Spans of events from before this replica started, not retained (the leader of the time had them)',
+    );
+    this.startedAt = clock.now();
   }
 
   /** Registers an exporter whose acknowledgements move the watermark. */
@@ -85,6 +94,7 @@ export class LeadershipGate {
             const id = span.spanContext().spanId;
             if (this.skipping(id)) return;
             if (this.leading) pass(span, at);
+            else if (endMs(span) < this.startedAt - this.leadership.skewMs) this.historical.inc();
             else this.retain({ span, id, at });
           },
           error: (err: unknown) => out.error(err),
@@ -163,6 +173,10 @@ export class LeadershipGate {
     });
     return out;
   }
+}
+
+function endMs(span: ReadableSpan): number {
+  return span.endTime[0] * 1000 + span.endTime[1] / 1e6;
 }
 
 /**
