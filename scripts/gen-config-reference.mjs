@@ -48,6 +48,7 @@ for (const [title, list] of [
   ['Receivers', components.receivers],
   ['Processors', components.processors],
   ['Exporters', components.exporters],
+  ['Extensions', components.extensions ?? []],
 ]) {
   sections.push(`## ${title}\n`);
   for (const f of list) {

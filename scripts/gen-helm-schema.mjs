@@ -62,6 +62,12 @@ const values = {
       },
     },
     imagePullSecrets: list,
+    replicaCount: { type: 'integer', minimum: 1 },
+    podDisruptionBudget: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { enabled: bool, minAvailable: { type: ['integer', 'string'] } },
+    },
     rbac: {
       type: 'object',
       additionalProperties: false,

@@ -40,6 +40,16 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
     // deploy/base's ClusterRole (its rules, under this suite's name) bound to this ServiceAccount
     const objects = await renderKustomize(DEPLOY_BASE);
     const clusterRole = objects.find((o) => o.kind === 'ClusterRole')!;
+    // and its Role for the leader election's Lease, in the pod's own namespace
+    const leaseRbac = objects
+      .filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')
+      .map((o) => ({
+        ...o,
+        metadata: { ...o.metadata, namespace: ns },
+        ...(o.kind === 'RoleBinding'
+          ? { subjects: [{ kind: 'ServiceAccount', name: 'kspan', namespace: ns }] }
+          : {}),
+      }));
     await kubectl(['apply', '-f', '-'], {
       input: JSON.stringify({
         apiVersion: 'v1',
@@ -53,6 +63,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
             roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
             subjects: [{ kind: 'ServiceAccount', name: 'kspan', namespace: ns }],
           },
+          ...leaseRbac,
         ],
       }),
     });

@@ -35,6 +35,11 @@ export type {
   AnyProcessorFactory,
   AnyExporterFactory,
   FactoryBase,
+  AnyExtensionFactory,
+  Extension,
+  ExtensionFactory,
+  ExportWatermark,
+  Leadership,
 } from './component.js';
 export { parseComponentId } from './config/component-id.js';
 export type { ComponentId } from './config/component-id.js';

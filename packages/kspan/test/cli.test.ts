@@ -94,6 +94,7 @@ service:
       'receivers',
       'processors',
       'exporters',
+      'extensions',
       'service',
     ]);
     expect(Object.keys(schema.properties.exporters.patternProperties)).to.include(

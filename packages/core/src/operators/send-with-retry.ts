@@ -31,6 +31,8 @@ export interface ExportBatchesOptions {
   signal?: AbortSignal;
   /** For jitter; tests pass a fixed one. */
   random?: () => number;
+  /** Told the spans queued (waiting, not in flight) after every change, for the queue-size gauge. */
+  onQueueSize?: (spans: number) => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export function exportBatches<T>(
           void sendSplitting(batch, sendWithRetry).then((results) => {
             inFlight--;
             queuedSpans -= batch.length;
+            options.onQueueSize?.(queuedSpans);
             for (const result of results) subscriber.next(result);
             pump();
             finishIfIdle();
@@ -163,6 +166,7 @@ export function exportBatches<T>(
           }
           queue.push(batch);
           queuedSpans += batch.length;
+          options.onQueueSize?.(queuedSpans);
           pump();
         },
         error: (err: unknown) => subscriber.error(err),
