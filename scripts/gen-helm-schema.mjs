@@ -8,7 +8,7 @@
 // before it checks `required`; Helm's validator fills nothing, so it would refuse a config that
 // leaves any defaulted key out.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeOrCheck } from './generated-file.mjs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -110,21 +110,4 @@ const values = {
 };
 
 const text = JSON.stringify(values, null, 2) + '\n';
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    // missing counts as out of date
-  }
-  if (current !== text) {
-    console.error(
-      'deploy/helm/kspan/values.schema.json is out of date: run node scripts/gen-helm-schema.mjs',
-    );
-    process.exit(1);
-  }
-  console.log('deploy/helm/kspan/values.schema.json is current');
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote ${target}`);
-}
+writeOrCheck(target, text, 'scripts/gen-helm-schema.mjs');
