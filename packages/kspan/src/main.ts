@@ -1,21 +1,24 @@
-import { ConfigError, KspanError, escapeControlChars } from '@kspan/core';
 import { MAIN_HELP } from './cli/help.js';
 import { kspanVersion } from './cli/version.js';
-import { captureCommand } from './commands/capture.js';
-import { componentsCommand } from './commands/components.js';
-import { printSchemaCommand } from './commands/print-schema.js';
-import { replayCommand } from './commands/replay.js';
-import { runCommand } from './commands/run.js';
-import { validateCommand } from './commands/validate.js';
 
-const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
-  run: runCommand,
-  validate: validateCommand,
-  components: componentsCommand,
-  replay: replayCommand,
-  capture: captureCommand,
-  'print-schema': printSchemaCommand,
+type Command = (argv: string[]) => number | Promise<number>;
+
+// Each command loads its modules only when it runs: `kspan --help` and `--version` answer without
+// loading a component package (start-up time, issue 15).
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  components: async () => (await import('./commands/components.js')).componentsCommand,
+  replay: async () => (await import('./commands/replay.js')).replayCommand,
+  capture: async () => (await import('./commands/capture.js')).captureCommand,
+  'print-schema': async () => (await import('./commands/print-schema.js')).printSchemaCommand,
 };
+
+/** True when `argv` names a command that runs components (not help, version or a typo). */
+export function runsACommand(argv: string[]): boolean {
+  const name = argv[0];
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
 
 /** The kspan CLI; returns the exit code. Errors become one clear message, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
@@ -28,15 +31,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`kspan ${kspanVersion()} (node ${process.versions.node})\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     process.stderr.write(
       `kspan: unknown command "${name}" (commands: ${[...Object.keys(COMMANDS), 'version'].join(', ')})\n`,
     );
     return 2;
   }
+  const { ConfigError, KspanError, escapeControlChars } = await import('@kspan/core');
   try {
-    return await command(rest);
+    return await (
+      await load()
+    )(rest);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(err.message + '\n');

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { endQuietlyOnClosedOutput } from '../cli/closed-output.js';
-import { main } from '../main.js';
+import {
+  endQuietlyOnClosedOutput,
+  endQuietlyWhenExporterSeesClosedStdout,
+} from '../cli/closed-output.js';
+import { main, runsACommand } from '../main.js';
 
+const argv = process.argv.slice(2);
 endQuietlyOnClosedOutput();
-process.exitCode = await main(process.argv.slice(2));
+if (runsACommand(argv)) await endQuietlyWhenExporterSeesClosedStdout();
+process.exitCode = await main(argv);
