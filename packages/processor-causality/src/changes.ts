@@ -1,3 +1,4 @@
+import type { ClusterIdentity } from '@kspan/core';
 import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { SpanRec } from './span-rec.js';
 
@@ -40,8 +41,10 @@ export class Change {
     readonly key: string,
     readonly top: TopInfo,
     readonly remote: RemoteParent | undefined,
+    /** The cluster of the event that opened it: its uid is part of the trace id. */
+    readonly cluster: ClusterIdentity | undefined,
   ) {
-    this.traceId = remote?.traceId ?? changeTraceId(key);
+    this.traceId = remote?.traceId ?? changeTraceId(key, cluster?.uid);
     this.rootSpanId = rootSpanId(key);
   }
 

@@ -1,4 +1,4 @@
-import type { KubeObject, WatchEvent } from '@kspan/core';
+import type { ClusterIdentity, KubeObject, WatchEvent } from '@kspan/core';
 import type { Link } from '@opentelemetry/api';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { eventAttributes, rootAttributes } from './attributes.js';
@@ -256,6 +256,7 @@ export class CausalityEngine {
     }
     const ev = normalizeEvent(w.object, w.observedAt, this.interner, this.opts.maxTimeSkewUs);
     if (typeof ev === 'string') return this.stats.drop(ev, w);
+    if (w.cluster) ev.cluster = w.cluster;
     this.observe(ev.obs);
     // Windows that closed before this item was seen close first: it cannot join those spans.
     this.advance();
@@ -628,7 +629,7 @@ export class CausalityEngine {
     };
     if (child && this.rules.isRun(r.kind, child.kind)) {
       const key = objKey(child.kind, child.namespace, child.name);
-      return this.runChange(self, {
+      return this.runChange(e.cluster, self, {
         ...child,
         key,
         uid: '',
@@ -638,14 +639,14 @@ export class CausalityEngine {
     }
     let below = self;
     for (const a of chain) {
-      if (this.rules.isRun(a.kind, below.kind)) return this.runChange(a, below);
+      if (this.rules.isRun(a.kind, below.kind)) return this.runChange(e.cluster, a, below);
       below = a;
     }
-    return this.topChange(below, t);
+    return this.topChange(e.cluster, below, t);
   }
 
   /** A change of a top object: its generation at `t`; a burst long after the spec change is new. */
-  private topChange(top: Ancestor, t: number): Change {
+  private topChange(cluster: ClusterIdentity | undefined, top: Ancestor, t: number): Change {
     const rec = top.record ?? this.graph.lookup(top.uid, top.key);
     const uid = rec?.uid || top.uid;
     const generation = rec ? rec.generationAt(t) : 0;
@@ -657,21 +658,32 @@ export class CausalityEngine {
     const key = late || this.closedSlots.has(slot) ? `${slot}@${Math.floor(t / 1e6)}` : slot;
     // A traceparent annotation speaks for the object's current generation only.
     const remote = rec && generation === rec.generation ? rec.traceparent : undefined;
-    return this.newChange(slot, key, topInfo(top, rec, generation), remote);
+    return this.newChange(slot, key, topInfo(top, rec, generation), remote, cluster);
   }
 
   /** One run of a CronJob (or any `root` + `child` rule): its own trace, keyed by owner and child. */
-  private runChange(owner: Ancestor, child: Ancestor): Change {
+  private runChange(
+    cluster: ClusterIdentity | undefined,
+    owner: Ancestor,
+    child: Ancestor,
+  ): Change {
     const ownerRec = owner.record ?? this.graph.lookup(owner.uid, owner.key);
     const slot = `${ownerRec?.uid || owner.uid || owner.key}/run/${child.kind}/${child.name}`;
     const active = this.changes.get(slot);
     if (active) return active;
     const rec = child.record ?? this.graph.byKeyOnly(child.key);
-    return this.newChange(slot, slot, topInfo(child, rec, rec?.generation ?? 0), undefined);
+    const top = topInfo(child, rec, rec?.generation ?? 0);
+    return this.newChange(slot, slot, top, undefined, cluster);
   }
 
-  private newChange(slot: string, key: string, top: TopInfo, remote: Change['remote']): Change {
-    const c = new Change(slot, key, top, remote);
+  private newChange(
+    slot: string,
+    key: string,
+    top: TopInfo,
+    remote: Change['remote'],
+    cluster: ClusterIdentity | undefined,
+  ): Change {
+    const c = new Change(slot, key, top, remote, cluster);
     this.changes.set(slot, c);
     this.changeOrder.touch(c);
     this.heap.push({ at: this.now + this.opts.windowUs, span: undefined, change: c });
@@ -740,7 +752,7 @@ export class CausalityEngine {
         attributes: rootAttributes(c),
         links: [],
         events: [],
-        resource: this.resources.for(top.manager || 'unknown'),
+        resource: this.resources.for(top.manager || 'unknown', c.cluster),
       }),
     );
     this.stats.spans.root++;
@@ -823,7 +835,7 @@ export class CausalityEngine {
         attributes: eventAttributes(s, chain),
         links,
         events,
-        resource: this.resources.for(e.component),
+        resource: this.resources.for(e.component, e.cluster),
       }),
     );
     if (s.prev) this.stats.spans.follow_on++;
