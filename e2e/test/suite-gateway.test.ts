@@ -170,6 +170,13 @@ describe('suite: two clusters through an OpenTelemetry Collector gateway into Ja
       `      gateway: ${clusters.map((c) => `${c.name} ${seen[c.name]!.spans} spans in ${seen[c.name]!.traces.size} traces`).join(', ')}`,
     );
 
+    // Figures for the example's sizing notes: each kspan's resident memory after the rollout.
+    const rss = (pid: number | undefined) =>
+      /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '?';
+    console.log(
+      `      RSS: ${clusters.map((c) => `${c.name} ${rss(c.kspan?.child.pid)} kB`).join(', ')}; collector ${rss(collector?.pid)} kB`,
+    );
+
     // The Collector accepted what the two kspan instances sent, and refused nothing.
     const text = await (await fetch(metricsUrl)).text();
     const sum = (name: string) =>
