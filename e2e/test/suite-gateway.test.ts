@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { REPO, suiteEnv } from './lib/env.js';
 import { jaegerTracesRaw, type JTrace } from './lib/jaeger.js';
 import { KspanProcess, freePort } from './lib/kspan.js';
-import { apply, deleteNamespace, kubectl, kubectlJson, uniqueName } from './lib/kubectl.js';
+import { apply, createNamespace, deleteNamespace, kubectlJson } from './lib/kubectl.js';
 import { stopPipeline } from './lib/suite.js';
 import { waitUntil } from './lib/wait.js';
 import { IMAGE_1, deployment } from './lib/workloads.js';
@@ -28,20 +28,6 @@ interface Cluster {
   name: string;
   ns: string;
   kspan?: KspanProcess;
-}
-
-/** A namespace named gw-<purpose>-<random>, ready for pods (its default ServiceAccount exists). */
-async function gatewayNamespace(purpose: string): Promise<string> {
-  const ns = uniqueName(`gw-${purpose}`);
-  await kubectl(['create', 'namespace', ns]);
-  await waitUntil(
-    `ServiceAccount ${ns}/default`,
-    async () =>
-      (await kubectl(['-n', ns, 'get', 'serviceaccount', 'default'], { allowFail: true })).code ===
-      0,
-    { timeoutMs: 60_000, intervalMs: 250 },
-  );
-  return ns;
 }
 
 /** The example's kspan config, watching only the test's namespace (the one line the test adds). */
@@ -96,7 +82,7 @@ describe('suite: two clusters through an OpenTelemetry Collector gateway into Ja
       { timeoutMs: 30_000, intervalMs: 250, detail: logTail },
     );
     for (const c of clusters) {
-      c.ns = await gatewayNamespace(c.name);
+      c.ns = await createNamespace(c.name, {}, 'gw');
       const port = await freePort();
       c.kspan = KspanProcess.start(`gw-${c.name}`, kspanConfig(c.ns), port, {
         CLUSTER_NAME: c.name,

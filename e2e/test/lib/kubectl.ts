@@ -54,14 +54,15 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
- * Creates a namespace `e2e-<purpose>-<random>` and waits for its `default` ServiceAccount (the
+ * Creates a namespace `<prefix>-<purpose>-<random>` and waits for its `default` ServiceAccount (the
  * ServiceAccount admission plugin refuses pods until the controller-manager has made it).
  */
 export async function createNamespace(
   purpose: string,
   labels: Record<string, string> = {},
+  prefix = 'e2e',
 ): Promise<string> {
-  const ns = uniqueName(`e2e-${purpose}`);
+  const ns = uniqueName(`${prefix}-${purpose}`);
   await kubectl(['apply', '-f', '-'], {
     input: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } }),
   });
