@@ -2,7 +2,7 @@
 // Writes docs/config-reference.md from the components' config schemas (the single source of truth).
 //   node scripts/gen-config-reference.mjs          write it
 //   node scripts/gen-config-reference.mjs --check  exit 1 if the file is out of date (CI)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeOrCheck } from './generated-file.mjs';
 import { join, resolve } from 'node:path';
 import { components } from '../packages/kspan/dist/index.js';
 
@@ -48,6 +48,7 @@ for (const [title, list] of [
   ['Receivers', components.receivers],
   ['Processors', components.processors],
   ['Exporters', components.exporters],
+  ['Extensions', components.extensions ?? []],
 ]) {
   sections.push(`## ${title}\n`);
   for (const f of list) {
@@ -66,20 +67,4 @@ for (const [title, list] of [
 }
 const text = `# Config reference\n\nGenerated from the components' schemas by \`node scripts/gen-config-reference.mjs\`; do not edit.\nEvery key is checked by \`kspan validate\`; unknown keys are errors. Durations are text such as \`500ms\`, \`5s\`, \`1m\`, or a number of milliseconds.\n\n${sections.join('\n')}`;
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    // no file yet: it is out of date
-  }
-  if (current !== text) {
-    console.error(
-      'docs/config-reference.md is out of date: run node scripts/gen-config-reference.mjs',
-    );
-    process.exitCode = 1;
-  } else console.log('docs/config-reference.md is up to date');
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote ${target}`);
-}
+writeOrCheck(target, text, 'scripts/gen-config-reference.mjs');

@@ -15,6 +15,11 @@ e2e_rc=0
 if [ "${KSPAN_SKIP_E2E:-}" = "1" ]; then
   echo "e2e: skipped because KSPAN_SKIP_E2E=1"
 else
+  # The container image the e2e suite runs (cached under ~/.cache/kspan-image; a warm run takes seconds).
+  if ! bash scripts/image-build.sh; then
+    echo "image: pnpm image:build FAILED (see the lines above); the e2e image tests cannot pass"
+    echo '{"passes":0,"failures":1}' > .tmp/test-counts-image-build.json
+  fi
   trap 'bash e2e/scripts/down.sh >/dev/null 2>&1 || true' EXIT
   if bash e2e/scripts/up.sh; then
     node --import tsx scripts/run-tests.mjs e2e

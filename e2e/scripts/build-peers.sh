@@ -6,6 +6,7 @@
 #   kwok                 sigs.k8s.io/kwok/cmd/kwok
 #   jaeger               github.com/jaegertracing/jaeger/cmd/jaeger (Jaeger v2)
 #   zipkin               io.zipkin:zipkin-server:<ver>:jar:exec  (Maven Central)
+#   helm                 helm.sh/helm/v3/cmd/helm (for the chart tests: lint, template)
 #   otelcol              an OpenTelemetry Collector made by go.opentelemetry.io/collector/cmd/builder
 #                        (the gateway test's peer: started by e2e/test/suite-gateway.test.ts, not by up.sh)
 # Usage: build-peers.sh [peer...]   (default: all)
@@ -113,6 +114,9 @@ check_zipkin() {
   [ -f "$ZIPKIN_BIN/zipkin.jar" ] && [ -f "$ZIPKIN_BIN/.built" ] &&
   out_has "BOOT-INF/lib/zipkin-${ZIPKIN_VERSION//./\\.}\\.jar" unzip -l "$ZIPKIN_BIN/zipkin.jar"
 }
+check_helm() {
+  [ -x "$HELM_BIN/helm" ] && out_has "^$HELM_VERSION\$" "$HELM_BIN/helm" version --short --template '{{.Version}}'
+}
 
 # ---------------------------------------------------------------- builders (each writes into $OUT)
 build_etcd() {
@@ -191,6 +195,11 @@ build_zipkin() {
   fi
   cp "$jar" "$OUT/zipkin.jar"
 }
+build_helm() {
+  # helm's version is a linker variable; without it `helm version` says v3.x-dev-ish defaults.
+  GOBIN="$OUT" "${NICE[@]}" go install -v -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+}
 
 build_otelcol() {
   # Only the components the gateway example uses: a small list keeps the build short.
@@ -257,7 +266,7 @@ build_peer() { # <peer> <version> <dest dir>
 }
 
 ensure_debian_packages
-wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes otelcol)
+wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes helm otelcol)
 for peer in "${wanted[@]}"; do
   case "$peer" in
     etcd)       build_peer etcd "$ETCD_VERSION" "$ETCD_BIN" ;;
@@ -265,8 +274,9 @@ for peer in "${wanted[@]}"; do
     kwok)       build_peer kwok "$KWOK_VERSION" "$KWOK_BIN" ;;
     jaeger)     build_peer jaeger "$JAEGER_VERSION" "$JAEGER_BIN" ;;
     zipkin)     build_peer zipkin "$ZIPKIN_VERSION" "$ZIPKIN_BIN" ;;
+    helm)       build_peer helm "$HELM_VERSION" "$HELM_BIN" ;;
     otelcol)    build_peer otelcol "$OTELCOL_VERSION" "$OTELCOL_BIN" ;;
-    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin otelcol)" ;;
+    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin helm otelcol)" ;;
   esac
 done
 log "all peers ready in $CACHE_DIR ($(( $(date +%s) - TOTAL_START ))s)"

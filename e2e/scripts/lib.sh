@@ -10,6 +10,7 @@ ETCD_VERSION="${KSPAN_E2E_ETCD_VERSION:-v3.6.16}"
 KWOK_VERSION="${KSPAN_E2E_KWOK_VERSION:-v0.8.0}"
 JAEGER_VERSION="${KSPAN_E2E_JAEGER_VERSION:-v1.76.0}"
 ZIPKIN_VERSION="${KSPAN_E2E_ZIPKIN_VERSION:-3.6.1}"
+HELM_VERSION="${KSPAN_E2E_HELM_VERSION:-v3.22.0}"
 
 CACHE_DIR="${KSPAN_E2E_CACHE:-$HOME/.cache/kspan-e2e}"
 K8S_BIN="$CACHE_DIR/kubernetes-$KUBE_VERSION"
@@ -17,6 +18,7 @@ ETCD_BIN="$CACHE_DIR/etcd-$ETCD_VERSION"
 KWOK_BIN="$CACHE_DIR/kwok-$KWOK_VERSION"
 JAEGER_BIN="$CACHE_DIR/jaeger-$JAEGER_VERSION"
 ZIPKIN_BIN="$CACHE_DIR/zipkin-$ZIPKIN_VERSION"
+HELM_BIN="$CACHE_DIR/helm-$HELM_VERSION"
 
 RUN_DIR="${KSPAN_E2E_RUN_DIR:-$E2E_DIR/.run}"
 LOG_DIR="$RUN_DIR/logs"
@@ -81,15 +83,24 @@ peer_healthy() { "health_$1"; }
 
 # Prints the PID of a running peer started by these scripts (from pids/<peer>.pid). The process must be
 # alive, not a zombie, and its command line must mention this run directory (guards against PID reuse).
+# A process that is alive but whose command line does not match yet may be just starting: right after
+# the fork it still shows the parent's command line, and during an exec the kernel shows an empty one
+# for a moment. Reading it once made up.sh report "etcd exited during start-up" (with nothing in its
+# log) for an etcd that was starting fine (measured: about 1 start in 1,000 on a loaded 2-core
+# machine, with a small binary); so a mismatch is read again for up to half a second.
 peer_pid() {
-  local f="$PID_DIR/$1.pid" pid state
+  local f="$PID_DIR/$1.pid" pid state i
   [ -f "$f" ] || return 1
   pid=$(<"$f"); [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [ -r "/proc/$pid/cmdline" ] || return 1
-  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null) || return 1
-  [ "$state" != Z ] || return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$RUN_DIR" || return 1
-  echo "$pid"
+  for ((i = 0; i < 10; i++)); do
+    pid_alive "$pid" || return 1
+    if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$RUN_DIR"; then
+      echo "$pid"
+      return 0
+    fi
+    sleep 0.05
+  done
+  return 1
 }
 
 pid_alive() { # <pid>
@@ -130,7 +141,22 @@ stop_peer() {
   rm -f "$PID_DIR/$peer.pid"
 }
 
-# Starts one peer detached (own session/process group), appending to logs/<peer>.log.
+# Runs a peer (arguments: <peer> <argv...>) and, when it ends, writes how to its log: the exit status, or
+# the signal that killed it. A peer that dies before it logs anything is otherwise a mystery. The
+# supervising shell stays in the peer's process group (stop_peer signals the group); it catches the stop
+# signals only to outlive the peer (a caught signal is reset to the default in the peer; an ignored one
+# would be inherited).
+SUPERVISE_PEER='peer=$1; shift
+trap : TERM INT HUP
+"$@"
+rc=$?
+if ((rc > 128)); then how="killed by signal $((rc - 128)) (SIG$(kill -l $((rc - 128)) 2>/dev/null))"
+else how="exited with status $rc"; fi
+printf "[%s] ==== %s %s\n" "$(date "+%Y-%m-%d %H:%M:%S")" "$peer" "$how"
+exit "$rc"'
+
+# Starts one peer detached (own session/process group, under SUPERVISE_PEER), appending to
+# logs/<peer>.log. The pid file holds the supervising shell's pid: it lives exactly as long as the peer.
 # Usage: start_peer <peer> <argv...>
 start_peer() {
   local peer=$1 port pid; shift
@@ -139,20 +165,45 @@ start_peer() {
     port_open "$port" && die "$peer: port 127.0.0.1:$port is already in use by another process (not started by these scripts?); see: ss -ltnp 'sport = :$port'"
   done
   printf '[%s] ==== starting %s: %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$peer" "$*" >> "$LOG_DIR/$peer.log"
-  setsid "$@" >> "$LOG_DIR/$peer.log" 2>&1 < /dev/null 9>&- &
+  setsid bash -c "$SUPERVISE_PEER" "$RUN_DIR/$peer" "$peer" "$@" >> "$LOG_DIR/$peer.log" 2>&1 < /dev/null 9>&- &
   pid=$!
   echo "$pid" > "$PID_DIR/$peer.pid"
   log "started $peer (pid $pid, log $LOG_DIR/$peer.log)"
 }
 
-# Waits until a peer is ready; fails with the peer's name and log if it dies or times out.
+# What has a peer's ports (listening or connected), for the log of a peer that died at start.
+port_holders() { # <peer>
+  local port filter=''
+  for port in $(peer_ports "$1"); do filter+="${filter:+ or }sport = :$port"; done
+  [ -n "$filter" ] || return 0
+  ss -Htanp "( $filter )" 2>/dev/null || true
+}
+
+# Exit status of wait_ready when the peer died during start-up (up.sh retries that once).
+DIED_AT_START=3
+
+# How the peer's last run ended, from the line SUPERVISE_PEER wrote to its log.
+peer_end() { # <peer>
+  local line
+  line=$(grep -a "==== $1 \(exited\|killed\)" "$LOG_DIR/$1.log" 2>/dev/null | tail -n 1)
+  echo "${line#*==== $1 }"
+}
+
+# Waits until a peer is ready; fails with the peer's name and log if it dies (exit status DIED_AT_START)
+# or times out (1).
 wait_ready() { # <peer> [start epoch seconds, default now]
-  local peer=$1 timeout start pid
+  local peer=$1 timeout start pid end
   timeout=$(peer_timeout "$peer"); start=${2:-$(date +%s)}
   while :; do
     if ! pid=$(peer_pid "$peer"); then
+      {
+        printf '[%s] ==== %s ports after it ended (ss -tanp):\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$peer"
+        port_holders "$peer" | sed 's/^/  /'
+      } >> "$LOG_DIR/$peer.log"
       log "---- last lines of $LOG_DIR/$peer.log:" >&2; tail -n 30 "$LOG_DIR/$peer.log" >&2 || true
-      die "$peer exited during start-up; see $LOG_DIR/$peer.log"
+      end=$(peer_end "$peer")
+      log "ERROR: $peer exited during start-up (${end:-no exit record}); see $LOG_DIR/$peer.log" >&2
+      exit "$DIED_AT_START"
     fi
     peer_healthy "$peer" && break
     if (( $(date +%s) - start >= timeout )); then
@@ -162,4 +213,19 @@ wait_ready() { # <peer> [start epoch seconds, default now]
     sleep 0.5
   done
   log "$peer ready $(( $(date +%s) - start ))s after start"
+}
+
+# start_peer_cmd <peer> [--no-wait]: (re)starts the peer with cmd/<peer>.sh (written by up.sh). A peer
+# that dies during start-up is started once more, with how it ended (exit status or signal, from its
+# log) logged: a first start can fail for reasons gone a moment later (a port still held, a kill under
+# memory pressure), and one retry costs seconds where a failed up.sh costs the whole e2e run.
+start_peer_cmd() {
+  local peer=$1 rc=0
+  bash "$CMD_DIR/$peer.sh" "${@:2}" || rc=$?
+  if [ "$rc" = "$DIED_AT_START" ]; then
+    log "$peer died during start-up ($(peer_end "$peer")): starting it once more"
+    rc=0
+    bash "$CMD_DIR/$peer.sh" "${@:2}" || rc=$?
+  fi
+  [ "$rc" = 0 ] || die "$peer did not start (see $LOG_DIR/$peer.log)"
 }

@@ -165,7 +165,7 @@ ensure_peer() {
     fi
     log "$peer running (pid $pid) but not healthy: restarting it"
   fi
-  bash "$CMD_DIR/$peer.sh" "${@:2}"
+  start_peer_cmd "$peer" "${@:2}"
 }
 
 # Zipkin (JVM) and Jaeger start in the background while the control plane comes up.
@@ -202,7 +202,15 @@ kc -n default get serviceaccount default >/dev/null 2>&1 ||
 log "ServiceAccount default/default exists"
 
 for peer in jaeger zipkin; do
-  if [ -n "${STARTED_NO_WAIT[$peer]:-}" ]; then wait_ready "$peer" "${STARTED_NO_WAIT[$peer]}"; fi
+  [ -n "${STARTED_NO_WAIT[$peer]:-}" ] || continue
+  rc=0
+  (wait_ready "$peer" "${STARTED_NO_WAIT[$peer]}") || rc=$?
+  if [ "$rc" = "$DIED_AT_START" ]; then
+    log "$peer died during start-up ($(peer_end "$peer")): starting it once more"
+    start_peer_cmd "$peer"
+  elif [ "$rc" != 0 ]; then
+    exit "$rc"
+  fi
 done
 
 # ---------------------------------------------------------------- env file
@@ -231,6 +239,8 @@ done
   kv E2E_CMD_DIR "$CMD_DIR"
   kv E2E_RESTART_PEER "$SCRIPTS_DIR/restart-peer.sh"
   kv E2E_DOWN "$SCRIPTS_DIR/down.sh"
+  kv HELM "$HELM_BIN/helm"
+  echo "export HELM"
   echo "# so that 'source e2e/.run/env' also exports them (the lines above are plain KEY=value)"
   echo "export KUBECONFIG KUBECTL APISERVER_URL ETCD_ENDPOINT JAEGER_OTLP_GRPC JAEGER_OTLP_HTTP JAEGER_QUERY_URL ZIPKIN_URL KWOK_NODE_NAME KUBE_VERSION ETCD_BIN ETCDCTL KUBE_APISERVER_BIN KUBE_APISERVER_CMD KUBE_APISERVER_CMDLINE ETCD_CMD E2E_RUN_DIR E2E_LOG_DIR E2E_PID_DIR E2E_CMD_DIR E2E_RESTART_PEER E2E_DOWN"
 } > "$RUN_DIR/env.tmp"

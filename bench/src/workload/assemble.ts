@@ -1,5 +1,4 @@
-import type { KubeObject, WatchEvent, WatchEventType } from '@kspan/core';
-import { MinHeap } from './min-heap.js';
+import { Heap, type KubeObject, type WatchEvent, type WatchEventType } from '@kspan/core';
 import { ResourceVersions, isoNanos } from './ids.js';
 import type { ObjectShape } from './objects.js';
 import { Rng } from './prng.js';
@@ -44,7 +43,12 @@ interface Pending {
   type: WatchEventType;
   object: KubeObject;
   observedMs: number;
+  /** Production order: items observed at the same time are delivered in it. */
+  seq: number;
 }
+
+const deliveredFirst = (a: Pending, b: Pending) =>
+  a.observedMs < b.observedMs || (a.observedMs === b.observedMs && a.seq < b.seq);
 
 /**
  * Synthetic cluster activity in the capture format, in delivery (`observedAt`) order. Scenarios
@@ -64,7 +68,7 @@ export function* workload(options: WorkloadOptions): Generator<WatchEvent> {
   const kinds = Object.keys(mix) as ScenarioKind[];
   const total = kinds.reduce((s, k) => s + mix[k], 0);
   const rv = new ResourceVersions();
-  const heap = new MinHeap<Pending>();
+  const heap = new Heap<Pending>(deliveredFirst);
   let produced = 0;
   const world = new World(
     rng.fork(),
@@ -73,7 +77,7 @@ export function* workload(options: WorkloadOptions): Generator<WatchEvent> {
       let observedMs = timeMs + delays.between(dMin, dMax);
       if (!initial && delays.chance(lateShare)) observedMs += delays.between(0, maxDelay);
       if (initial) observedMs = timeMs;
-      heap.push(observedMs, { type, object, observedMs });
+      heap.push({ type, object, observedMs, seq: produced });
       produced++;
     },
     200,
@@ -91,7 +95,7 @@ export function* workload(options: WorkloadOptions): Generator<WatchEvent> {
   const scenarioRng = rng.fork();
   while (emitted < options.events) {
     // Everything that will be delivered before `clock` is final: later scenarios start after it.
-    while (heap.size > 0 && heap.peekKey() < clock && emitted < options.events) {
+    while (heap.size > 0 && heap.peek()!.observedMs < clock && emitted < options.events) {
       yield deliver(heap.pop() as Pending);
     }
     if (emitted >= options.events) return;

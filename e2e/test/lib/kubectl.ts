@@ -54,8 +54,9 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
- * Creates a namespace `<prefix>-<purpose>-<random>` and waits for its `default` ServiceAccount (the
- * ServiceAccount admission plugin refuses pods until the controller-manager has made it).
+ * Creates a namespace `<prefix>-<purpose>-<random>` (prefix `e2e` by default) and waits for its
+ * `default` ServiceAccount (the ServiceAccount admission plugin refuses pods until the
+ * controller-manager has made it).
  */
 export async function createNamespace(
   purpose: string,

@@ -36,6 +36,11 @@ export type {
   AnyProcessorFactory,
   AnyExporterFactory,
   FactoryBase,
+  AnyExtensionFactory,
+  Extension,
+  ExtensionFactory,
+  ExportWatermark,
+  Leadership,
 } from './component.js';
 export { parseComponentId } from './config/component-id.js';
 export type { ComponentId } from './config/component-id.js';
@@ -102,3 +107,12 @@ export {
   parseRetryAfter,
   RETRYABLE_HTTP_STATUS,
 } from './transport/http-outcome.js';
+export {
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  limitAttributes,
+  limitSpanValues,
+  spanValueLimiter,
+  truncateString,
+} from './span-limits.js';
+export { Heap } from './heap.js';
+export { isRecord } from './is-record.js';

@@ -87,6 +87,13 @@ service:
     ).to.equal(true);
   });
 
+  it('runs only the extensions listed in service.extensions, and a receiver points only at a listed one', () => {
+    const text = GOOD.replace('service:', 'extensions: {}\nservice:\n  extensions: [elector]');
+    expect(problemsOf(text)).to.deep.equal([
+      'service.extensions[0]: extension "elector" is not defined under extensions',
+    ]);
+  });
+
   it('rejects a value of the wrong type', () => {
     const problems = problemsOf(GOOD.replace('count: 2', 'count: [2]'));
     expect(problems).to.deep.equal(['receivers.fake_events.count: must be integer, got [2]']);
@@ -104,11 +111,11 @@ service:
     const problems = problemsOf(
       GOOD.replace(
         'service:',
-        'extensions: {}\nservice:\n  telemetry: { metrics: { adress: ":8888" } }',
+        'connectors: {}\nservice:\n  telemetry: { metrics: { adress: ":8888" } }',
       ),
     );
     expect(problems).to.deep.equal([
-      'extensions: unknown key',
+      'connectors: unknown key',
       'service.telemetry.metrics.adress: unknown key (did you mean "address"?); allowed: address',
     ]);
   });

@@ -134,8 +134,8 @@ describe('otlp exporter (gRPC) against a real gRPC receiver', () => {
     expect(receiver.calls).to.have.length(1);
   });
 
-  it('does not retry RESOURCE_EXHAUSTED without RetryInfo', async () => {
-    receiver.replies = [{ code: status.RESOURCE_EXHAUSTED, details: 'message too large' }];
+  it('does not retry RESOURCE_EXHAUSTED without RetryInfo (nor split it when not about size)', async () => {
+    receiver.replies = [{ code: status.RESOURCE_EXHAUSTED, details: 'tenant quota used up' }];
     const [result] = await exportAll(base());
     expect(result).to.include({ code: 'failure', reason: 'permanent_error', attempts: 1 });
   });

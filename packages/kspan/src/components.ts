@@ -1,5 +1,9 @@
 import type { Components } from '@kspan/core';
-import { k8sCaptureReceiver, k8sEventsReceiver } from '@kspan/receiver-k8s-events';
+import {
+  k8sCaptureReceiver,
+  k8sEventsReceiver,
+  k8sLeaderElectorExtension,
+} from '@kspan/receiver-k8s-events';
 import { causalityProcessor } from '@kspan/processor-causality';
 import { fileExporter, otlpExporter, otlpHttpExporter } from '@kspan/exporter-otlp';
 import { zipkinExporter } from '@kspan/exporter-zipkin';
@@ -10,4 +14,5 @@ export const components: Components = {
   receivers: [k8sEventsReceiver, k8sCaptureReceiver],
   processors: [causalityProcessor],
   exporters: [otlpExporter, otlpHttpExporter, zipkinExporter, fileExporter, debugExporter],
+  extensions: [k8sLeaderElectorExtension],
 };

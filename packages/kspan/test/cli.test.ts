@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir, kspan, tempDir } from './helpers.js';
+import { kspanCasesDir, kspan, tempDir } from './helpers.js';
 
 describe('kspan CLI', () => {
   it('validate names every problem of a broken config with its path and exits 1', () => {
@@ -94,6 +94,7 @@ service:
       'receivers',
       'processors',
       'exporters',
+      'extensions',
       'service',
     ]);
     expect(Object.keys(schema.properties.exporters.patternProperties)).to.include(
@@ -104,7 +105,7 @@ service:
   it('replays a capture as a tree that fits 80 columns', () => {
     const r = kspan([
       'replay',
-      join(conformanceDir(), 'deployment-2-pods/capture.ndjson'),
+      join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson'),
       '--width',
       '80',
     ]);
@@ -119,7 +120,7 @@ service:
   it('replays a capture as OTLP/JSON lines', () => {
     const r = kspan([
       'replay',
-      join(conformanceDir(), 'scaledown-later/capture.ndjson'),
+      join(kspanCasesDir(), 'scaledown-later/capture.ndjson'),
       '--format',
       'otlp-json',
     ]);

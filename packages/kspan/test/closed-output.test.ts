@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { CLI, REPO, conformanceDir } from './helpers.js';
+import { CLI, REPO, kspanCasesDir } from './helpers.js';
 
 // `kspan replay FILE | head -3`: the reader goes away; kspan ends quietly (issue 13, item 4).
 describe('kspan replay into a closed pipe', () => {
@@ -10,7 +10,7 @@ describe('kspan replay into a closed pipe', () => {
       this.timeout(30_000);
       const child = spawn(
         process.execPath,
-        [CLI, 'replay', join(conformanceDir(), 'deployment-2-pods/capture.ndjson'), '-f', format],
+        [CLI, 'replay', join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson'), '-f', format],
         { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child.stdout.destroy(); // the reader is gone before the first line

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir, kspan, tempDir } from './helpers.js';
+import { kspan, kspanCasesDir, tempDir } from './helpers.js';
 
 interface OtlpLine {
   resourceSpans: Array<{
@@ -15,7 +15,7 @@ interface OtlpLine {
 // on every span; without a recorded identity the ids are the ones the capture always gave.
 describe('kspan replay of one capture as two clusters', () => {
   const original = readFileSync(
-    join(conformanceDir(), 'deployment-2-pods', 'capture.ndjson'),
+    join(kspanCasesDir(), 'deployment-2-pods', 'capture.ndjson'),
     'utf8',
   );
   const dir = tempDir();
@@ -56,7 +56,7 @@ describe('kspan replay of one capture as two clusters', () => {
     expect([...east.traces].filter((t) => west.traces.has(t))).to.deep.equal([]);
     expect([...east.clusters]).to.deep.equal(['east/0c7e0000-0000-4000-8000-00000000000e']);
     expect([...west.clusters]).to.deep.equal(['west/0c7e0000-0000-4000-8000-00000000000f']);
-    const plain = replay(join(conformanceDir(), 'deployment-2-pods', 'capture.ndjson'));
+    const plain = replay(join(kspanCasesDir(), 'deployment-2-pods', 'capture.ndjson'));
     expect([...plain.clusters]).to.deep.equal(['-/-']);
     expect([...plain.traces].filter((t) => east.traces.has(t))).to.deep.equal([]);
   });

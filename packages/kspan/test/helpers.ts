@@ -4,16 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export { kspanCasesDir } from '@kspan/testing';
+
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CLI = join(REPO, 'packages/kspan/dist/bin/kspan.js');
-
-/** The conformance cases: `<repo>/../shared/conformance/kspan`, or KSPAN_CONFORMANCE_DIR. */
-export function conformanceDir(): string {
-  const dir = process.env.KSPAN_CONFORMANCE_DIR ?? resolve(REPO, '../shared/conformance/kspan');
-  if (!existsSync(dir))
-    throw new Error(`conformance cases not found at ${dir} (set KSPAN_CONFORMANCE_DIR)`);
-  return dir;
-}
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'kspan-test-'));

@@ -12,7 +12,7 @@ import {
 } from '@kspan/core';
 import { debugExporter } from '@kspan/exporter-debug';
 import { components } from '../src/components.js';
-import { conformanceDir, kspan, tempDir } from './helpers.js';
+import { kspanCasesDir, kspan, tempDir } from './helpers.js';
 
 interface OtlpLine {
   resourceSpans: Array<{
@@ -55,7 +55,7 @@ describe('a pipeline with two exporters', () => {
     writeFileSync(
       config,
       `receivers:
-  k8s_capture: { path: ${join(conformanceDir(), 'deployment-2-pods/capture.ndjson')} }
+  k8s_capture: { path: ${join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson')} }
 processors:
   causality: {}
 exporters:
@@ -91,7 +91,7 @@ service:
     };
     const out = join(tempDir(), 'spans.jsonl');
     const config = loadConfigText(
-      `receivers: { k8s_capture: { path: ${join(conformanceDir(), 'deployment-2-pods/capture.ndjson')} } }
+      `receivers: { k8s_capture: { path: ${join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson')} } }
 processors: { causality: {} }
 exporters: { crashing: {}, file: { path: ${out} } }
 service: { pipelines: { traces: { receivers: [k8s_capture], processors: [causality], exporters: [crashing, file] } } }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir, kspan, tempDir } from './helpers.js';
+import { kspanCasesDir, kspan, tempDir } from './helpers.js';
 
 /**
  * The 26-line deployment-2-pods capture with 11 malformed lines put in (after every second good
@@ -9,7 +9,7 @@ import { conformanceDir, kspan, tempDir } from './helpers.js';
  * Returns the file and the 1-based numbers of the malformed lines.
  */
 function damagedCapture(): { file: string; badLines: number[] } {
-  const good = readFileSync(join(conformanceDir(), 'deployment-2-pods/capture.ndjson'), 'utf8')
+  const good = readFileSync(join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson'), 'utf8')
     .trimEnd()
     .split('\n');
   const out: string[] = [];
@@ -73,7 +73,7 @@ describe('kspan replay of damaged input', () => {
     );
     const clean = kspan([
       'replay',
-      join(conformanceDir(), 'deployment-2-pods/capture.ndjson'),
+      join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson'),
       '--strict',
     ]);
     expect(clean.status, clean.stderr).to.equal(0);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir, startKspan, tempDir } from './helpers.js';
+import { kspanCasesDir, startKspan, tempDir } from './helpers.js';
 
 interface Backend {
   port: number;
@@ -22,7 +22,7 @@ async function runUntilExporting(exporter: string, backend: Backend, shutdownTim
   writeFileSync(
     config,
     `receivers:
-  k8s_capture: { path: ${join(conformanceDir(), 'deployment-2-pods/capture.ndjson')} }
+  k8s_capture: { path: ${join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson')} }
 processors:
   causality: {}
 exporters:

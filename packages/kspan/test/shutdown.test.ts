@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conformanceDir, startKspan, tempDir } from './helpers.js';
+import { kspanCasesDir, startKspan, tempDir } from './helpers.js';
 
 describe('kspan run shutdown', () => {
   it('on SIGTERM during a real-time replay, flushes what the processor held and exits 0', async function () {
@@ -14,7 +14,7 @@ describe('kspan run shutdown', () => {
     writeFileSync(
       config,
       `receivers:
-  k8s_capture: { path: ${join(conformanceDir(), 'deployment-2-pods/capture.ndjson')}, speed: 1 }
+  k8s_capture: { path: ${join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson')}, speed: 1 }
 processors:
   causality: { window: 5s }
 exporters:

@@ -1,7 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { Change } from './changes.js';
-import type { Ancestor } from './owner-graph.js';
-import type { SpanRec } from './span-rec.js';
+import type { Ancestor } from './obj-record.js';
+import type { Change, SpanRec } from './records.js';
 import { kindKeys } from './span.js';
 
 /**

@@ -1,5 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ConfigError, DurationSchema, parseDuration, type ConfigProblem } from '@kspan/core';
+import {
+  ConfigError,
+  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+  DurationSchema,
+  parseDuration,
+  type ConfigProblem,
+} from '@kspan/core';
 import { builtinRules, compileRules, type CausalityRule, type CompiledRule } from './rules.js';
 
 const OneOrMany = (description: string) =>
@@ -39,6 +45,12 @@ export const CausalityRuleSchema = Type.Object(
       Type.Boolean({
         description:
           'the event starts a change (e.g. a GitOps sync): it becomes the root span of the trace',
+      }),
+    ),
+    observer: Type.Optional(
+      Type.Boolean({
+        description:
+          'with `child`: the event only reports on the named object (it joins its trace but is no parent of its events)',
       }),
     ),
     attributes: Type.Optional(
@@ -95,6 +107,12 @@ export const CausalityConfigSchema = Type.Object(
           'one fixed `service.name` for every span (default: the reporting component; it is always also in `k8s.event.reporting_component`)',
       }),
     ),
+    attribute_value_length_limit: Type.Integer({
+      minimum: 1,
+      default: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+      description:
+        'longest string attribute value (and status message) in characters, as the OpenTelemetry SDK’s limit: longer ones (a huge event message) are cut and counted',
+    }),
     traceparent_annotation: Type.String({
       minLength: 1,
       default: 'kspan.io/traceparent',

@@ -14,4 +14,4 @@ export { normalizeEvent, objKey } from './normalize.js';
 export type { NormEvent, ObjRef, DropReason } from './normalize.js';
 export { eventSpanId, changeTraceId, rootSpanId, parseTraceparent } from './ids.js';
 export type { RemoteParent } from './ids.js';
-export type { ParentVia } from './span-rec.js';
+export type { ParentVia } from './records.js';

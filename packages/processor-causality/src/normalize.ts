@@ -1,4 +1,10 @@
-import { eventTime, PLAUSIBLE_TIME_US, type ClusterIdentity, type KubeObject } from '@kspan/core';
+import {
+  eventTime,
+  isRecord,
+  PLAUSIBLE_TIME_US,
+  type ClusterIdentity,
+  type KubeObject,
+} from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTime } from './time.js';
 
@@ -53,9 +59,6 @@ export type DropReason =
   | 'bad_object'
   | 'internal_error';
 
-type Rec = Record<string, unknown>;
-
-const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : undefined;
@@ -87,7 +90,7 @@ function plausible(tUs: number, observedUs: number | undefined, maxSkewUs: numbe
 }
 
 function objRef(v: unknown, fallbackNs: string, interner: Interner): ObjRef | undefined {
-  if (!isRec(v)) return undefined;
+  if (!isRecord(v)) return undefined;
   const kind = str(v.kind);
   const name = str(v.name);
   if (!kind || !name) return undefined;
@@ -113,7 +116,7 @@ export function normalizeEvent(
   /** `max_time_skew` (µs): how far an event's time may be from its observation. */
   maxSkewUs: number,
 ): NormEvent | DropReason {
-  const meta = isRec(o.metadata) ? o.metadata : {};
+  const meta = isRecord(o.metadata) ? o.metadata : {};
   const namespace = str(meta.namespace);
   const regarding =
     objRef(o.involvedObject, namespace, interner) ?? objRef(o.regarding, namespace, interner);
@@ -132,15 +135,19 @@ export function normalizeEvent(
   // A clock years off (1970, 9999) would stretch a trace over decades or overflow OTLP's time.
   if (!plausible(time.us, seen ? seen.us : undefined, maxSkewUs)) return 'implausible_time';
 
-  const source = isRec(o.source) ? o.source : isRec(o.deprecatedSource) ? o.deprecatedSource : {};
+  const source = isRecord(o.source)
+    ? o.source
+    : isRecord(o.deprecatedSource)
+      ? o.deprecatedSource
+      : {};
   const component =
     str(source.component) ||
     str(o.reportingComponent) ||
     str(o.reportingController) ||
-    (isRec(o.deprecatedSource) ? str(o.deprecatedSource.component) : '') ||
+    (isRecord(o.deprecatedSource) ? str(o.deprecatedSource.component) : '') ||
     'unknown';
   const instance = str(source.host) || str(o.reportingInstance);
-  const series = isRec(o.series) ? o.series : undefined;
+  const series = isRecord(o.series) ? o.series : undefined;
   const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;
   const name = str(meta.name);
   const container = CONTAINER_PATH.exec(regarding.fieldPath)?.[1] ?? '';

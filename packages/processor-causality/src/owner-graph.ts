@@ -1,82 +1,11 @@
 import type { KubeObject, WatchEventType } from '@kspan/core';
 import type { Interner } from './intern.js';
-import { parseTraceparent, type RemoteParent } from './ids.js';
+import { parseTraceparent } from './ids.js';
+import { ObjRecord, type Ancestor, type SpecWriter } from './obj-record.js';
 import { CLUSTER_SCOPED, objKey } from './normalize.js';
-import { Recency } from './recency.js';
+import { evictOverCap } from './capped.js';
+import { Recency } from '@kspan/core';
 import { parseTime } from './time.js';
-
-/**
- * What causality keeps of one object: identity, its controlling owner, generation, the newest
- * writer of `spec`, a `traceparent` annotation and deletion. A few hundred bytes, never the object.
- */
-export class ObjRecord {
-  ownerUid = '';
-  ownerKind = '';
-  ownerName = '';
-  // Times here are whole seconds since the epoch (managedFields times have no more), small integers
-  // that V8 stores inline; a µs double would be a separate heap box per field per object.
-  generation = 0;
-  /** When `generation` took effect (s; 0 when it predates what we saw). */
-  genSince = 0;
-  /** The generation before, for events still arriving about the previous change. */
-  prevGeneration = -1;
-  specManager = '';
-  specOperation = '';
-  /** When the newest writer of spec wrote (s; 0 when unknown). */
-  specSec = 0;
-  /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
-  createdSec = 0;
-  traceparent: RemoteParent | undefined = undefined;
-  /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
-  deletedSec = 0;
-  /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */
-  lru = 0;
-  tomb = 0;
-
-  /** The generation in force at `t` (µs): events about the previous change may still be arriving. */
-  generationAt(t: number): number {
-    return this.prevGeneration < 0 || t >= this.genSince * 1e6
-      ? this.generation
-      : this.prevGeneration;
-  }
-
-  /** When spec was last written (µs), NaN when unknown. */
-  get specTime(): number {
-    return this.specSec ? this.specSec * 1e6 : NaN;
-  }
-
-  /**
-   * When generation `g` began (µs), NaN when unknown: the newest spec write for the current
-   * generation, the creation for generation 1; older ones are not kept.
-   */
-  specTimeOf(g: number): number {
-    if (g === this.generation) return this.specTime;
-    return g === 1 && this.createdSec ? this.createdSec * 1e6 : NaN;
-  }
-
-  get deleted(): boolean {
-    return this.deletedSec !== 0;
-  }
-
-  constructor(
-    public uid: string,
-    readonly kind: string,
-    readonly namespace: string,
-    readonly name: string,
-    readonly key: string,
-  ) {}
-}
-
-/** One step up an owner chain. `record` is absent when the step was guessed from names alone. */
-export interface Ancestor {
-  kind: string;
-  namespace: string;
-  name: string;
-  key: string;
-  uid: string;
-  record: ObjRecord | undefined;
-  via: 'graph' | 'tombstone' | 'name';
-}
 
 // Kubernetes' generated-name alphabet (k8s.io/apimachinery/pkg/util/rand): pod suffixes and
 // pod-template-hashes use only these characters, which makes the name heuristics safe.
@@ -119,7 +48,7 @@ export class OwnerGraph {
   }
 
   /** Applies one watch event of a non-Event object. Returns false when the object is unusable. */
-  apply(type: WatchEventType, o: KubeObject, nowUs: number, obsUs: number | undefined): boolean {
+  apply(type: WatchEventType, o: KubeObject, now: number, obsUs: number | undefined): boolean {
     const meta = o.metadata;
     const kind = typeof o.kind === 'string' ? o.kind : '';
     const name = typeof meta?.name === 'string' ? meta.name : '';
@@ -134,7 +63,11 @@ export class OwnerGraph {
 
     let rec = (uid && this.byUid.get(uid)) || this.byKey.get(key);
     // A new object under an old name (a StatefulSet's pod): the old one stays findable by uid.
-    if (rec && uid && rec.uid && rec.uid !== uid) rec = undefined;
+    let predecessor: ObjRecord | undefined;
+    if (rec && uid && rec.uid && rec.uid !== uid) {
+      predecessor = rec;
+      rec = undefined;
+    }
     const isNew = !rec;
     if (!rec) {
       rec = new ObjRecord(uid, this.interner.intern(kind), this.interner.intern(ns), name, key);
@@ -148,50 +81,82 @@ export class OwnerGraph {
 
     this.readOwner(rec, meta.ownerReferences);
     const gen = typeof meta.generation === 'number' ? meta.generation : 0;
-    const seenSec = Math.floor((obsUs ?? nowUs) / 1e6);
+    const seenSec = Math.floor((obsUs ?? now) / 1e6);
     const genChanged = !isNew && gen !== rec.generation && Number.isFinite(seenSec);
-    this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
+    // The writer of the generation that ends here, before the new one's writer replaces it.
+    const ending =
+      !isNew && gen !== rec.generation && rec.specManager
+        ? rec.writerOf(rec.generation)
+        : undefined;
+    const runnerUp = this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
     if (isNew) {
       rec.generation = gen;
       const created = parseTime(meta.creationTimestamp);
       if (created) rec.createdSec = Math.floor(created.us / 1e6);
+      if (predecessor) {
+        predecessor.successorSec = rec.createdSec || (Number.isFinite(seenSec) ? seenSec : 0);
+        rec.succeeds = true;
+      }
       // First seen after its spec changed (a restart, a relist): the newest spec write started this
       // generation; older events are the previous change's, as for a process that saw it happen.
       if (gen > 1 && rec.specSec > 0) {
-        rec.prevGeneration = gen - 1;
         rec.genSince = rec.specSec;
+        rec.endGeneration(runnerUp);
       }
     } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
-      rec.prevGeneration = rec.generation;
-      const since = rec.specSec || Math.floor((obsUs ?? nowUs) / 1e6);
-      rec.genSince = Number.isFinite(since) ? since : 0;
-      rec.generation = gen;
+      const since = rec.specSec || Math.floor((obsUs ?? now) / 1e6);
+      rec.endGeneration(ending, gen, Number.isFinite(since) ? since : 0);
     }
     this.readTraceparent(rec, meta.annotations, meta.managedFields);
 
+    this.readDeletion(rec, type, meta.deletionTimestamp, meta.deletionGracePeriodSeconds, seenSec);
     if (type === 'DELETED') {
-      rec.deletedSec = nowUs === -Infinity ? -1 : Math.max(1, Math.floor(nowUs / 1e6));
+      rec.deletedSec = now === -Infinity ? -1 : Math.max(1, Math.floor(now / 1e6));
       this.tombstones.touch(rec);
     } else if (rec.deleted) {
       rec.deletedSec = 0;
       this.tombstones.forget(rec);
     }
-    while (this.updated.size > this.opts.maxObjects) {
-      const oldest = this.updated.oldest();
-      if (!oldest) break;
-      this.remove(oldest);
-      this.counters.evicted++;
-    }
+    this.counters.evicted += evictOverCap(
+      this.count,
+      this.opts.maxObjects,
+      this.leastRecent,
+      this.remove,
+    );
     return true;
   }
 
-  private remove(rec: ObjRecord): void {
+  private readonly count = () => this.updated.size;
+  private readonly leastRecent = () => this.updated.oldest();
+  private readonly remove = (rec: ObjRecord) => {
     if (this.byKey.get(rec.key) === rec) this.byKey.delete(rec.key);
     if (rec.uid && this.byUid.get(rec.uid) === rec) this.byUid.delete(rec.uid);
     this.updated.forget(rec);
     this.tombstones.forget(rec);
+  };
+
+  /** Notes when the object's deletion was asked for (the first time it shows), and says so. */
+  private readDeletion(
+    rec: ObjRecord,
+    type: WatchEventType,
+    deletionTimestamp: unknown,
+    grace: unknown,
+    seenSec: number,
+  ): void {
+    if (rec.deletingSec) return;
+    const at = parseTime(deletionTimestamp);
+    // Asked for no later than it was seen (the grace period is not always in the metadata).
+    if (at) {
+      const asked = Math.floor(at.us / 1e6) - (typeof grace === 'number' ? grace : 0);
+      rec.deletingSec = Number.isFinite(seenSec) ? Math.min(asked, seenSec) : asked;
+    } else if (type === 'DELETED' && Number.isFinite(seenSec)) rec.deletingSec = seenSec;
+    else return;
+    this.onDeleting?.(rec);
   }
+
+  /** Told when an object's deletion is first seen (the engine models deletions by users). */
+  onDeleting: ((rec: ObjRecord) => void) | undefined;
 
   private readOwner(rec: ObjRecord, refs: unknown): void {
     rec.ownerUid = rec.ownerKind = rec.ownerName = '';
@@ -215,10 +180,16 @@ export class OwnerGraph {
    * changes on this update (`changedAtSec`) and every timed spec writer is older than that, the
    * untimed one is the author, written when the change was seen.
    */
-  private readSpecWriter(rec: ObjRecord, fields: unknown, changedAtSec?: number): void {
-    if (!Array.isArray(fields)) return;
+  private readSpecWriter(
+    rec: ObjRecord,
+    fields: unknown,
+    changedAtSec?: number,
+  ): SpecWriter | undefined {
+    if (!Array.isArray(fields)) return undefined;
     let best: Record<string, unknown> | undefined;
     let bestUs = -Infinity;
+    let second: Record<string, unknown> | undefined;
+    let secondUs = -Infinity;
     let untimed: Record<string, unknown> | undefined;
     for (const f of fields as Record<string, unknown>[]) {
       const v1 = f?.fieldsV1 as Record<string, unknown> | undefined;
@@ -226,23 +197,40 @@ export class OwnerGraph {
       const t = parseTime(f.time);
       if (!t) untimed ??= f;
       else if (t.us >= bestUs) {
+        [second, secondUs] = [best, bestUs];
         best = f;
         bestUs = t.us;
+      } else if (t.us >= secondUs) {
+        second = f;
+        secondUs = t.us;
       }
     }
     // Only ever forward: later updates of the same generation still list the older timed writer.
     const bestSec = Math.floor(bestUs / 1e6);
+    const known = best !== undefined && bestSec === rec.specSec && best.manager === rec.specManager;
     if (best && bestSec >= rec.specSec) this.setSpecWriter(rec, best, bestSec);
-    // A timed writer within a second of the change is taken to be its author.
-    if (untimed && changedAtSec !== undefined && bestUs < (changedAtSec - 1) * 1e6)
+    // A timed writer within a second of the change is taken to be its author, unless it is the
+    // one already known (it wrote an earlier generation; this one came through a subresource).
+    if (untimed && changedAtSec !== undefined && (bestUs < (changedAtSec - 1) * 1e6 || known))
       this.setSpecWriter(rec, untimed, changedAtSec);
+    // The writer before the newest (by time): who wrote the previous generation, on a first look.
+    return second && secondUs < bestUs
+      ? this.writer(second, Math.floor(secondUs / 1e6))
+      : undefined;
+  }
+
+  private writer(f: Record<string, unknown>, sec: number): SpecWriter {
+    return {
+      manager: this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown'),
+      operation: this.interner.intern(typeof f.operation === 'string' ? f.operation : 'Update'),
+      sec,
+    };
   }
 
   private setSpecWriter(rec: ObjRecord, f: Record<string, unknown>, sec: number): void {
-    rec.specManager = this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
-    rec.specOperation = this.interner.intern(
-      typeof f.operation === 'string' ? f.operation : 'Update',
-    );
+    const w = this.writer(f, sec);
+    rec.specManager = w.manager;
+    rec.specOperation = w.operation;
     rec.specSec = sec;
   }
 
@@ -273,16 +261,16 @@ export class OwnerGraph {
   }
 
   /** Drops tombstones older than the TTL, oldest deletion first. */
-  sweep(nowUs: number): void {
-    if (nowUs === -Infinity) return;
+  sweep(now: number): void {
+    if (now === -Infinity) return;
     for (let rec = this.tombstones.oldest(); rec; rec = this.tombstones.oldest()) {
       // Deleted before any item carried a time (a capture's initial state): its clock starts now.
       if (rec.deletedSec === -1) {
-        rec.deletedSec = Math.max(1, Math.floor(nowUs / 1e6));
+        rec.deletedSec = Math.max(1, Math.floor(now / 1e6));
         this.tombstones.touch(rec);
         continue;
       }
-      if (nowUs - rec.deletedSec * 1e6 <= this.opts.tombstoneTtlUs) break;
+      if (now - rec.deletedSec * 1e6 <= this.opts.tombstoneTtlUs) break;
       this.remove(rec);
       this.counters.expired++;
     }

@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   resolveComponentConfig,
+  spanValueLimiter,
   standaloneContext,
   type ComponentContext,
   type ProcessorFactory,
@@ -27,13 +28,14 @@ export function causalityOperator(
   ctx: ComponentContext,
 ): OperatorFunction<WatchEvent, ReadableSpan> {
   const opts = resolveOptions(config, ctx.id);
+  const limit = spanValueLimiter(ctx, config.attribute_value_length_limit);
   const tickMs = Math.min(500, Math.max(20, opts.windowUs / 1000 / 10));
   return (source) =>
     new Observable<ReadableSpan>((subscriber) => {
       const engine = new CausalityEngine(
         opts,
         () => ctx.clock.now(),
-        (span) => subscriber.next(span),
+        (span) => subscriber.next(limit(span)),
       );
       const publish = publishMetrics(engine, ctx);
       engine.stats.onDrop = (reason, item) =>

@@ -1,3 +1,4 @@
+import { bareMessage } from './aggregation.js';
 import type { NormEvent } from './normalize.js';
 
 /**
@@ -9,6 +10,9 @@ import type { NormEvent } from './normalize.js';
  * - `root`: the event starts a change (a top-level event such as Flux's `Sync`): it becomes the
  *   root span of the change's trace. With `child` too, each child is a change of its own
  *   (a CronJob's `Created job X` is the root of the trace of job X's run);
+ * - `observer`: with `child`, the event only reports on the named object (a CronJob's
+ *   `Saw completed job X`, `UnexpectedJob`): it is in that object's trace, but no parent of its
+ *   events — the object did not act because of it;
  * - `attributes`: span attribute → named group, e.g. `{ "k8s.node.name": "node" }`.
  */
 export interface CausalityRule {
@@ -21,6 +25,7 @@ export interface CausalityRule {
   message?: string;
   child?: string;
   root?: boolean;
+  observer?: boolean;
   attributes?: Record<string, string>;
 }
 
@@ -136,6 +141,8 @@ export const builtinRules: readonly CausalityRule[] = Object.freeze<CausalityRul
     // "Saw completed job: hello-28000, status: Complete" (older: without the status)
     message: '^Saw completed job: (?<name>[^,\\s]+)(?:, status: (?<status>\\S+))?',
     child: 'Job',
+    // It reports on the job (after the fact, or what it found): never the cause of the job's events.
+    observer: true,
     attributes: { 'k8s.job.status': 'status' },
   },
   {
@@ -153,6 +160,8 @@ export const builtinRules: readonly CausalityRule[] = Object.freeze<CausalityRul
     reason: 'UnexpectedJob',
     message: '^Saw a job that the controller did not create or forgot: (?<name>\\S+)$',
     child: 'Job',
+    // It reports on the job (after the fact, or what it found): never the cause of the job's events.
+    observer: true,
   },
   {
     name: 'cronjob-missing-job',
@@ -161,6 +170,8 @@ export const builtinRules: readonly CausalityRule[] = Object.freeze<CausalityRul
     reason: 'MissingJob',
     message: '^Active job went missing: (?<name>[^\\s,]+)',
     child: 'Job',
+    // It reports on the job (after the fact, or what it found): never the cause of the job's events.
+    observer: true,
   },
   {
     // Flux v1 reports each sync that applied a commit as a `Sync` event on the object it changed:
@@ -208,6 +219,7 @@ export interface CompiledRule {
   readonly message: RegExp | undefined;
   readonly child: string | undefined;
   readonly root: boolean;
+  readonly observer: boolean;
   readonly attributes: readonly (readonly [string, string])[];
 }
 
@@ -280,6 +292,7 @@ export function compileRules(rules: readonly CausalityRule[]): {
       message,
       child: r.child,
       root: r.root === true,
+      observer: r.observer === true && r.child !== undefined,
       attributes: Object.entries(r.attributes ?? {}),
     });
   });
@@ -332,7 +345,7 @@ export class RuleTable {
       if (r.components && !r.components.has(e.component)) continue;
       let groups: Record<string, string | undefined> | undefined;
       if (r.message) {
-        const m = r.message.exec(e.message);
+        const m = r.message.exec(bareMessage(e.message));
         if (!m) continue;
         groups = m.groups;
       }

@@ -1,5 +1,5 @@
 import type { DropReason } from './normalize.js';
-import type { ParentVia } from './span-rec.js';
+import type { ParentVia } from './records.js';
 
 /**
  * Plain counters the engine bumps on its hot path; the operator publishes their increments to the

@@ -1,11 +1,14 @@
-import { Recency } from './recency.js';
-import { notAfter } from './time.js';
-import type { SpanRec } from './span-rec.js';
+import { evictOverCap, expireOldest } from './capped.js';
+import { Recency } from '@kspan/core';
+import { earliest, latest, type OccurrenceTime } from './event-order.js';
+import type { Occurrence, SpanRec } from './records.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export interface Mark {
   t: number;
   coarse: boolean;
+  /** The occurrence's time as best known, for cause order (Occurrence.at). */
+  at: number;
   obs: number;
   span: SpanRec;
 }
@@ -32,7 +35,10 @@ export class Timeline {
  */
 const MAX_MARKS = 512;
 
-/** Sorted insert by (t, obs, event uid): the order never depends on arrival order. */
+/** How much later than its effect a cause's event may be stamped (µs); see latestNamed. */
+const CAUSE_LAG_US = 2_000;
+
+/** Sorted insert by (t, obs, event key): the order never depends on arrival order. */
 function insert(list: Mark[], m: Mark, oldestObs: number): void {
   // Marks older than the TTL can no longer be a cause. Pruned in batches (amortised O(1)).
   if (list.length >= 64 && list[0]!.obs < oldestObs) {
@@ -49,7 +55,16 @@ function insert(list: Mark[], m: Mark, oldestObs: number): void {
 function before(a: Mark, b: Mark): boolean {
   if (a.t !== b.t) return a.t < b.t;
   if (a.obs !== b.obs) return a.obs < b.obs;
-  return a.span.entry.ev.uid < b.span.entry.ev.uid;
+  return a.span.entry.key < b.span.entry.key;
+}
+
+/**
+ * Between two causes of the same (whole-second) time, which `at` is likelier the cause of something
+ * that happened by `upTo`: the later of those seen by then, else the one seen soonest after it.
+ */
+function closer(a: number, b: number, upTo: number): boolean {
+  if (a <= upTo) return b > upTo || a > b;
+  return b > upTo && a < b;
 }
 
 /** Index of the first mark with `t >= t0` (lists are sorted by t). */
@@ -64,6 +79,16 @@ export function lowerBound(list: readonly Mark[], t0: number): number {
   return lo;
 }
 
+/** One list of the timelines (causes, or events about the object), for expiry. */
+interface Side {
+  order: { oldest(): Timeline | undefined; forget(tl: Timeline): void };
+  oldest: () => Timeline | undefined;
+  ttlUs: number;
+  list: 'about' | 'named';
+  other: 'about' | 'named';
+  touched: 'aboutTouched' | 'namedTouched';
+}
+
 /**
  * The timelines of recently active objects. `named` marks (causes) are kept `namedTtl` (parent_ttl);
  * `about` marks only serve span ends within a window or so and are kept `aboutTtl` (3 windows): most
@@ -76,11 +101,27 @@ export class Timelines {
   evicted = 0;
   expired = 0;
 
+  /** The two lists of every timeline, each expiring on its own clock. */
+  private readonly sides: readonly Side[];
+
   constructor(
     private readonly maxEntries: number,
     private readonly namedTtlUs: number,
     private readonly aboutTtlUs: number,
-  ) {}
+  ) {
+    const side = (order: Side['order'], list: 'about' | 'named', ttlUs: number): Side => ({
+      order,
+      oldest: () => order.oldest(),
+      ttlUs,
+      list,
+      other: list === 'about' ? 'named' : 'about',
+      touched: list === 'about' ? 'aboutTouched' : 'namedTouched',
+    });
+    this.sides = [
+      side(this.aboutOrder, 'about', aboutTtlUs),
+      side(this.namedOrder, 'named', namedTtlUs),
+    ];
+  }
 
   get size(): number {
     return this.map.size;
@@ -100,91 +141,121 @@ export class Timelines {
     if (!tl) {
       tl = new Timeline(key);
       this.map.set(key, tl);
-      while (this.map.size > this.maxEntries) {
-        const old = this.aboutOrder.oldest() ?? this.namedOrder.oldest();
-        if (!old) break;
-        this.drop(old);
-        this.evicted++;
-      }
+      this.evicted += evictOverCap(this.count, this.maxEntries, this.oldest, this.drop);
     }
     return tl;
   }
 
-  private drop(tl: Timeline): void {
+  private readonly count = () => this.map.size;
+  /** Over the cap, timelines with only recent `about` marks go before those holding causes. */
+  private readonly oldest = () => this.aboutOrder.oldest() ?? this.namedOrder.oldest();
+  private readonly drop = (tl: Timeline) => {
     this.map.delete(tl.key);
     this.namedOrder.forget(tl);
     this.aboutOrder.forget(tl);
-  }
+  };
 
-  addNamed(key: string, m: Mark, nowUs: number): void {
+  addNamed(key: string, m: Mark, now: number): void {
     const tl = this.timeline(key);
     // Re-queued at most once a second: expiry is a second late at worst; busy objects cost nothing.
-    if (nowUs - tl.namedTouched >= 1e6 || !tl.nstamp) {
-      tl.namedTouched = nowUs;
+    if (now - tl.namedTouched >= 1e6 || !tl.nstamp) {
+      tl.namedTouched = now;
       this.namedOrder.touch(tl);
     }
-    insert(tl.named, m, nowUs - this.namedTtlUs);
+    insert(tl.named, m, now - this.namedTtlUs);
   }
 
-  addAbout(key: string, m: Mark, nowUs: number): void {
+  addAbout(key: string, m: Mark, now: number): void {
     const tl = this.timeline(key);
-    if (nowUs - tl.aboutTouched >= 1e6 || !tl.astamp) {
-      tl.aboutTouched = nowUs;
+    if (now - tl.aboutTouched >= 1e6 || !tl.astamp) {
+      tl.aboutTouched = now;
       this.aboutOrder.touch(tl);
     }
-    insert(tl.about, m, nowUs - this.aboutTtlUs);
+    insert(tl.about, m, now - this.aboutTtlUs);
   }
 
   /** Expires marks untouched for their TTL, oldest first; a timeline with none left goes. */
-  sweep(nowUs: number): void {
-    for (
-      let tl = this.aboutOrder.oldest();
-      tl && nowUs - tl.aboutTouched > this.aboutTtlUs;
-      tl = this.aboutOrder.oldest()
-    ) {
-      this.aboutOrder.forget(tl);
-      tl.about.length = 0;
-      if (tl.named.length === 0) {
-        this.drop(tl);
-        this.expired++;
-      }
-    }
-    for (
-      let tl = this.namedOrder.oldest();
-      tl && nowUs - tl.namedTouched > this.namedTtlUs;
-      tl = this.namedOrder.oldest()
-    ) {
-      this.namedOrder.forget(tl);
-      tl.named.length = 0;
-      if (tl.about.length === 0) {
-        this.drop(tl);
-        this.expired++;
-      }
+  sweep(now: number): void {
+    for (const side of this.sides) {
+      expireOldest(
+        side.oldest,
+        (tl) => now - tl[side.touched] > side.ttlUs,
+        (tl) => {
+          side.order.forget(tl);
+          tl[side.list].length = 0;
+          if (tl[side.other].length === 0) this.expire(tl);
+        },
+      );
     }
   }
 
+  private expire(tl: Timeline): void {
+    this.drop(tl);
+    this.expired++;
+  }
+
+  /** Moves the marks of occurrences `occ` from span `from` to `to` (a span split in two). */
+  moveMarks(from: SpanRec, to: SpanRec, occ: readonly Occurrence[]): void {
+    for (const key of [from.entry.objKey, from.entry.childKey]) {
+      const tl = key ? this.map.get(key) : undefined;
+      if (!tl) continue;
+      for (const list of [tl.about, tl.named])
+        for (const m of list)
+          if (m.span === from && occ.some((o) => o.t === m.t && o.obs === m.obs)) m.span = to;
+    }
+  }
+
+  /** Whether an event that named `key` between `from` and `to` (µs) satisfies `test`. */
+  namedWithin(key: string, from: number, to: number, test: (span: SpanRec) => boolean): boolean {
+    const list = this.map.get(key)?.named;
+    if (!list) return false;
+    for (let i = lowerBound(list, from); i < list.length && list[i]!.t <= to; i++)
+      if (test(list[i]!.span)) return true;
+    return false;
+  }
+
   /**
-   * The cause of something that happened at `t` to the object `key`: the latest event that named
-   * it no later than `t` (compared at the coarser precision; Kubernetes' second-precision times make
-   * "same second" the best order we know), and no older than `minT`. Spans that are being resolved
-   * are skipped, which breaks cycles a user rule could create.
+   * The cause of occurrence `o` of an event about the object `key`: the latest event that named it
+   * and may have happened before it, no older than `minT`.
+   * - Both times precise (µs): a cause may be stamped up to `CAUSE_LAG_US` after its effect (a
+   *   controller records its event after its API call returns; the next one may have acted).
+   * - A time in whole seconds may lie anywhere in its second (up to its observation, when that is
+   *   in the same second). The latest candidate by `t` wins; among equal times, see `closer`.
+   * - When nothing earlier qualifies: the object's creation if recorded up to `creationAheadUs`
+   *   later (a creation precedes the object's events whatever the stamps say: client-go's
+   *   aggregator records `Created pod` up to a second after the pod's own events); else the
+   *   earliest event of the same second that named it (clocks of different hosts differ a little).
+   * Spans being resolved are skipped, which breaks cycles a user rule could create.
    */
   latestNamed(
     key: string,
-    t: number,
-    coarse: boolean,
+    o: OccurrenceTime,
     minT: number,
-    skip: (span: SpanRec) => boolean,
+    skip: (span: SpanRec, t: number) => boolean,
+    creationAheadUs = 0,
   ): SpanRec | undefined {
     const list = this.map.get(key)?.named;
     if (!list) return undefined;
+    const second = Math.floor(o.at / 1e6);
+    const upTo = latest(o);
+    let best: Mark | undefined;
+    let sameSecond: Mark | undefined;
+    let creation: Mark | undefined;
+    // Lists are sorted by `t`: the latest by `t` wins; among equal times (whole seconds), the
+    // latest by `at`.
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
-      if (m.t < minT) return undefined;
-      if (!notAfter(m.t, m.coarse, t, coarse)) continue;
-      if (skip(m.span)) continue;
-      return m.span;
+      if (m.t < minT || (best && m.t < best.t)) break;
+      if (skip(m.span, m.t)) continue;
+      const before = m.coarse || o.coarse ? earliest(m) <= upTo : m.t <= o.t + CAUSE_LAG_US;
+      if (before) {
+        if (!best || (m.t === best.t && closer(m.at, best.at, upTo))) best = m;
+        continue;
+      }
+      if (m.span.entry.creates && earliest(m) <= upTo + creationAheadUs) creation = m;
+      if (Math.floor(m.at / 1e6) === second && (!sameSecond || m.at <= sameSecond.at))
+        sameSecond = m;
     }
-    return undefined;
+    return (best ?? creation ?? sameSecond)?.span;
   }
 }

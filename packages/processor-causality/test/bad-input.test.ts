@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { MetricsRegistry, createLogger, type WatchEvent } from '@kspan/core';
 import { causality } from '../src/index.js';
-import { coreEvent, obj } from './helpers/k8s.js';
+import { coreEvent, obj } from '@kspan/testing';
 import { frozenClock } from './helpers/run.js';
 
 describe('bad input is dropped, counted and logged (rate-limited), never thrown', () => {

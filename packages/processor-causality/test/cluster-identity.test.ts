@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import type { ClusterIdentity, WatchEvent } from '@kspan/core';
-import { loadCases } from './helpers/conformance.js';
+import { conformanceCases } from './helpers/conformance.js';
 import { replay } from './helpers/run.js';
 
 // Issue 14, item 2: spans say which cluster they are from, and the same input replayed as two
 // clusters does not merge in a backend (trace ids differ when the cluster uids do).
 describe('cluster identity on spans', () => {
-  const c = loadCases().find((x) => x.name === 'deployment-2-pods')!;
+  const c = conformanceCases().find((x) => x.name === 'deployment-2-pods')!;
   const as = (cluster: ClusterIdentity): WatchEvent[] =>
     c.items.map((i) => ({ ...i, cluster: Object.freeze(cluster) }));
   const traceIds = (spans: Awaited<ReturnType<typeof replay>>) =>

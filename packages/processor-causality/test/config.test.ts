@@ -83,6 +83,7 @@ describe('config', () => {
       trace_idle: '10m',
       dedupe_ttl: '1h',
       max_time_skew: '168h',
+      attribute_value_length_limit: 8192,
       traceparent_annotation: 'kspan.io/traceparent',
       builtin_rules: true,
       rules: [],

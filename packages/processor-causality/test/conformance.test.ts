@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { loadCases } from './helpers/conformance.js';
+import { conformanceCases } from './helpers/conformance.js';
 import { applyDeviations, loadDeviations } from './helpers/deviations.js';
 import { replay } from './helpers/run.js';
 import { canonical, parseTree, renderTree, treeLines } from './helpers/tree.js';
 
 describe('conformance: kspan cases replayed and compared with expected.txt', () => {
-  const cases = loadCases();
+  const cases = conformanceCases();
   const deviations = loadDeviations();
 
   it('finds the five cases and the deviation table', () => {

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import type { WatchEvent } from '@kspan/core';
 import { causality } from '../src/index.js';
-import { loadCases } from './helpers/conformance.js';
+import { conformanceCases } from './helpers/conformance.js';
 
 describe('embedding without the service', () => {
   it('events$.pipe(causality(options)) works with the default context (wall clock)', async () => {
-    const items: WatchEvent[] = loadCases().find((c) => c.name === 'scaledown-later')!.items;
+    const items: WatchEvent[] = conformanceCases().find((c) => c.name === 'scaledown-later')!.items;
     const events$ = from(items);
     const spans = await lastValueFrom(events$.pipe(causality({ window: '5s' }), toArray()));
     expect(spans).to.have.length(10);
@@ -14,7 +14,7 @@ describe('embedding without the service', () => {
   });
 
   it('service_name fixes service.name; the component stays in an attribute', async () => {
-    const items: WatchEvent[] = loadCases().find((c) => c.name === 'scaledown-later')!.items;
+    const items: WatchEvent[] = conformanceCases().find((c) => c.name === 'scaledown-later')!.items;
     const spans = await lastValueFrom(
       from(items).pipe(causality({ service_name: 'kubernetes' }), toArray()),
     );

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { changeTraceId, eventSpanId, parseTraceparent, rootSpanId } from '../src/index.js';
-import { loadCases } from './helpers/conformance.js';
-import { coreEvent, obj, uidOf } from './helpers/k8s.js';
+import { conformanceCases } from './helpers/conformance.js';
+import { coreEvent, obj, uidOf } from '@kspan/testing';
 import { replay } from './helpers/run.js';
 
 const idsOf = (spans: Awaited<ReturnType<typeof replay>>) =>
@@ -13,7 +13,7 @@ const idsOf = (spans: Awaited<ReturnType<typeof replay>>) =>
     .sort();
 
 describe('deterministic ids', () => {
-  const c = loadCases().find((x) => x.name === 'deployment-2-pods')!;
+  const c = conformanceCases().find((x) => x.name === 'deployment-2-pods')!;
 
   it('a restart or a second replica makes the same ids from the same input', async () => {
     expect(idsOf(await replay(c.items))).to.deep.equal(idsOf(await replay(c.items)));

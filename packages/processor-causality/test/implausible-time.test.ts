@@ -3,7 +3,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { MetricsRegistry, PLAUSIBLE_TIME_US, type WatchEvent } from '@kspan/core';
 import { causality, type CausalityOptions } from '../src/index.js';
-import { at, coreEvent } from './helpers/k8s.js';
+import { at, coreEvent } from '@kspan/testing';
 import { frozenClock } from './helpers/run.js';
 
 /** A kubelet event on its own Pod at `time` (RFC 3339), seen at `observedAt` when given. */

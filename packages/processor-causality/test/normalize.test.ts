@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { normalizeEvent, type NormEvent } from '../src/index.js';
 import { Interner } from '../src/intern.js';
-import { at, coreEvent, coreViaNewApi, newEvent } from './helpers/k8s.js';
+import { at, coreEvent, coreViaNewApi, newEvent } from '@kspan/testing';
 import { parseTime } from '../src/time.js';
 
 /** The `max_time_skew` default. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Interner } from '../src/intern.js';
 import { OwnerGraph } from '../src/owner-graph.js';
-import { obj, uidOf } from './helpers/k8s.js';
+import { obj, uidOf } from '@kspan/testing';
 
 const graph = (over: Partial<{ maxObjects: number; tombstoneTtlUs: number }> = {}) =>
   new OwnerGraph(

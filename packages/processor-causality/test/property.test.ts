@@ -4,7 +4,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { WatchEvent } from '@kspan/core';
 import { normalizeEvent } from '../src/index.js';
 import { Interner } from '../src/intern.js';
-import { loadCases } from './helpers/conformance.js';
+import { conformanceCases } from './helpers/conformance.js';
 import { replay } from './helpers/run.js';
 import { canonical, treeLines } from './helpers/tree.js';
 
@@ -53,7 +53,7 @@ function relations(spans: readonly ReadableSpan[]): string[] {
 }
 
 describe('property: any arrival order within the window gives the same tree', () => {
-  for (const c of loadCases()) {
+  for (const c of conformanceCases()) {
     it(`${c.name}: shuffled within windows → same spans, ids and parents`, async () => {
       const { objects, chunks: groups } = chunks(c.items);
       const baseline = await replay(c.items);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { WatchEvent } from '@kspan/core';
-import { at, coreEvent, newEvent, obj, uidOf } from './helpers/k8s.js';
+import { at, coreEvent, newEvent, obj, uidOf } from '@kspan/testing';
 import { replay } from './helpers/run.js';
 import { renderTree } from './helpers/tree.js';
 

@@ -3,7 +3,7 @@ import { Subject, VirtualTimeScheduler } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { schedulerClock, type WatchEvent } from '@kspan/core';
 import { causality } from '../src/index.js';
-import { coreEvent, obj, uidOf } from './helpers/k8s.js';
+import { coreEvent, obj, uidOf } from '@kspan/testing';
 
 /**
  * Live mode on a virtual clock: items arrive at virtual times (observedAt = arrival, as a live

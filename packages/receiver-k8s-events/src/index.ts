@@ -35,3 +35,13 @@ export { ownerMetadata, slimManagedField, DROPPED_ANNOTATIONS } from './k8s/owne
 export { toCoreEvent } from './k8s/event-shape.js';
 export { eventFilter, withExcludedNamespaces } from './k8s/filters.js';
 export type { EventFilterConfig, DropReason } from './k8s/filters.js';
+export {
+  k8sLeaderElectorExtension,
+  LeaderElectorConfigSchema,
+  POD_NAMESPACE_FILE,
+} from './leader/extension.js';
+export type { LeaderElectorConfig } from './leader/extension.js';
+export { LeaderElector, WATERMARK_ANNOTATION } from './leader/elector.js';
+export type { ElectorTiming } from './leader/elector.js';
+export { kubeLeaseClient, LeaseHttpError } from './leader/lease-client.js';
+export type { Lease, LeaseClient, LeaseWrite } from './leader/lease-client.js';

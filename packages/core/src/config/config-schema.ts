@@ -26,6 +26,7 @@ export function buildConfigSchema(components: Components): Record<string, unknow
       receivers: section(components.receivers, 'receivers'),
       processors: section(components.processors, 'processors'),
       exporters: section(components.exporters, 'exporters'),
+      extensions: section(components.extensions ?? [], 'extensions'),
       service: ServiceSchema,
     },
     required: ['service'],

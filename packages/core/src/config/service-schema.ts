@@ -66,6 +66,11 @@ export const ServiceSchema = Type.Object(
         additionalProperties: false,
       },
     ),
+    extensions: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'ids of the extensions to run (e.g. k8s_leader_elector), started in order',
+      }),
+    ),
     telemetry: Type.Optional(TelemetrySchema),
     shutdown_timeout: Type.Optional(
       DurationSchema(

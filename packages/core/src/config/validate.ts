@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type {
   AnyExporterFactory,
+  AnyExtensionFactory,
   AnyFactory,
   AnyProcessorFactory,
   AnyReceiverFactory,
@@ -37,6 +38,8 @@ export interface ResolvedConfig {
   receivers: Map<string, ResolvedComponent<AnyReceiverFactory>>;
   processors: Map<string, ResolvedComponent<AnyProcessorFactory>>;
   exporters: Map<string, ResolvedComponent<AnyExporterFactory>>;
+  /** The extensions listed in `service.extensions`, in that order. */
+  extensions: Map<string, ResolvedComponent<AnyExtensionFactory>>;
   pipelines: ResolvedPipeline[];
   telemetry: TelemetryConfig;
   shutdownTimeoutMs: number;
@@ -46,8 +49,9 @@ const SECTIONS = [
   ['receivers', 'receiver'],
   ['processors', 'processor'],
   ['exporters', 'exporter'],
+  ['extensions', 'extension'],
 ] as const;
-const TOP_KEYS = ['receivers', 'processors', 'exporters', 'service'];
+const TOP_KEYS = ['receivers', 'processors', 'exporters', 'extensions', 'service'];
 /** Shared: compiled schemas are cached per schema object. */
 const validator = new SchemaValidator();
 
@@ -79,6 +83,7 @@ export function validateConfig(
     receivers: new Map<string, ResolvedComponent<AnyReceiverFactory>>(),
     processors: new Map<string, ResolvedComponent<AnyProcessorFactory>>(),
     exporters: new Map<string, ResolvedComponent<AnyExporterFactory>>(),
+    extensions: new Map<string, ResolvedComponent<AnyExtensionFactory>>(),
   };
   for (const [section, kind] of SECTIONS) {
     const entries = doc[section];
@@ -90,7 +95,7 @@ export function validateConfig(
       });
       continue;
     }
-    const factories = components[section] as readonly AnyFactory[];
+    const factories = (components[section] ?? []) as readonly AnyFactory[];
     for (const [id, settings] of Object.entries(entries as Record<string, unknown>)) {
       const path = joinPath(section, id);
       const parsed = parseComponentId(id);
@@ -130,6 +135,7 @@ export function validateConfig(
         pipelines: Record<string, PipelineConfig>;
         telemetry?: TelemetryConfig;
         shutdown_timeout?: string | number;
+        extensions?: string[];
       };
       telemetry = s.telemetry ?? {};
       problems.push(...checkTelemetry(telemetry));
@@ -143,6 +149,7 @@ export function validateConfig(
       if (pipelines.length === 0)
         problems.push({ path: 'service.pipelines', message: 'no pipeline defined' });
       for (const p of pipelines) problems.push(...checkPipeline(p, resolved, entriesOf(doc)));
+      resolved.extensions = enabledExtensions(s.extensions ?? [], resolved, problems);
     }
   }
 
@@ -160,6 +167,39 @@ function checkTelemetry(telemetry: TelemetryConfig): ConfigProblem[] {
     : [];
 }
 
+/**
+ * Only extensions listed in `service.extensions` run (as in the Collector); a receiver's
+ * leader elector must be one of them.
+ */
+function enabledExtensions(
+  listed: string[],
+  resolved: {
+    receivers: Map<string, ResolvedComponent<AnyReceiverFactory>>;
+    extensions: Map<string, ResolvedComponent<AnyExtensionFactory>>;
+  },
+  problems: ConfigProblem[],
+): Map<string, ResolvedComponent<AnyExtensionFactory>> {
+  const enabled = new Map<string, ResolvedComponent<AnyExtensionFactory>>();
+  listed.forEach((id, i) => {
+    const e = resolved.extensions.get(id);
+    if (e) enabled.set(id, e);
+    else
+      problems.push({
+        path: joinPath('service.extensions', i),
+        message: `extension "${id}" is not defined under extensions${suggestion(id, [...resolved.extensions.keys()])}`,
+      });
+  });
+  for (const [id, r] of resolved.receivers) {
+    const elector = r.factory.leaderElectorOf?.(r.config);
+    if (elector !== undefined && !enabled.has(elector))
+      problems.push({
+        path: joinPath(joinPath('receivers', id), 'k8s_leader_elector'),
+        message: `extension "${elector}" is not listed in service.extensions`,
+      });
+  }
+  return enabled;
+}
+
 function entriesOf(doc: Record<string, unknown>): Record<string, string[]> {
   const ids = (section: string) => {
     const v = doc[section];
@@ -169,6 +209,7 @@ function entriesOf(doc: Record<string, unknown>): Record<string, string[]> {
     receivers: ids('receivers'),
     processors: ids('processors'),
     exporters: ids('exporters'),
+    extensions: ids('extensions'),
   };
 }
 

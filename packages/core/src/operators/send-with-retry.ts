@@ -3,12 +3,13 @@ import type { Clock } from '../clock.js';
 import type { ExportResult } from '../items.js';
 import { errorMessage } from '../errors.js';
 import { Backoff } from './backoff.js';
+import { sendSplitting, TOO_LARGE } from './split-batch.js';
 
 /** What one attempt to send a batch came to, as the transport sees it. */
 export type SendOutcome =
   | { code: 'success'; rejected?: number; error?: Error }
   | { code: 'retryable'; error: Error; retryAfterMs?: number }
-  | { code: 'failure'; error: Error };
+  | { code: 'failure'; error: Error; tooLarge?: boolean };
 
 export interface RetryOptions {
   enabled: boolean;
@@ -30,12 +31,15 @@ export interface ExportBatchesOptions {
   signal?: AbortSignal;
   /** For jitter; tests pass a fixed one. */
   random?: () => number;
+  /** Told the spans queued (waiting, not in flight) after every change, for the queue-size gauge. */
+  onQueueSize?: (spans: number) => void;
 }
 
 /**
  * Sends batches with `send`, retrying what the transport says is retryable (backoff with jitter,
- * honouring Retry-After), never retrying partial success, with a bounded queue. Emits exactly one
- * ExportResult per batch and never errors: every span lost is in a result with its reason.
+ * honouring Retry-After), never retrying partial success, splitting a batch refused as too large,
+ * with a bounded queue. Emits one ExportResult per batch (per part of a split one) and never errors:
+ * every span lost is in a result with its reason.
  */
 export function exportBatches<T>(
   send: (batch: T[], signal?: AbortSignal) => Promise<SendOutcome>,
@@ -55,10 +59,11 @@ export function exportBatches<T>(
         while (inFlight < options.concurrency && queue.length > 0) {
           const batch = queue.shift() as T[];
           inFlight++;
-          void sendWithRetry(batch).then((result) => {
+          void sendSplitting(batch, sendWithRetry).then((results) => {
             inFlight--;
             queuedSpans -= batch.length;
-            subscriber.next(result);
+            options.onQueueSize?.(queuedSpans);
+            for (const result of results) subscriber.next(result);
             pump();
             finishIfIdle();
           });
@@ -100,7 +105,12 @@ export function exportBatches<T>(
               ...base,
               code: 'failure',
               failedSpans: batch.length,
-              reason: outcome.code === 'failure' ? 'permanent_error' : 'retries_exhausted',
+              reason:
+                outcome.code !== 'failure'
+                  ? 'retries_exhausted'
+                  : outcome.tooLarge
+                    ? TOO_LARGE
+                    : 'permanent_error',
               attempts,
               error: outcome.error,
             };
@@ -156,6 +166,7 @@ export function exportBatches<T>(
           }
           queue.push(batch);
           queuedSpans += batch.length;
+          options.onQueueSize?.(queuedSpans);
           pump();
         },
         error: (err: unknown) => subscriber.error(err),

@@ -66,6 +66,15 @@ export function sendingQueue<T>(
   ctx: ComponentContext,
   send: (batch: T[], signal?: AbortSignal) => Promise<SendOutcome>,
 ): OperatorFunction<T, ExportResult> {
+  // The Collector's otelcol_exporter_queue_size / _capacity, in spans (docs/metrics.md).
+  const size = ctx.metrics.gauge(
+    'exporter_queue_size',
+    'Spans in the sending queue (waiting or in flight)',
+  );
+  ctx.metrics
+    .gauge('exporter_queue_capacity', 'Most spans the sending queue holds')
+    .set({}, settings.queue.size);
+  size.set({}, 0);
   return (source) =>
     source.pipe(
       batch<T>({
@@ -79,6 +88,7 @@ export function sendingQueue<T>(
         signal: ctx.signal,
         queueSize: settings.queue.size,
         concurrency: settings.queue.concurrency,
+        onQueueSize: (n) => size.set({}, n),
         retry: {
           enabled: settings.retry.enabled,
           initialIntervalMs: parseDuration(settings.retry.initial_interval),

@@ -14,13 +14,16 @@ import {
 } from 'rxjs';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
-import type { ComponentContext } from '../component.js';
+import type { ComponentContext, Extension } from '../component.js';
 import type { ResolvedConfig } from '../config/validate.js';
 import { KspanError, errorMessage } from '../errors.js';
 import type { ExportResult } from '../items.js';
 import { createLogger, type Logger } from '../logger.js';
 import { HealthRegistry } from '../telemetry/health.js';
 import { MetricsRegistry, type CounterMetric } from '../telemetry/metrics.js';
+import { registerCollectorAliases } from '../telemetry/collector-metrics.js';
+import { gateForPipeline, type LeadershipGate } from './leadership-gate.js';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 export interface ServiceOptions {
   logger?: Logger;
@@ -69,6 +72,9 @@ export class Service {
   private readonly connectables: Array<Connectable<unknown>> = [];
   private subscriptions: Subscription[] = [];
   private readonly spanCounters = new Map<string, CounterMetric>();
+  private readonly extensions = new Map<string, Extension>();
+  /** Exporter id → the leadership gate of the pipeline feeding it. */
+  private readonly gates = new Map<string, LeadershipGate>();
   private aborted = false;
   private done?: Promise<void>;
   private stopping?: Promise<void>;
@@ -102,6 +108,11 @@ export class Service {
   static build(config: ResolvedConfig, options: ServiceOptions = {}): Service {
     const service = new Service(config, options);
     service.wire();
+    service.metrics.withProcessMetrics();
+    registerCollectorAliases(service.metrics, {
+      receivers: [...config.receivers.keys()],
+      exporters: [...service.tallies.keys()],
+    });
     return service;
   }
 
@@ -117,6 +128,8 @@ export class Service {
   }
 
   private wire(): void {
+    for (const [id, e] of this.config.extensions)
+      this.extensions.set(id, e.factory.create(e.config, this.context(id)));
     const receivers = new Map<string, Observable<unknown>>();
     for (const [id, r] of this.config.receivers) {
       const ctx = this.context(id);
@@ -166,7 +179,12 @@ export class Service {
           }),
         );
       }, input);
-      const out = connectable(processed, {
+      const gate = gateForPipeline(p, this.config, this.extensions, (id) => this.context(id));
+      for (const id of gate ? p.exporters : []) this.gates.set(id, gate!);
+      const gated = gate
+        ? (processed as Observable<ReadableSpan>).pipe(gate.operator())
+        : processed;
+      const out = connectable(gated, {
         connector: () => new Subject<unknown>(),
         resetOnDisconnect: false,
       });
@@ -192,13 +210,16 @@ export class Service {
         'reason',
       ]);
       this.spanCounters.set(id, spans);
+      spans.inc({ outcome: 'sent', reason: '' }, 0);
       const failLog = ctx.logger.rateLimited(`${id}:export-failed`);
+      const gate = this.gates.get(id);
       const input = merge(...feeds).pipe(tap(() => tally.received++));
       const op = e.factory.create(e.config, ctx) as OperatorFunction<unknown, ExportResult>;
       const run = input.pipe(
         op,
         tap((r: ExportResult) => {
           tally.batches++;
+          gate?.acknowledge(id, r.spans);
           if (r.spans - r.failedSpans > 0) {
             tally.sent += r.spans - r.failedSpans;
             spans.inc({ outcome: 'sent', reason: '' }, r.spans - r.failedSpans);
@@ -238,7 +259,45 @@ export class Service {
   /** Starts everything; resolves once every exporter has drained. */
   run(): Promise<void> {
     if (this.done) return this.done;
-    this.done = new Promise<void>((resolve) => {
+    this.done = this.startExtensions()
+      .then((started) => (started ? this.runPipelines() : undefined))
+      .then(() => this.stopExtensions());
+    void this.done.then(() => this.markStopped());
+    return this.done;
+  }
+
+  /** False when one could not start: the service then ends at once (exit code 1). */
+  private async startExtensions(): Promise<boolean> {
+    for (const [id, e] of this.extensions) {
+      try {
+        await e.start();
+      } catch (err) {
+        const error = errorMessage(err);
+        this.receiverFailures.push({ receiver: id, error });
+        this.logger.error('extension could not start; the service stops', {
+          extension: id,
+          error,
+        });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** After the exporters drained: a leader elector records its last watermark and releases. */
+  private async stopExtensions(): Promise<void> {
+    for (const [id, e] of [...this.extensions].reverse()) {
+      await e.shutdown().catch((err: unknown) =>
+        this.logger.warn('extension did not stop cleanly', {
+          extension: id,
+          error: errorMessage(err),
+        }),
+      );
+    }
+  }
+
+  private runPipelines(): Promise<void> {
+    return new Promise<void>((resolve) => {
       let pending = this.exporterRuns.length;
       if (pending === 0) resolve();
       for (const run of this.exporterRuns) {
@@ -252,8 +311,6 @@ export class Service {
       }
       for (const c of this.connectables) this.subscriptions.push(c.connect());
     });
-    void this.done.then(() => this.markStopped());
-    return this.done;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Labels = Record<string, string>;
 
@@ -48,6 +48,8 @@ export class MetricsRegistry {
               registers: [this.registry],
             }),
         ) as Counter;
+        // Present at 0 from the start, so rate() and absent() work before the first increment.
+        if (labelNames.length === 0) m.inc(bind({}), 0);
         return { inc: (labels, value = 1) => m.inc(bind(labels), value) };
       },
       gauge: (name, help, labelNames = []) => {
@@ -82,6 +84,15 @@ export class MetricsRegistry {
         return { observe: (labels, value) => m.observe(bind(labels), value) };
       },
     };
+  }
+
+  private processMetrics = false;
+
+  /** Adds the `process_*` and `nodejs_*` metrics (CPU, memory, handles, event loop lag, GC). */
+  withProcessMetrics(): this {
+    if (!this.processMetrics) collectDefaultMetrics({ register: this.registry });
+    this.processMetrics = true;
+    return this;
   }
 
   /** Current value of a counter or gauge summed over the series matching `labels` (for tests and summaries). */

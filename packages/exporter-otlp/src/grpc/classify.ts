@@ -14,6 +14,12 @@ const RETRYABLE = new Set<number>([
   Status.DATA_LOSS,
 ]);
 
+// What servers say when a message passes their size limit: grpc-go "grpc: received message larger
+// than max (N vs. M)" (Jaeger, the Collector), grpc-js "Received message larger than max (N vs M)"
+// or "Received message that decompresses to a size larger than M". Core splits such a batch (a
+// RESOURCE_EXHAUSTED about something else, such as a quota, is no matter of size).
+const TOO_LARGE_DETAILS = /larger than|too (large|big)|exceeds? (the )?(max|limit|size)/i;
+
 export function isServiceError(err: unknown): err is ServiceError {
   return err instanceof Error && typeof (err as Partial<ServiceError>).code === 'number';
 }
@@ -41,5 +47,7 @@ export function classifyGrpcError(err: Error): SendOutcome {
     return retryAfterMs === undefined
       ? { code: 'retryable', error: err }
       : { code: 'retryable', error: err, retryAfterMs };
+  if (err.code === Status.RESOURCE_EXHAUSTED && TOO_LARGE_DETAILS.test(err.details))
+    return { code: 'failure', error: err, tooLarge: true };
   return { code: 'failure', error: err };
 }

@@ -11,7 +11,10 @@ export function classifyOtlpHttpReply(
 ): SendOutcome {
   if (reply.status >= 200 && reply.status < 300)
     return acceptedOutcome(reply.body, encoding, batchSize);
-  return classifyHttpFailure(reply, new Error(`HTTP ${reply.status}${describeBody(reply)}`), nowMs);
+  const error = new Error(`HTTP ${reply.status}${describeBody(reply)}`);
+  // 413 Payload Too Large: core sends the batch again in halves.
+  if (reply.status === 413) return { code: 'failure', error, tooLarge: true };
+  return classifyHttpFailure(reply, error, nowMs);
 }
 
 /** The server's reason: the google.rpc.Status message the spec asks for, or the start of the text. */

@@ -1,6 +1,6 @@
 import type { WatchEvent } from '@kspan/core';
-import { JsonSplitter, isStray } from '../stream/json-splitter.js';
-import { LineSplitter } from '../stream/line-splitter.js';
+import { JsonSplitter, isStray, type JsonSegment } from '../stream/json-splitter.js';
+import { LineSplitter, type NumberedLine } from '../stream/line-splitter.js';
 import { decodeValue } from './normalize.js';
 
 /** Something wrong in the input, at a 1-based line. */
@@ -10,6 +10,14 @@ export interface CaptureProblem {
 }
 
 export type CaptureFormat = 'ndjson' | 'concatenated';
+
+/**
+ * Longest capture line (or pretty-printed value) read, in characters. The API server stores no
+ * object over ~1.5 MiB (etcd's request limit); even with every character JSON-escaped (`\u0001`,
+ * six for one) a real watch event stays under 10 MiB. A longer line is skipped as malformed without
+ * being held: a 50 MB line cost 16.7 s and 1.56 GB before.
+ */
+export const MAX_CAPTURE_LINE = 16 * 1024 * 1024;
 
 /** What a chunk of input decoded into, in input order. */
 export type DecodedItem = { event: WatchEvent; line: number } | { problem: CaptureProblem };
@@ -24,8 +32,14 @@ export type DecodedItem = { event: WatchEvent; line: number } | { problem: Captu
 export class CaptureDecoder {
   private mode: CaptureFormat | undefined;
   private readonly head: string[] = [];
-  private readonly lines = new LineSplitter();
-  private readonly json = new JsonSplitter();
+  private headLength = 0;
+  private readonly lines: LineSplitter;
+  private readonly json: JsonSplitter;
+
+  constructor(private readonly maxLineLength = MAX_CAPTURE_LINE) {
+    this.lines = new LineSplitter(maxLineLength);
+    this.json = new JsonSplitter(maxLineLength);
+  }
 
   get format(): CaptureFormat | undefined {
     return this.mode;
@@ -34,11 +48,15 @@ export class CaptureDecoder {
   push(chunk: string): DecodedItem[] {
     if (this.mode === undefined) {
       this.head.push(chunk);
+      this.headLength += chunk.length;
       const text = this.head.join('');
-      const detected = detectFormat(text, false);
+      // Blank space past the line limit: no capture starts so; read it as lines (and skip it).
+      const detected =
+        detectFormat(text, false) ?? (this.headLength > this.maxLineLength ? 'ndjson' : undefined);
       if (detected === undefined) return [];
       this.mode = detected;
       this.head.length = 0;
+      this.headLength = 0;
       return this.feed(text);
     }
     return this.feed(chunk);
@@ -50,14 +68,15 @@ export class CaptureDecoder {
       const text = this.head.join('');
       this.mode = detectFormat(text, true) ?? 'ndjson';
       this.head.length = 0;
+      this.headLength = 0;
       out.push(...this.feed(text));
     }
     if (this.mode === 'ndjson') {
-      for (const l of this.lines.end()) out.push(...decodeLine(l.text, l.line));
+      for (const l of this.lines.end()) out.push(...this.decodeLine(l));
     } else {
       for (const s of this.json.end()) {
         if (isStray(s)) out.push({ problem: { line: s.line, message: strayMessage(s.stray) } });
-        else out.push(...decodeText(s.text, s.line));
+        else out.push(...this.decodeSegment(s));
       }
     }
     return out;
@@ -66,14 +85,35 @@ export class CaptureDecoder {
   private feed(chunk: string): DecodedItem[] {
     const out: DecodedItem[] = [];
     if (this.mode === 'ndjson') {
-      for (const l of this.lines.push(chunk)) out.push(...decodeLine(l.text, l.line));
+      for (const l of this.lines.push(chunk)) out.push(...this.decodeLine(l));
     } else {
       for (const s of this.json.push(chunk)) {
         if (isStray(s)) out.push({ problem: { line: s.line, message: strayMessage(s.stray) } });
-        else out.push(...decodeText(s.text, s.line));
+        else out.push(...this.decodeSegment(s));
       }
     }
     return out;
+  }
+
+  private decodeLine(l: NumberedLine): DecodedItem[] {
+    return l.oversized === undefined
+      ? decodeLine(l.text, l.line)
+      : [this.oversized('line', l.oversized, l.line)];
+  }
+
+  private decodeSegment(s: JsonSegment): DecodedItem[] {
+    return s.oversized === undefined
+      ? decodeText(s.text, s.line)
+      : [this.oversized('JSON value', s.oversized, s.line)];
+  }
+
+  private oversized(what: string, length: number, line: number): DecodedItem {
+    return {
+      problem: {
+        line,
+        message: `${what} of ${length} characters is longer than the ${this.maxLineLength}-character limit; skipped`,
+      },
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   eventTime,
+  isRecord,
   parseRfc3339,
   type ClusterIdentity,
   type KubeObject,
@@ -8,10 +9,6 @@ import {
 } from '@kspan/core';
 
 const WATCH_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED']);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Whether a value is an RFC 3339 time (`2021-05-19T09:42:58Z`, `...58.640117041Z`), by core's parser. */
 export function isRfc3339(value: unknown): value is string {

@@ -1,8 +1,4 @@
-import type { KubeObject } from '@kspan/core';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord, type KubeObject } from '@kspan/core';
 
 /**
  * The one shape both Event APIs are emitted in: core/v1 `Event` (what `kubectl get events -o json`,

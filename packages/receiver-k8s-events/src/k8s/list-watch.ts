@@ -3,6 +3,7 @@ import {
   Backoff,
   KspanError,
   parseRetryAfter,
+  isRecord,
   type Clock,
   type KubeObject,
   type WatchEvent,
@@ -357,8 +358,4 @@ class ListWatchLoop {
     if (out === 'duplicate') this.observer.duplicate?.();
     else if (out) this.emit({ type: out, object, observedAt });
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

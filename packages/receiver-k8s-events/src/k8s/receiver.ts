@@ -128,6 +128,13 @@ export const EventsConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    k8s_leader_elector: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'id of a k8s_leader_elector extension: every replica watches, only the leader exports',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -151,6 +158,7 @@ export const k8sEventsReceiver: ReceiverFactory<typeof EventsConfigSchema, 'k8s_
   configSchema: EventsConfigSchema,
   checkConfig: (config) => ownerKindsOf(config).problems,
   create: (config, ctx) => k8sEventsStream(config, ctx),
+  leaderElectorOf: (config) => config.k8s_leader_elector,
 };
 
 /** The owner kinds to watch, each resolved; a kind that cannot be is a problem with its path. */

@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KspanError } from '@kspan/core';
+import { KspanError, errorMessage } from '@kspan/core';
 
 /** One GET to the API server. */
 export interface TransportRequest {
@@ -29,7 +30,8 @@ export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
 /**
  * A transport using the KubeConfig for the server URL, TLS and credentials
  * (`applyToHTTPSOptions`, called for every request so that rotated tokens and token files are
- * picked up), and node's http(s) for a streaming body.
+ * picked up), and node's http(s) for a streaming body. A token file (the in-cluster service
+ * account's) is read for every request, see `fileToken`.
  */
 export function kubeTransport(kc: KubeConfig): Transport {
   return async ({ path, query, accept, signal }) => {
@@ -42,6 +44,8 @@ export function kubeTransport(kc: KubeConfig): Transport {
       headers: { Accept: accept, 'User-Agent': 'kspan' },
     };
     await kc.applyToHTTPSOptions(options);
+    const token = await fileToken(kc);
+    if (token) options.headers = { ...options.headers, Authorization: `Bearer ${token}` };
     const client = url.protocol === 'http:' ? http : https;
     if (url.protocol === 'http:') delete options.agent;
     return new Promise<TransportResponse>((resolve, reject) => {
@@ -55,6 +59,29 @@ export function kubeTransport(kc: KubeConfig): Transport {
       req.end();
     });
   };
+}
+
+/**
+ * The bearer token of a token-file user (what `loadFromCluster` sets up for the service account),
+ * read now. The kubelet rotates the projected token file in place and client-node re-reads it only
+ * once a minute, so a request in that minute could carry a token the API server already refuses
+ * (a revoked one, or one bound to a deleted pod). The file is small and requests are few (lists
+ * and watch restarts), so reading it each time costs nothing that matters.
+ */
+async function fileToken(kc: KubeConfig): Promise<string | undefined> {
+  const file: unknown = kc.getCurrentUser()?.authProvider?.config?.tokenFile;
+  if (typeof file !== 'string' || !file) return undefined;
+  try {
+    return (await readFile(file, 'utf8')).trim() || undefined;
+  } catch (err) {
+    throw new KspanError(
+      'CONFIG_READ',
+      `service account token file ${file}: ${errorMessage(err)}`,
+      {
+        cause: err,
+      },
+    );
+  }
 }
 
 /** Reads a whole (small) body, at most `limit` characters. */

@@ -2,6 +2,8 @@
 export interface JsonSegment {
   text: string;
   line: number;
+  /** Set when the value was longer than the splitter's `maxLength`: its length; `text` is empty. */
+  oversized?: number;
 }
 
 /** Text outside any JSON value (not whitespace): reported, then skipped. */
@@ -26,7 +28,8 @@ function isSpace(c: number): boolean {
  * Cuts concatenated JSON values (`{..}{..}` or pretty-printed objects one after another, as
  * `kubectl get -o json --watch` writes them) out of a stream of chunks, by brace depth, respecting
  * strings and escapes. It does not validate: each segment is parsed by the caller. Only the value
- * being read is held in memory.
+ * being read is held in memory, and no more than `maxLength` characters of it: a longer value is
+ * scanned to its end without being kept, and reported as oversized.
  */
 export class JsonSplitter {
   private depth = 0;
@@ -35,8 +38,13 @@ export class JsonSplitter {
   private line = 1;
   private valueLine = 1;
   private parts: string[] = [];
+  private partsLength = 0;
+  /** In a value past `maxLength`: its length so far (its text is not kept); -1 when not. */
+  private skipped = -1;
   private stray: string[] = [];
   private strayLine = 0;
+
+  constructor(private readonly maxLength = Infinity) {}
 
   push(chunk: string): Array<JsonSegment | StrayText> {
     const out: Array<JsonSegment | StrayText> = [];
@@ -54,7 +62,8 @@ export class JsonSplitter {
           this.line++;
         } else if (!isSpace(c)) {
           if (this.stray.length === 0) this.strayLine = this.line;
-          this.stray.push(chunk[i] as string);
+          // Only what the report shows is kept (a megabyte of junk must not be held char by char).
+          if (this.stray.length <= 40) this.stray.push(chunk[i] as string);
         }
         continue;
       }
@@ -70,16 +79,43 @@ export class JsonSplitter {
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         this.depth--;
         if (this.depth === 0) {
-          const tail = chunk.slice(start, i + 1);
-          const text = this.parts.length > 0 ? this.parts.join('') + tail : tail;
-          this.parts = [];
-          out.push({ text, line: this.valueLine });
+          out.push(this.finish(chunk, start, i + 1));
           start = -1;
         }
       }
     }
-    if (this.depth > 0 && start >= 0) this.parts.push(start === 0 ? chunk : chunk.slice(start));
+    if (this.depth > 0 && start >= 0) this.hold(chunk, start);
     return out;
+  }
+
+  /** Keeps the unfinished value's text from `start`, or only its length once it is too long. */
+  private hold(chunk: string, start: number): void {
+    const length = chunk.length - start;
+    if (this.skipped >= 0) {
+      this.skipped += length;
+      return;
+    }
+    this.parts.push(start === 0 ? chunk : chunk.slice(start));
+    this.partsLength += length;
+    if (this.partsLength > this.maxLength) {
+      this.skipped = this.partsLength;
+      this.parts = [];
+      this.partsLength = 0;
+    }
+  }
+
+  /** The value that ends at `end` of this chunk. */
+  private finish(chunk: string, start: number, end: number): JsonSegment {
+    const line = this.valueLine;
+    const length = Math.max(this.skipped, 0) + this.partsLength + (end - start);
+    const held = this.parts;
+    this.parts = [];
+    this.partsLength = 0;
+    const wasSkipped = this.skipped >= 0;
+    this.skipped = -1;
+    if (wasSkipped || length > this.maxLength) return { text: '', line, oversized: length };
+    const tail = chunk.slice(start, end);
+    return { text: held.length > 0 ? held.join('') + tail : tail, line };
   }
 
   /** At the end of input: stray text, or an unterminated value, are reported. */
@@ -89,6 +125,8 @@ export class JsonSplitter {
     if (this.depth > 0) {
       out.push({ stray: 'unterminated JSON value at end of input', line: this.valueLine });
       this.parts = [];
+      this.partsLength = 0;
+      this.skipped = -1;
       this.depth = 0;
       this.inString = false;
       this.escaped = false;

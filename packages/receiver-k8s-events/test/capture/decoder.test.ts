@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { CaptureDecoder, parseCapture } from '../../src/capture/decoder.js';
 import { formatCaptureLine } from '../../src/capture/format.js';
 import { eventTimeOf, observedTimeOf } from '../../src/capture/normalize.js';
-import { conformanceCases, conformanceDir, coreEvent } from '../helpers.js';
+import { conformanceCases, coreEvent, kspanCasesDir } from '../helpers.js';
 
 const deployment = {
   apiVersion: 'apps/v1',
@@ -225,7 +225,7 @@ describe('parseCapture', () => {
 
 describe('conformance captures', () => {
   const cases = conformanceCases();
-  it(`finds the five cases in ${conformanceDir()}`, () => {
+  it(`finds the five cases in ${kspanCasesDir()}`, () => {
     expect(cases.map((c) => c.name)).to.have.length(5);
   });
   for (const c of cases) {

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeTransport, readBody } from '../../src/k8s/transport.js';
 
@@ -97,5 +100,46 @@ describe('kubeTransport', () => {
       signal: new AbortController().signal,
     }).catch((e: unknown) => e);
     expect((err as { code?: string }).code).to.equal('ECONNREFUSED');
+  });
+
+  it('reads a token file (the in-cluster service account) for every request, so a rotation counts at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kspan-token-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'token-one\n');
+    const port = (server.address() as AddressInfo).port;
+    const inCluster = new KubeConfig();
+    inCluster.loadFromOptions({
+      clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
+      users: [{ name: 'sa', authProvider: { name: 'tokenFile', config: { tokenFile } } }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'sa' }],
+      currentContext: 'x',
+    });
+    const seen: Array<string | undefined> = [];
+    handler = (req, res) => {
+      seen.push(req.headers.authorization);
+      res.end('{}');
+    };
+    const get = async () => {
+      const res = await kubeTransport(inCluster)({
+        path: '/api',
+        query: {},
+        accept: 'application/json',
+        signal: new AbortController().signal,
+      });
+      await readBody(res.body);
+    };
+    try {
+      await get();
+      // as the kubelet swaps a projected token: a new file renamed over the old one
+      writeFileSync(join(dir, 'token.new'), 'token-two\n');
+      renameSync(join(dir, 'token.new'), tokenFile);
+      await get();
+      rmSync(tokenFile);
+      const err = await get().catch((e: unknown) => e);
+      expect(String(err)).to.match(/service account token file .*token: .*ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(seen).to.deep.equal(['Bearer token-one', 'Bearer token-two']);
   });
 });

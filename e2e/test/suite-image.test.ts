@@ -1,0 +1,182 @@
+// The end-to-end suite, the container image: localhost/kspan:dev (`pnpm image:build`) run with podman
+// exactly as a pod runs it (see suite-image.support.ts), against the e2e control plane, with the
+// pipeline of the ConfigMap that deploy/base applies. Proves: the in-cluster auth path (TokenRequest
+// token, ca.crt, KUBERNETES_SERVICE_HOST/PORT, no kubeconfig), a rollout's trace in Jaeger, the
+// probes, the token re-read on rotation, SIGTERM → flushed → exit 0, the read-only root filesystem,
+// and the identity being refused Secrets.
+import { expect } from 'chai';
+import { suiteEnv } from './lib/env.js';
+import { kubectl, type KubeObj } from './lib/kubectl.js';
+import { freePort } from './lib/kspan.js';
+import {
+  DEPLOY_BASE,
+  IMAGE,
+  KspanContainer,
+  ServiceAccountDir,
+  counterSum,
+  podman,
+  renderKustomize,
+  requestToken,
+  requireImage,
+  rolloutTraced,
+} from './suite-image.support.js';
+
+describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccount', function () {
+  // `ship-` namespaces: this suite's own (the ServiceAccount lives there, the workloads too)
+  const ns = `ship-image-${Date.now().toString(36).slice(-6)}`;
+  const role = `${ns}-reader`;
+  // one namespace per rollout (a rollout settles when its namespace holds only its own pods)
+  const [second, third] = [`${ns}-2`, `${ns}-3`];
+  let sa: ServiceAccountDir;
+  let container: KspanContainer | undefined;
+  let port: number;
+  let flushedAtStop = -1;
+
+  before(async () => {
+    suiteEnv();
+    await requireImage();
+    for (const n of [ns, second, third]) await kubectl(['create', 'namespace', n]);
+    await kubectl(['-n', ns, 'create', 'serviceaccount', 'kspan']);
+    // deploy/base's ClusterRole (its rules, under this suite's name) bound to this ServiceAccount
+    const objects = await renderKustomize(DEPLOY_BASE);
+    const clusterRole = objects.find((o) => o.kind === 'ClusterRole')!;
+    // and its Role for the leader election's Lease, in the pod's own namespace
+    const leaseRbac = objects
+      .filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding')
+      .map((o) => ({
+        ...o,
+        metadata: { ...o.metadata, namespace: ns },
+        ...(o.kind === 'RoleBinding'
+          ? { subjects: [{ kind: 'ServiceAccount', name: 'kspan', namespace: ns }] }
+          : {}),
+      }));
+    await kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { ...clusterRole, metadata: { name: role } },
+          {
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'ClusterRoleBinding',
+            metadata: { name: role },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+            subjects: [{ kind: 'ServiceAccount', name: 'kspan', namespace: ns }],
+          },
+          ...leaseRbac,
+        ],
+      }),
+    });
+    // the first token is bound to a Secret, so that deleting the Secret revokes it (rotation test)
+    await kubectl(['-n', ns, 'create', 'secret', 'generic', 'token-anchor']);
+    sa = await ServiceAccountDir.create(ns, await requestToken(ns, 'kspan', 'token-anchor'));
+
+    // The pipeline of deploy/base's ConfigMap; only the watched namespace, the metrics port (host
+    // network: 8888 may be taken) and watch.timeout (so watches restart often, for the rotation
+    // test) differ. OTLP_ENDPOINT is the variable the ConfigMap reads.
+    const cm = objects.find((o) => o.kind === 'ConfigMap') as KubeObj & {
+      data: Record<string, string>;
+    };
+    port = await freePort();
+    let config = cm.data['config.yaml']!;
+    for (const [from, to] of [
+      ['namespaces: []', `namespaces: [${ns}, ${second}, ${third}]\n    watch: { timeout: 3s }`],
+      ['address: 0.0.0.0:8888', `address: 127.0.0.1:${port}`],
+    ] as const) {
+      expect(config.split(from).length - 1, `"${from}" once in the ConfigMap`).to.equal(1);
+      config = config.replace(from, to);
+    }
+    container = await KspanContainer.start({ name: ns, config, sa, metricsPort: port });
+  });
+
+  after(async () => {
+    console.log(`      (spans flushed after SIGTERM: ${flushedAtStop})`);
+    await container?.remove();
+    await kubectl(['delete', 'clusterrolebinding,clusterrole', role, '--ignore-not-found'], {
+      allowFail: true,
+    });
+    for (const n of [ns, second, third])
+      await kubectl(['delete', 'namespace', n, '--wait=false'], { allowFail: true });
+  });
+
+  it('the image: uid 65532, the CLI as entrypoint, no shell, under 150 MB', async () => {
+    const r = await podman([
+      'image',
+      'inspect',
+      '--format',
+      '{{.Config.User}}|{{json .Config.Entrypoint}}|{{.Size}}',
+      IMAGE,
+    ]);
+    const [user, entrypoint, size] = r.stdout.trim().split('|');
+    expect(user).to.equal('65532:65532');
+    expect(JSON.parse(entrypoint!)).to.deep.equal(['/nodejs/bin/node', '/app/kspan.mjs']);
+    expect(Number(size), 'image size, bytes').to.be.below(150e6);
+    const sh = await podman(['run', '--rm', '--entrypoint', '/bin/sh', IMAGE, '-c', 'true']);
+    expect(sh.code, 'a shell in the image').to.not.equal(0);
+    expect(sh.stderr).to.match(/no such file or directory/);
+  });
+
+  it('is ready with the mounted token and no kubeconfig; /healthz and /readyz answer; a rollout arrives in Jaeger', async () => {
+    await container!.waitReady();
+    for (const path of ['/healthz', '/readyz']) {
+      const res = await fetch(`${container!.metricsUrl}${path}`);
+      expect(res.status, path).to.equal(200);
+    }
+    const env = await container!.exec('console.log(JSON.stringify(process.env))');
+    const seen = JSON.parse(env.stdout) as Record<string, string>;
+    expect(seen).to.not.have.property('KUBECONFIG');
+    expect(seen.KUBERNETES_SERVICE_HOST).to.be.a('string');
+    await rolloutTraced(ns, 'first');
+    expect(await container!.logs(), 'no authorization failure').to.not.match(/HTTP 40[13]/);
+  });
+
+  it('cannot write its root filesystem, and its identity is refused Secrets', async () => {
+    const write = await container!.exec(
+      "for (const f of ['/app/x', '/tmp/x', '/x']) { try { require('fs').writeFileSync(f, 'x'); console.log(f + ' written') } catch (e) { console.log(f + ' ' + e.code) } }",
+    );
+    expect(write.stdout.trim().split('\n')).to.deep.equal([
+      '/app/x EROFS',
+      '/tmp/x EROFS',
+      '/x EROFS',
+    ]);
+    // a request with the container's own mounted credentials, from inside the container
+    expect(await container!.apiStatus(`/api/v1/namespaces/${ns}/secrets`)).to.equal('403');
+  });
+
+  it('re-reads a rotated token file: the old token revoked, the next rollout still arrives with no 401', async () => {
+    await container!.waitReady(); // (also when this test runs alone)
+    const metric = 'kspan_watch_restarts_total';
+    const before = counterSum(await container!.metrics(), metric, { cause: 'unauthorized' });
+    sa.swapToken(await requestToken(ns, 'kspan'));
+    // revoke the first token: it was bound to this Secret
+    await kubectl(['-n', ns, 'delete', 'secret', 'token-anchor']);
+    // watches restart every 3 s (watch.timeout): several new requests go out during the rollout
+    await rolloutTraced(second, 'second');
+    const text = await container!.metrics();
+    expect(text, `${metric} is exported`).to.contain(metric);
+    expect(
+      counterSum(text, metric, { cause: 'unauthorized' }) - before,
+      `watches refused after the rotation\n${await container!.tail()}`,
+    ).to.equal(0);
+    expect(counterSum(text, metric, { cause: 'timeout' }), 'watch restarts at 3 s').to.be.above(0);
+  });
+
+  it('`podman stop -t 30` (SIGTERM) exits 0 and flushes what the causality window still held', async () => {
+    // stop as soon as the rollout's events exist: the 5 s causality window still holds spans
+    let sentBeforeStop = -1;
+    await rolloutTraced(third, 'third', async () => {
+      sentBeforeStop = counterSum(await container!.metrics(), 'kspan_exporter_spans_total', {
+        outcome: 'sent',
+      });
+      expect(await container!.stop(), await container!.tail()).to.equal(0);
+    });
+    const logs = await container!.logs();
+    const summary = logs.split('\n').find((l) => l.includes('exporter summary'));
+    expect(summary, logs).to.be.a('string');
+    const tally = JSON.parse(summary!) as { sent: number; failed: number; dropped: number };
+    expect(tally, summary).to.deep.include({ failed: 0, dropped: 0 });
+    // what was sent after SIGTERM (the trace above is complete, so nothing held was lost)
+    flushedAtStop = tally.sent - sentBeforeStop;
+    expect(sentBeforeStop, 'spans sent before the stop').to.be.above(0);
+  });
+});

@@ -1,0 +1,185 @@
+import type { ClusterIdentity } from '@kspan/core';
+import { CappedMap } from './capped.js';
+import type { ResolvedOptions } from './config.js';
+import { objKey, type NormEvent, type ObjRef } from './normalize.js';
+import type { Ancestor, ObjRecord } from './obj-record.js';
+import type { OwnerGraph } from './owner-graph.js';
+import { Change, type TopInfo } from './records.js';
+import type { RuleMatch, RuleTable } from './rules.js';
+import type { Stats } from './stats.js';
+
+/** A slot whose change was closed: the next activity on it is a new trace. */
+interface Closed {
+  slot: string;
+  stamp: number;
+}
+
+/** What the engine does when a change starts, and when the cap drops one before its root went out. */
+export interface ChangeHooks {
+  started(c: Change): void;
+  evicted(c: Change): void;
+}
+
+/**
+ * The change table: the changes (traces) in progress, by slot — `<uid>/<generation>` of a top
+ * object, or one run of a CronJob — capped at `max_traces`; the slots of closed changes (so that
+ * later activity starts a new trace); and when each change's root falls due.
+ */
+export class ChangeTable {
+  private readonly active: CappedMap<Change>;
+  private readonly closed: CappedMap<Closed>;
+
+  constructor(
+    private readonly opts: ResolvedOptions,
+    private readonly graph: OwnerGraph,
+    private readonly rules: RuleTable,
+    private readonly stats: Stats,
+    private readonly hooks: ChangeHooks,
+  ) {
+    this.active = new CappedMap<Change>(
+      opts.maxTraces,
+      (c) => c.slot,
+      (c) => {
+        this.hooks.evicted(c);
+        this.stats.evicted.traces++;
+      },
+    );
+    this.closed = new CappedMap<Closed>(opts.maxTraces, (c) => c.slot);
+  }
+
+  get size(): number {
+    return this.active.size;
+  }
+
+  /** The change in progress of a top object's generation, if any. */
+  inProgress(top: ObjRecord, key: string, generation: number): Change | undefined {
+    return this.active.get(`${top.uid || key}/${generation}`);
+  }
+
+  /** The change an event belongs to when no event caused it: its top object's, or a run's. */
+  forEvent(e: NormEvent, m: RuleMatch | undefined, chain: readonly Ancestor[], t: number): Change {
+    const r = e.regarding;
+    const child = m?.child;
+    const key = objKey(r.kind, r.namespace, r.name);
+    const self: Ancestor = {
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      key,
+      uid: r.uid,
+      record: this.graph.lookup(r.uid, key),
+      via: 'graph',
+    };
+    if (child && this.rules.isRun(r.kind, child.kind)) {
+      const childKey = objKey(child.kind, child.namespace, child.name);
+      return this.run(e.cluster, self, {
+        ...child,
+        key: childKey,
+        uid: '',
+        record: this.graph.byKeyOnly(childKey),
+        via: 'name',
+      });
+    }
+    let below = self;
+    for (const a of chain) {
+      if (this.rules.isRun(a.kind, below.kind)) return this.run(e.cluster, a, below);
+      below = a;
+    }
+    return this.top(e.cluster, below, t);
+  }
+
+  /** A change of a top object: its generation at `t`; a burst long after the spec change is new. */
+  private top(cluster: ClusterIdentity | undefined, top: Ancestor, t: number): Change {
+    const rec = top.record ?? this.graph.lookup(top.uid, top.key);
+    const uid = rec?.uid || top.uid;
+    const generation = rec ? rec.generationAt(t) : 0;
+    const slot = `${uid || top.key}/${generation}`;
+    const active = this.active.get(slot);
+    if (active) return active;
+    const late =
+      rec !== undefined && !Number.isNaN(rec.specTime) && t - rec.specTime > this.opts.traceIdleUs;
+    const key = late || this.closed.has(slot) ? `${slot}@${Math.floor(t / 1e6)}` : slot;
+    // A traceparent annotation speaks for the object's current generation only.
+    const remote = rec && generation === rec.generation ? rec.traceparent : undefined;
+    return this.start(new Change(slot, key, topInfo(top, rec, generation), remote, cluster));
+  }
+
+  /** One run of a CronJob (or any `root` + `child` rule): its own trace, keyed by owner and child. */
+  private run(cluster: ClusterIdentity | undefined, owner: Ancestor, child: Ancestor): Change {
+    const ownerRec = owner.record ?? this.graph.lookup(owner.uid, owner.key);
+    const slot = `${ownerRec?.uid || owner.uid || owner.key}/run/${child.kind}/${child.name}`;
+    const active = this.active.get(slot);
+    if (active) return active;
+    const rec = child.record ?? this.graph.byKeyOnly(child.key);
+    const top = topInfo(child, rec, rec?.generation ?? 0);
+    return this.start(new Change(slot, slot, top, undefined, cluster));
+  }
+
+  /** The change a deletion asked for at `t` (µs) starts: its root is `<Kind>.Delete`. */
+  deletion(r: ObjRef, key: string, t: number, cluster: ClusterIdentity | undefined): Change {
+    const slot = `${r.uid || key}/delete`;
+    const top: TopInfo = {
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      uid: r.uid,
+      generation: 0,
+      manager: '',
+      operation: 'Delete',
+      specTime: t,
+    };
+    return this.active.get(slot) ?? this.start(new Change(slot, slot, top, undefined, cluster));
+  }
+
+  private start(c: Change): Change {
+    this.active.set(c);
+    this.hooks.started(c);
+    this.stats.traces++;
+    return c;
+  }
+
+  /**
+   * When a synthesised root falls due: once its change has been quiet for `root_idle` (at least
+   * `window`, so a late top-level event can still claim the root), at the latest `max_root_delay`
+   * after the change began. A root event claimed early (by a child) still gets its own full window
+   * for repeats.
+   */
+  rootDueAt(c: Change): number {
+    const r = c.rootSpan;
+    const idle = Math.max(this.opts.rootIdleUs, this.opts.windowUs);
+    const due = Math.max(
+      c.firstAttach + this.opts.windowUs,
+      Math.min(c.lastAttach + idle, c.firstAttach + this.opts.maxRootDelayUs),
+    );
+    return r && !r.released ? Math.max(due, r.releaseAt) : due;
+  }
+
+  /** Closes changes quiet for `trace_idle` whose root is out. Changes are few: a full pass is cheap. */
+  sweep(now: number): void {
+    for (const c of this.active.values()) {
+      if (c.rootEmitted && now - c.lastAttach > this.opts.traceIdleUs) this.close(c);
+    }
+  }
+
+  private close(c: Change): void {
+    this.active.delete(c);
+    this.closed.set({ slot: c.slot, stamp: 0 });
+    this.stats.expired.traces++;
+  }
+}
+
+function topInfo(a: Ancestor, rec: ObjRecord | undefined, generation: number): TopInfo {
+  // The writer of this generation, not the newest: a second change may have landed meanwhile.
+  const writer = rec?.writerOf(generation);
+  return {
+    kind: a.kind,
+    namespace: a.namespace,
+    name: a.name,
+    uid: rec?.uid || a.uid,
+    generation,
+    manager: writer?.manager ?? '',
+    operation: writer?.operation ?? '',
+    // The write that began this generation (a past generation's writer is not kept: NaN).
+    specTime: rec ? rec.specTimeOf(generation) : NaN,
+  };
+}

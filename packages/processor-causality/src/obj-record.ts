@@ -1,0 +1,180 @@
+import type { RemoteParent } from './ids.js';
+
+/** Who wrote a generation's spec (a `managedFields` manager and operation), and when (s; 0: unknown). */
+export interface SpecWriter {
+  readonly manager: string;
+  readonly operation: string;
+  readonly sec: number;
+}
+
+/** A generation that has ended: when it began (s; 0: unknown) and who wrote it ('': unknown). */
+interface PastGeneration extends SpecWriter {
+  readonly generation: number;
+  readonly sinceSec: number;
+}
+
+/** Generations kept per object: a change's events resolve within a window or so of it. */
+const MAX_PAST = 8;
+
+class History {
+  /** Ended generations, oldest first. */
+  past: PastGeneration[] = [];
+  successorSec = 0;
+  succeeds = false;
+  deletingSec = 0;
+}
+
+/**
+ * What causality keeps of one object: identity, its controlling owner, generation, the newest
+ * writer of `spec`, a `traceparent` annotation and deletion. A few hundred bytes, never the object.
+ */
+export class ObjRecord {
+  ownerUid = '';
+  ownerKind = '';
+  ownerName = '';
+  // Times here are whole seconds since the epoch (managedFields times have no more), small integers
+  // that V8 stores inline; a µs double would be a separate heap box per field per object.
+  generation = 0;
+  /** When `generation` took effect (s; 0 when it predates what we saw). */
+  genSince = 0;
+  /** The generation before, for events still arriving about the previous change. */
+  prevGeneration = -1;
+  specManager = '';
+  specOperation = '';
+  /** When the newest writer of spec wrote (s; 0 when unknown). */
+  specSec = 0;
+  /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
+  createdSec = 0;
+  traceparent: RemoteParent | undefined = undefined;
+  /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
+  deletedSec = 0;
+  /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */
+  lru = 0;
+  tomb = 0;
+  /** What few objects need (a history), allocated on first use: one field for the rest. */
+  private history: History | undefined = undefined;
+
+  /**
+   * Ends the current generation (its writer as it was) and starts `next`, in force since `sinceSec`
+   * — or, first seen after a change (`next` undefined), notes the one before it (its writer the
+   * runner-up in managedFields).
+   */
+  endGeneration(writer: SpecWriter | undefined, next?: number, sinceSec = 0): void {
+    const ended = next === undefined ? this.generation - 1 : this.generation;
+    // Nothing to remember but the number (most objects first seen after a change): no history.
+    if (next === undefined && !writer && !this.history) {
+      this.prevGeneration = ended;
+      return;
+    }
+    const h = (this.history ??= new History());
+    h.past.push({
+      generation: ended,
+      sinceSec: next === undefined ? 0 : this.genSince,
+      manager: writer?.manager ?? '',
+      operation: writer?.operation ?? '',
+      sec: writer?.sec ?? 0,
+    });
+    if (h.past.length > MAX_PAST) h.past.shift();
+    this.prevGeneration = ended;
+    if (next === undefined) return;
+    this.generation = next;
+    this.genSince = sinceSec;
+  }
+
+  private past(g: number): PastGeneration | undefined {
+    const past = this.history?.past;
+    if (!past) return undefined;
+    for (let i = past.length - 1; i >= 0; i--) if (past[i]!.generation === g) return past[i];
+    return undefined;
+  }
+
+  /**
+   * When the next object of the same kind and name was created (s; 0 while none): a StatefulSet's
+   * replacement pod. This object's events are not caused by that one's creation.
+   */
+  get successorSec(): number {
+    return this.history?.successorSec ?? 0;
+  }
+  set successorSec(sec: number) {
+    if (sec || this.history) (this.history ??= new History()).successorSec = sec;
+  }
+
+  /** It took the name of an earlier object (a StatefulSet's replacement pod). */
+  get succeeds(): boolean {
+    return this.history?.succeeds ?? false;
+  }
+  set succeeds(v: boolean) {
+    if (v || this.history) (this.history ??= new History()).succeeds = v;
+  }
+
+  /**
+   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
+   * period, else when the DELETED was seen.
+   */
+  get deletingSec(): number {
+    return this.history?.deletingSec ?? 0;
+  }
+  set deletingSec(sec: number) {
+    if (sec || this.history) (this.history ??= new History()).deletingSec = sec;
+  }
+
+  /** The generation in force at `t` (µs): events about earlier changes may still be arriving. */
+  generationAt(t: number): number {
+    if (this.prevGeneration < 0 || t >= this.genSince * 1e6) return this.generation;
+    const past = this.history?.past;
+    if (!past) return this.prevGeneration;
+    for (let i = past.length - 1; i > 0; i--)
+      if (t >= past[i]!.sinceSec * 1e6) return past[i]!.generation;
+    return past[0]!.generation;
+  }
+
+  /** When spec was last written (µs), NaN when unknown. */
+  get specTime(): number {
+    return this.specSec ? this.specSec * 1e6 : NaN;
+  }
+
+  /**
+   * When generation `g` began (µs), NaN when unknown: the newest spec write for the current
+   * generation, the creation for generation 1, the recorded write for an ended one.
+   */
+  specTimeOf(g: number): number {
+    if (g === this.generation) return this.specTime;
+    if (g === 1 && this.createdSec) return this.createdSec * 1e6;
+    const sec = this.past(g)?.sec;
+    return sec ? sec * 1e6 : NaN;
+  }
+
+  /**
+   * Who wrote generation `g`: the newest spec writer for the current one, the recorded writer for
+   * an ended one; else (unknown) the newest writer, the best guess left.
+   */
+  writerOf(g: number): SpecWriter {
+    const past = g === this.generation ? undefined : this.past(g);
+    return past?.manager
+      ? past
+      : { manager: this.specManager, operation: this.specOperation, sec: this.specSec };
+  }
+
+  get deleted(): boolean {
+    return this.deletedSec !== 0;
+  }
+
+  constructor(
+    public uid: string,
+    readonly kind: string,
+    readonly namespace: string,
+    readonly name: string,
+    readonly key: string,
+  ) {}
+}
+
+/** One step up an owner chain. `record` is absent when the step was guessed from names alone. */
+export interface Ancestor {
+  kind: string;
+  namespace: string;
+  name: string;
+  key: string;
+  uid: string;
+  record: ObjRecord | undefined;
+  via: 'graph' | 'tombstone' | 'name';
+}

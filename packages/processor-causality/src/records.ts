@@ -1,0 +1,231 @@
+// The records the engine's parts share: an Event and its spans (`EventEntry`, `SpanRec`), and a
+// change — one trace — with its root (`Change`). One module, so that neither imports the other.
+import type { ClusterIdentity } from '@kspan/core';
+import { actionKey } from './aggregation.js';
+import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
+import type { NormEvent } from './normalize.js';
+import type { Ancestor } from './obj-record.js';
+import type { RuleMatch } from './rules.js';
+
+/** One occurrence of an event (a `count`/`series` step) at its own time. */
+export interface Occurrence {
+  count: number;
+  /** When it happened, from the event alone (µs; whole seconds when `coarse`): span times. */
+  t: number;
+  coarse: boolean;
+  /**
+   * When it happened as best known, for cause order only (event-order.ts): `t`, or for a time in
+   * whole seconds the observation when that lies in the same second (happened then or before).
+   */
+  at: number;
+  obs: number;
+  message: string;
+}
+
+/** How a span found its parent (a metric label and the `kspan.parent.via` attribute). */
+export type ParentVia =
+  | 'named' // the latest event whose message named this object
+  | 'owner' // the latest event that named an owner up the chain
+  | 'root' // the root of the change (top object reached)
+  | 'traceparent' // a root whose parent is the annotation's remote span
+  | 'none' // a root without a parent
+  | 'repeat'; // a follow-on span: the first span's parent
+
+/**
+ * What a later span of the same event needs of an exported one: its ids and place in the trace.
+ * Small, so it can outlive the event's full record (see event-store.ts).
+ */
+export interface SpanRef {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  parentRemote: boolean;
+  traceFlags: number;
+  isRoot: boolean;
+  change: Change | undefined;
+}
+
+const CREATES = /Create|Recreating/;
+const DELETES = /Delete/;
+
+/** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
+export class EventEntry {
+  /** The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence. */
+  maxCount: number;
+  /** The span collecting new occurrences: pending until its window closes, then a follow-on starts. */
+  current: SpanRec;
+  touched: number;
+  /** Recency queue stamp. */
+  stamp = 0;
+  /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
+  readonly causal: boolean;
+  /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
+  readonly key: string;
+  /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
+  readonly creates: boolean;
+  /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
+  readonly deletes: boolean;
+
+  constructor(
+    /** The event as first seen (its identity, object and rule do not change with repeats). */
+    readonly ev: NormEvent,
+    readonly match: RuleMatch | undefined,
+    readonly objKey: string,
+    readonly childKey: string,
+    now: number,
+    prev: SpanRef | undefined,
+    /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
+    readonly deletion = false,
+  ) {
+    this.maxCount = ev.count;
+    this.touched = now;
+    this.causal = childKey !== '' || match?.rule.root === true;
+    this.key = actionKey(ev);
+    this.creates = childKey !== '' && CREATES.test(ev.reason);
+    this.deletes = childKey !== '' && !deletion && DELETES.test(ev.reason);
+    this.current = new SpanRec(this, prev);
+  }
+}
+
+export const enum State {
+  Pending = 0,
+  Resolving = 1,
+  Resolved = 2,
+  Exported = 3,
+}
+
+/** One span to be: an event's first occurrences, or a follow-on for later ones. */
+export class SpanRec {
+  /** Occurrences while pending; after export only the last is kept. */
+  readonly occ: Occurrence[] = [];
+  state = State.Pending;
+  /** Frozen the first time anyone needs it (a child, or export). */
+  private id = '';
+  traceId = '';
+  parentSpanId = '';
+  parentRemote = false;
+  traceFlags = 1;
+  /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
+  parent: SpanRec | undefined = undefined;
+  change: Change | undefined = undefined;
+  via: ParentVia = 'none';
+  /** This span is its change's root (a top-level event such as Flux `Sync`). */
+  isRoot = false;
+  /** When its window closes (µs), and whether it has. */
+  releaseAt = NaN;
+  released = false;
+  /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
+  chain: readonly Ancestor[] | undefined = undefined;
+  /** Start as exported, for clamping children that come later. */
+  startUs = NaN;
+  /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
+  voided = false;
+
+  constructor(
+    readonly entry: EventEntry,
+    /** The span before this one of the same event (follow-ons link to it). */
+    readonly prev: SpanRef | undefined,
+  ) {}
+
+  get done(): boolean {
+    return this.state === State.Exported;
+  }
+
+  first(): Occurrence {
+    return this.occ[0]!;
+  }
+
+  last(): Occurrence {
+    return this.occ[this.occ.length - 1]!;
+  }
+
+  /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
+  add(o: Occurrence): void {
+    let i = this.occ.length;
+    while (i > 0 && this.occ[i - 1]!.count > o.count) i--;
+    this.occ.splice(i, 0, o);
+  }
+
+  spanId(make: (uid: string, count: number) => string): string {
+    if (!this.id)
+      this.id =
+        this.isRoot && this.change
+          ? this.change.rootSpanId
+          : make(this.entry.ev.uid, this.first().count);
+    return this.id;
+  }
+
+  /** The light reference later spans of the same event keep. */
+  ref(make: (uid: string, count: number) => string): SpanRef {
+    return {
+      traceId: this.traceId,
+      spanId: this.spanId(make),
+      parentSpanId: this.parentSpanId,
+      parentRemote: this.parentRemote,
+      traceFlags: this.traceFlags,
+      isRoot: this.isRoot,
+      change: this.change,
+    };
+  }
+
+  /** After export: drop what only a waiting span needs. */
+  shrink(): void {
+    if (this.occ.length > 1) this.occ.splice(0, this.occ.length - 1);
+    this.parent = undefined;
+    this.chain = undefined;
+  }
+}
+
+/** The object at the top of a change: what a synthesised root span describes. */
+export interface TopInfo {
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  generation: number;
+  manager: string;
+  operation: string;
+  /** When its spec was last written (µs), NaN when unknown. */
+  specTime: number;
+}
+
+/**
+ * One change, one trace: a generation of a top object (or one run of a CronJob). Holds what the root
+ * span needs until it is emitted: either a top-level event that claimed the root, or the top object's
+ * spec writer to synthesise it from; and the extent of everything attached, so the root starts no
+ * later than its first descendant and ends with its last.
+ */
+export class Change {
+  readonly traceId: string;
+  readonly rootSpanId: string;
+  rootSpan: SpanRec | undefined = undefined;
+  rootEmitted = false;
+  rootStartUs = NaN;
+  minStart = Infinity;
+  maxEnd = -Infinity;
+  firstAttach = NaN;
+  lastAttach = NaN;
+  /** Recency queue stamp (creation order, for the cap). */
+  stamp = 0;
+
+  constructor(
+    /** Active-change map key: `<uid>/<generation>` or `<owner uid>/run/<kind>/<name>`. */
+    readonly slot: string,
+    /** The trace's identity: the slot, plus `@<seconds>` for a later burst of the same generation. */
+    readonly key: string,
+    readonly top: TopInfo,
+    readonly remote: RemoteParent | undefined,
+    /** The cluster of the event that opened it: its uid is part of the trace id. */
+    readonly cluster: ClusterIdentity | undefined,
+  ) {
+    this.traceId = remote?.traceId ?? changeTraceId(key, cluster?.uid);
+    this.rootSpanId = rootSpanId(key);
+  }
+
+  attach(now: number, start: number, end: number): void {
+    if (Number.isNaN(this.firstAttach)) this.firstAttach = now;
+    this.lastAttach = now;
+    if (start < this.minStart) this.minStart = start;
+    if (end > this.maxEnd) this.maxEnd = end;
+  }
+}

@@ -1,0 +1,245 @@
+import type { Link } from '@opentelemetry/api';
+import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { eventAttributes, rootAttributes } from './attributes.js';
+import type { ResolvedOptions } from './config.js';
+import { eventSpanId } from './ids.js';
+import { objKey, type NormEvent } from './normalize.js';
+import type { OwnerGraph } from './owner-graph.js';
+import { State, type Change, type SpanRec } from './records.js';
+import { EventSpan, Resources, SAMPLED } from './span.js';
+import type { Stats } from './stats.js';
+import { lowerBound, type Timelines } from './timeline.js';
+import { toHrTime } from './time.js';
+
+// Shared by every span without links or span events (most): exporters only read them.
+const NO_LINKS: Link[] = [];
+const NO_EVENTS: TimedEvent[] = [];
+
+/**
+ * Span output: turns a resolved event span, or a change's synthesised root, into a finished
+ * `EventSpan` — its extent (by event time only), links and span events — and hands it to `emit`.
+ */
+export class SpanOutput {
+  private readonly resources: Resources;
+  private readonly hasEvidence = (key: string) => this.timelines.has(key);
+
+  constructor(
+    private readonly opts: ResolvedOptions,
+    private readonly graph: OwnerGraph,
+    private readonly timelines: Timelines,
+    private readonly stats: Stats,
+    private readonly emit: (span: EventSpan) => void,
+  ) {
+    this.resources = new Resources(opts.serviceName);
+  }
+
+  /** Emits an event's span (once). */
+  export(s: SpanRec): void {
+    if (s.state === State.Exported) return;
+    const entry = s.entry;
+    const e = entry.ev;
+    const last = s.last();
+    let [start, end] = this.extent(s);
+    const c = s.change;
+    if (s.isRoot && c) {
+      start = Math.min(start, c.minStart);
+      end = Math.max(end, c.maxEnd);
+    }
+    // A child never starts before its parent (the parent's start is its first occurrence, known
+    // whether or not it is out yet, so this does not depend on arrival).
+    const parentStart = s.parent
+      ? s.parent.state === State.Exported
+        ? s.parent.startUs
+        : s.parent.first().t
+      : c && !s.isRoot && c.rootEmitted
+        ? c.rootStartUs
+        : NaN;
+    if (!Number.isNaN(parentStart) && start < parentStart) start = parentStart;
+    if (end < start) end = start;
+
+    s.startUs = start;
+    s.state = State.Exported;
+    if (s.isRoot && c) {
+      c.rootEmitted = true;
+      c.rootStartUs = start;
+    }
+
+    const links: Link[] = s.prev || entry.ev.related ? [] : NO_LINKS;
+    if (s.prev)
+      links.push({
+        context: { traceId: s.prev.traceId, spanId: s.prev.spanId, traceFlags: s.prev.traceFlags },
+        attributes: { 'kspan.link': 'previous_occurrences' },
+      });
+    const related = this.relatedLink(s);
+    if (related) links.push(related);
+
+    const events: TimedEvent[] =
+      s.occ.length > 1 || s.prev
+        ? s.occ.map((o) => ({
+            name: 'occurrence',
+            time: toHrTime(o.t),
+            attributes:
+              o.message !== last.message
+                ? { 'k8s.event.count': o.count, 'k8s.event.message': o.message }
+                : { 'k8s.event.count': o.count },
+          }))
+        : NO_EVENTS;
+
+    const chain =
+      s.chain ??
+      this.graph.chain(
+        e.regarding.kind,
+        e.regarding.namespace,
+        e.regarding.name,
+        e.regarding.uid,
+        this.hasEvidence,
+      );
+    s.chain = undefined;
+    this.emit(
+      new EventSpan({
+        name: `${e.regarding.kind}.${e.reason}`,
+        traceId: s.traceId,
+        spanId: s.spanId(eventSpanId),
+        parentSpanId: s.parentSpanId,
+        parentRemote: s.parentRemote,
+        traceFlags: s.traceFlags,
+        startUs: start,
+        endUs: end,
+        error: e.type === 'Warning' ? last.message || e.reason : undefined,
+        attributes: eventAttributes(s, chain),
+        links,
+        events,
+        resource: this.resources.for(e.component, e.cluster),
+      }),
+    );
+    if (s.prev) this.stats.spans.follow_on++;
+    else this.stats.spans.event++;
+    s.shrink();
+  }
+
+  /** Emits a change's synthesised root; `now` (the pipeline's time) starts it if nothing attached. */
+  emitRoot(c: Change, now: number): void {
+    const top = c.top;
+    let start = Number.isFinite(c.minStart) ? c.minStart : now;
+    // The spec write is the change's real start, when it is recent enough to be this change's.
+    if (
+      !Number.isNaN(top.specTime) &&
+      top.specTime <= start &&
+      start - top.specTime <= this.opts.maxRootDelayUs
+    )
+      start = top.specTime;
+    // The root is the spec write itself: an instant. Its end does not depend on how much of the
+    // change this process saw before the root went out (a process stopped half-way through a
+    // rollout, and the one started after it, emit the same root span).
+    const end = start;
+    c.rootEmitted = true;
+    c.rootStartUs = start;
+    this.emit(
+      new EventSpan({
+        name: `${top.kind}.${top.operation || 'Change'}`,
+        traceId: c.traceId,
+        spanId: c.rootSpanId,
+        parentSpanId: c.remote?.spanId ?? '',
+        parentRemote: c.remote !== undefined,
+        traceFlags: c.remote?.traceFlags ?? SAMPLED,
+        startUs: start,
+        endUs: end,
+        error: undefined,
+        attributes: rootAttributes(c),
+        links: [],
+        events: [],
+        resource: this.resources.for(top.manager || 'unknown', c.cluster),
+      }),
+    );
+    this.stats.spans.root++;
+  }
+
+  /**
+   * A span's extent, by event time only (never by what happened to arrive when), so that a live run,
+   * a replay and a restarted process that re-lists the same events all give the same span: from its
+   * first occurrence to the latest of its last occurrence, the next event on the same object, and
+   * the events on the object it named — each within `window` of its last occurrence, in event time.
+   */
+  private extent(s: SpanRec): [number, number] {
+    let start = s.first().t;
+    let end = s.last().t;
+    const next = this.nextAbout(s);
+    if (next !== undefined && next > end) end = next;
+    if (s.entry.childKey) {
+      const [cs, ce] = this.childExtent(s);
+      if (cs < start) start = cs;
+      if (ce > end) end = ce;
+    }
+    return [start, end];
+  }
+
+  /** Start of the next event on the same object after this span's last occurrence (event time within `window`). */
+  private nextAbout(s: SpanRec): number | undefined {
+    const list = this.timelines.get(s.entry.objKey)?.about;
+    if (!list) return undefined;
+    const last = s.last();
+    const container = s.entry.ev.container;
+    // Event time, not arrival: a restarted process sees the same events in one burst.
+    const horizon = last.t + this.opts.windowUs;
+    for (let i = lowerBound(list, last.t); i < list.length; i++) {
+      const m = list[i]!;
+      if (m.t > horizon) break;
+      if (m.span.entry === s.entry) continue;
+      const other = m.span.entry.ev;
+      // Same time: the event created first (an Event's name ends in its creation time) comes first.
+      if (m.t === last.t && before(other, s.entry.ev)) continue;
+      // Container events follow their container; pod-level events are followed by any.
+      if (container && other.container !== container) continue;
+      return m.t;
+    }
+    return undefined;
+  }
+
+  /** Extent of the events already here on the object this span named, until it is named again. */
+  private childExtent(s: SpanRec): [number, number] {
+    const tl = this.timelines.get(s.entry.childKey);
+    let lo = Infinity;
+    let hi = -Infinity;
+    if (!tl) return [lo, hi];
+    const from = s.first().t;
+    const last = s.last().t;
+    const horizon = last + this.opts.windowUs;
+    let until = Infinity;
+    for (let i = lowerBound(tl.named, last); i < tl.named.length; i++) {
+      const m = tl.named[i]!;
+      if (m.t > last && m.span.entry !== s.entry) {
+        until = m.t;
+        break;
+      }
+    }
+    for (let i = lowerBound(tl.about, from); i < tl.about.length; i++) {
+      const m = tl.about[i]!;
+      if (m.t >= until || m.t > horizon) break;
+      if (m.t < lo) lo = m.t;
+      if (m.t > hi) hi = m.t;
+    }
+    return [lo, hi];
+  }
+
+  /** A link to the latest span about the event's `related` object (e.g. a preemptor), if one is known. */
+  private relatedLink(s: SpanRec): Link | undefined {
+    const rel = s.entry.ev.related;
+    if (!rel) return undefined;
+    const list = this.timelines.get(objKey(rel.kind, rel.namespace, rel.name))?.about;
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const p = list[i]!.span;
+      if (p.state !== State.Exported) continue;
+      return {
+        context: { traceId: p.traceId, spanId: p.spanId(eventSpanId), traceFlags: p.traceFlags },
+        attributes: { 'kspan.link': 'related' },
+      };
+    }
+    return undefined;
+  }
+}
+
+/** Creation order of two events (core/v1 names are `<object>.<hex creation time>`), then uid. */
+function before(a: NormEvent, b: NormEvent): boolean {
+  return a.name.length === b.name.length && a.name !== b.name ? a.name < b.name : a.uid < b.uid;
+}

@@ -1,0 +1,41 @@
+# Helpers for a scenario's steps.sh (sourced by record.sh; NS, KUBECTL, KUBECONFIG are set).
+# Steps type what a user would type; these only shorten it and wait for the cluster.
+
+# kubectl in the scenario's namespace, and cluster-wide.
+k() { "$KUBECTL" --kubeconfig "$KUBECONFIG" -n "$NS" "$@"; }
+kc() { "$KUBECTL" --kubeconfig "$KUBECONFIG" "$@"; }
+
+log() { echo "[$(date +%T.%3N)] $*" >&2; }
+
+# An extra KWOK-managed node (kwok runs with --manage-all-nodes, so any Node object becomes a fake
+# kubelet). Named real-node-*; listed in $NODE_LIST, which record.sh deletes at the end (only
+# this scenario's nodes: scenarios may be recorded side by side).
+add_node() {
+  local name=$1
+  echo "$name" >>"$NODE_LIST"
+  kc apply -f - <<YAML
+apiVersion: v1
+kind: Node
+metadata:
+  name: $name
+  annotations: { node.alpha.kubernetes.io/ttl: '0', kwok.x-k8s.io/node: fake }
+  labels: { kubernetes.io/hostname: $name, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok, kspan-real: '1' }
+status:
+  addresses: [{ type: InternalIP, address: 127.0.0.1 }, { type: Hostname, address: $name }]
+  allocatable: { cpu: '32', memory: 256Gi, pods: '110' }
+  capacity: { cpu: '32', memory: 256Gi, pods: '110' }
+YAML
+  kc wait --for=condition=Ready "node/$name" --timeout=60s >/dev/null
+}
+
+# Waits (up to $2 s, default 120) until `k get $1 -o jsonpath=$3` prints $4.
+wait_for() {
+  local what=$1 timeout=${5:-120} path=$2 want=$3
+  local end=$((SECONDS + timeout))
+  until [ "$(k get "$what" -o "jsonpath=$path" 2>/dev/null)" = "$want" ]; do
+    [ $SECONDS -lt $end ] || { log "timed out waiting for $what $path = $want"; return 1; }
+    sleep 1
+  done
+}
+
+rollout() { k rollout status "$1" --timeout=180s >/dev/null; }
