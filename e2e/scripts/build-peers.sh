@@ -7,6 +7,8 @@
 #   jaeger               github.com/jaegertracing/jaeger/cmd/jaeger (Jaeger v2)
 #   zipkin               io.zipkin:zipkin-server:<ver>:jar:exec  (Maven Central)
 #   helm                 helm.sh/helm/v3/cmd/helm (for the chart tests: lint, template)
+#   otelcol              an OpenTelemetry Collector made by go.opentelemetry.io/collector/cmd/builder
+#                        (the gateway test's peer: started by e2e/test/suite-gateway.test.ts, not by up.sh)
 # Usage: build-peers.sh [peer...]   (default: all)
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -16,6 +18,12 @@ NICE=(nice -n 10)
 SRC_DIR="$CACHE_DIR/src"          # scratch Go modules (kept: a rebuild reuses their go.sum)
 TIMES_LOG="$CACHE_DIR/build-times.log"
 mkdir -p "$CACHE_DIR" "$SRC_DIR"
+
+# The gateway Collector. v0.140.0 (core v1.46.0, contrib v0.140.1) is the Collector that Jaeger
+# v1.76.0 embeds, so its modules and compiled packages are already in the Go caches after the jaeger peer.
+OTELCOL_VERSION="${KSPAN_E2E_OTELCOL_VERSION:-v0.140.0}"
+OTELCOL_CONTRIB_VERSION="${KSPAN_E2E_OTELCOL_CONTRIB_VERSION:-v0.140.1}"
+OTELCOL_BIN="$CACHE_DIR/otelcol-$OTELCOL_VERSION"
 
 # ---------------------------------------------------------------- host prerequisites
 ensure_debian_packages() {
@@ -97,6 +105,9 @@ check_kwok() {
 }
 check_jaeger() {
   [ -x "$JAEGER_BIN/jaeger" ] && out_has "\"gitVersion\": *\"$JAEGER_VERSION\"" "$JAEGER_BIN/jaeger" version
+}
+check_otelcol() {
+  [ -x "$OTELCOL_BIN/otelcol-kspan" ] && out_has "version ${OTELCOL_VERSION#v}\$" "$OTELCOL_BIN/otelcol-kspan" --version
 }
 check_zipkin() {
   # the exec jar's manifest has no Implementation-Version; the bundled zipkin core jar carries it in its name
@@ -190,6 +201,31 @@ build_helm() {
     -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 }
 
+build_otelcol() {
+  # Only the components the gateway example uses: a small list keeps the build short.
+  local dir="$SRC_DIR/otelcol-$OTELCOL_VERSION" core="go.opentelemetry.io/collector"
+  local contrib="github.com/open-telemetry/opentelemetry-collector-contrib"
+  mkdir -p "$dir"
+  GOBIN="$dir/bin" "${NICE[@]}" go install -trimpath "$core/cmd/builder@$OTELCOL_VERSION"
+  cat > "$dir/manifest.yaml" <<MANIFEST
+dist:
+  name: otelcol-kspan
+  description: OpenTelemetry Collector gateway for the kspan e2e tests
+  output_path: $dir/dist
+  version: ${OTELCOL_VERSION#v}
+receivers:
+  - gomod: $core/receiver/otlpreceiver $OTELCOL_VERSION
+processors:
+  - gomod: $core/processor/batchprocessor $OTELCOL_VERSION
+  - gomod: $contrib/processor/attributesprocessor $OTELCOL_CONTRIB_VERSION
+exporters:
+  - gomod: $core/exporter/otlpexporter $OTELCOL_VERSION
+MANIFEST
+  # the builder generates the sources, runs go mod tidy and compiles them (-trimpath, -s -w)
+  "${NICE[@]}" "$dir/bin/builder" --config "$dir/manifest.yaml" --verbose
+  cp "$dir/dist/otelcol-kspan" "$OUT/otelcol-kspan"
+}
+
 # ---------------------------------------------------------------- driver
 build_peer() { # <peer> <version> <dest dir>
   local peer=$1 version=$2 dest=$3 start secs rc=0 bpid last blog
@@ -230,7 +266,7 @@ build_peer() { # <peer> <version> <dest dir>
 }
 
 ensure_debian_packages
-wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes helm)
+wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes helm otelcol)
 for peer in "${wanted[@]}"; do
   case "$peer" in
     etcd)       build_peer etcd "$ETCD_VERSION" "$ETCD_BIN" ;;
@@ -239,7 +275,8 @@ for peer in "${wanted[@]}"; do
     jaeger)     build_peer jaeger "$JAEGER_VERSION" "$JAEGER_BIN" ;;
     zipkin)     build_peer zipkin "$ZIPKIN_VERSION" "$ZIPKIN_BIN" ;;
     helm)       build_peer helm "$HELM_VERSION" "$HELM_BIN" ;;
-    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin helm)" ;;
+    otelcol)    build_peer otelcol "$OTELCOL_VERSION" "$OTELCOL_BIN" ;;
+    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin helm otelcol)" ;;
   esac
 done
 log "all peers ready in $CACHE_DIR ($(( $(date +%s) - TOTAL_START ))s)"

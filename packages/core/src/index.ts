@@ -14,6 +14,7 @@ export type {
   ManagedFieldsEntry,
   WatchEvent,
   WatchEventType,
+  ClusterIdentity,
   SignalKind,
   SignalTypes,
   ExportResult,

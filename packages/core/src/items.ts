@@ -45,6 +45,15 @@ export interface KubeObject {
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /**
+ * Which cluster a watch event comes from: `k8s.cluster.name` (configured) and `k8s.cluster.uid`
+ * (the `kube-system` namespace's uid). One shared object per receiver; absent when neither is known.
+ */
+export interface ClusterIdentity {
+  name?: string;
+  uid?: string;
+}
+
+/**
  * One Kubernetes watch event with the time the receiver saw it: one line of the capture format,
  * so live and replayed input take the same path.
  */
@@ -53,6 +62,8 @@ export interface WatchEvent {
   object: KubeObject;
   /** RFC 3339 time the watcher received it; absent in some captures. */
   observedAt?: string;
+  /** The cluster it was watched in; spans get it as resource attributes and in their trace ids. */
+  cluster?: ClusterIdentity;
 }
 
 /** What flows along a pipeline at each point; the engine checks that neighbouring stages agree. */

@@ -1,3 +1,4 @@
+import type { ClusterIdentity } from '@kspan/core';
 import { CappedMap } from './capped.js';
 import type { ResolvedOptions } from './config.js';
 import { objKey, type NormEvent, type ObjRef } from './normalize.js';
@@ -71,7 +72,7 @@ export class ChangeTable {
     };
     if (child && this.rules.isRun(r.kind, child.kind)) {
       const childKey = objKey(child.kind, child.namespace, child.name);
-      return this.run(self, {
+      return this.run(e.cluster, self, {
         ...child,
         key: childKey,
         uid: '',
@@ -81,14 +82,14 @@ export class ChangeTable {
     }
     let below = self;
     for (const a of chain) {
-      if (this.rules.isRun(a.kind, below.kind)) return this.run(a, below);
+      if (this.rules.isRun(a.kind, below.kind)) return this.run(e.cluster, a, below);
       below = a;
     }
-    return this.top(below, t);
+    return this.top(e.cluster, below, t);
   }
 
   /** A change of a top object: its generation at `t`; a burst long after the spec change is new. */
-  private top(top: Ancestor, t: number): Change {
+  private top(cluster: ClusterIdentity | undefined, top: Ancestor, t: number): Change {
     const rec = top.record ?? this.graph.lookup(top.uid, top.key);
     const uid = rec?.uid || top.uid;
     const generation = rec ? rec.generationAt(t) : 0;
@@ -100,21 +101,22 @@ export class ChangeTable {
     const key = late || this.closed.has(slot) ? `${slot}@${Math.floor(t / 1e6)}` : slot;
     // A traceparent annotation speaks for the object's current generation only.
     const remote = rec && generation === rec.generation ? rec.traceparent : undefined;
-    return this.start(new Change(slot, key, topInfo(top, rec, generation), remote));
+    return this.start(new Change(slot, key, topInfo(top, rec, generation), remote, cluster));
   }
 
   /** One run of a CronJob (or any `root` + `child` rule): its own trace, keyed by owner and child. */
-  private run(owner: Ancestor, child: Ancestor): Change {
+  private run(cluster: ClusterIdentity | undefined, owner: Ancestor, child: Ancestor): Change {
     const ownerRec = owner.record ?? this.graph.lookup(owner.uid, owner.key);
     const slot = `${ownerRec?.uid || owner.uid || owner.key}/run/${child.kind}/${child.name}`;
     const active = this.active.get(slot);
     if (active) return active;
     const rec = child.record ?? this.graph.byKeyOnly(child.key);
-    return this.start(new Change(slot, slot, topInfo(child, rec, rec?.generation ?? 0), undefined));
+    const top = topInfo(child, rec, rec?.generation ?? 0);
+    return this.start(new Change(slot, slot, top, undefined, cluster));
   }
 
   /** The change a deletion asked for at `t` (µs) starts: its root is `<Kind>.Delete`. */
-  deletion(r: ObjRef, key: string, t: number): Change {
+  deletion(r: ObjRef, key: string, t: number, cluster: ClusterIdentity | undefined): Change {
     const slot = `${r.uid || key}/delete`;
     const top: TopInfo = {
       kind: r.kind,
@@ -126,7 +128,7 @@ export class ChangeTable {
       operation: 'Delete',
       specTime: t,
     };
-    return this.active.get(slot) ?? this.start(new Change(slot, slot, top, undefined));
+    return this.active.get(slot) ?? this.start(new Change(slot, slot, top, undefined, cluster));
   }
 
   private start(c: Change): Change {

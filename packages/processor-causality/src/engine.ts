@@ -1,4 +1,4 @@
-import { Heap, type KubeObject, type WatchEvent } from '@kspan/core';
+import { Heap, type ClusterIdentity, type KubeObject, type WatchEvent } from '@kspan/core';
 import { actionKey } from './aggregation.js';
 import { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
@@ -68,6 +68,8 @@ export class CausalityEngine {
   private lastSweep = -Infinity;
   /** The observation time of the object item being applied (for a deletion it shows). */
   private objectObs: number | undefined;
+  /** The cluster of the object item being applied (a deletion it asks for is in that cluster). */
+  private objectCluster: ClusterIdentity | undefined;
 
   constructor(
     private readonly opts: ResolvedOptions,
@@ -174,6 +176,7 @@ export class CausalityEngine {
       this.advance();
     }
     this.objectObs = obs;
+    this.objectCluster = w.cluster;
     if (!this.graph.apply(w.type, w.object, this.time.current(), obs))
       return this.stats.drop('bad_object', w);
     this.stats.objects++;
@@ -184,6 +187,7 @@ export class CausalityEngine {
     const obs = this.objectObs ?? this.time.current();
     if (!Number.isFinite(obs) || !modelsDeletion(this.graph, rec)) return;
     const ev = deletionEvent(rec, obs);
+    if (this.objectCluster) ev.cluster = this.objectCluster;
     if (this.events.get(ev.uid)) return;
     const now = this.time.current();
     const entry = new EventEntry(ev, undefined, rec.key, rec.key, now, undefined, true);
@@ -209,6 +213,7 @@ export class CausalityEngine {
     }
     const ev = normalizeEvent(w.object, w.observedAt, this.interner, this.opts.maxTimeSkewUs);
     if (typeof ev === 'string') return this.stats.drop(ev, w);
+    if (w.cluster) ev.cluster = w.cluster;
     this.time.observe(ev.obs);
     // Windows that closed before this item was seen close first: it cannot join those spans.
     this.advance();

@@ -42,9 +42,13 @@ export function eventSpanId(eventUid: string, count: number): string {
   return hex(`span/${eventUid}/${count}`, 2);
 }
 
-/** Trace id of a change (the top object's uid and generation, see changes.ts for the key). */
-export function changeTraceId(changeKey: string): string {
-  return hex(`trace/${changeKey}`, 4);
+/**
+ * Trace id of a change (the top object's uid and generation, see changes.ts for the key), in a
+ * cluster: object uids are unique across clusters, but the same capture replayed as two clusters is
+ * not, so the cluster's uid is hashed in too. Without one the id is what it always was.
+ */
+export function changeTraceId(changeKey: string, clusterUid?: string): string {
+  return hex(clusterUid ? `trace/${clusterUid}/${changeKey}` : `trace/${changeKey}`, 4);
 }
 
 /** Span id of a change's root span, whether synthesised or taken by a top-level event. */

@@ -1,4 +1,10 @@
-import { eventTime, isRecord, PLAUSIBLE_TIME_US, type KubeObject } from '@kspan/core';
+import {
+  eventTime,
+  isRecord,
+  PLAUSIBLE_TIME_US,
+  type ClusterIdentity,
+  type KubeObject,
+} from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTime } from './time.js';
 
@@ -40,6 +46,8 @@ export interface NormEvent {
   obs: number;
   /** Container name from the fieldPath, for kubelet container events. */
   container: string;
+  /** The cluster of the watch event it came in (set by the engine, not by `normalizeEvent`). */
+  cluster?: ClusterIdentity;
 }
 
 export type DropReason =

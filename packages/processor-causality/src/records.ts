@@ -1,5 +1,6 @@
 // The records the engine's parts share: an Event and its spans (`EventEntry`, `SpanRec`), and a
 // change — one trace — with its root (`Change`). One module, so that neither imports the other.
+import type { ClusterIdentity } from '@kspan/core';
 import { actionKey } from './aggregation.js';
 import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
@@ -214,8 +215,10 @@ export class Change {
     readonly key: string,
     readonly top: TopInfo,
     readonly remote: RemoteParent | undefined,
+    /** The cluster of the event that opened it: its uid is part of the trace id. */
+    readonly cluster: ClusterIdentity | undefined,
   ) {
-    this.traceId = remote?.traceId ?? changeTraceId(key);
+    this.traceId = remote?.traceId ?? changeTraceId(key, cluster?.uid);
     this.rootSpanId = rootSpanId(key);
   }
 

@@ -76,7 +76,8 @@ export class Resolver {
       s.voided = true;
       return;
     }
-    const change = this.changes.deletion(s.entry.ev.regarding, s.entry.objKey, t);
+    const ev = s.entry.ev;
+    const change = this.changes.deletion(ev.regarding, s.entry.objKey, t, ev.cluster);
     s.isRoot = true;
     s.change = change;
     s.traceId = change.traceId;

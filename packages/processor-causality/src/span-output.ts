@@ -109,7 +109,7 @@ export class SpanOutput {
         attributes: eventAttributes(s, chain),
         links,
         events,
-        resource: this.resources.for(e.component),
+        resource: this.resources.for(e.component, e.cluster),
       }),
     );
     if (s.prev) this.stats.spans.follow_on++;
@@ -148,7 +148,7 @@ export class SpanOutput {
         attributes: rootAttributes(c),
         links: [],
         events: [],
-        resource: this.resources.for(top.manager || 'unknown'),
+        resource: this.resources.for(top.manager || 'unknown', c.cluster),
       }),
     );
     this.stats.spans.root++;

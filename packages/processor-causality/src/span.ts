@@ -9,6 +9,7 @@ import {
   type SpanStatus,
 } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
+import type { ClusterIdentity } from '@kspan/core';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { toHrTime } from './time.js';
@@ -98,18 +99,22 @@ export class EventSpan implements ReadableSpan {
   }
 }
 
-/** One resource per service name, shared by every span of that service. */
+/** One resource per service name and cluster, shared by every span of that service there. */
 export class Resources {
   private readonly cache = new Map<string, Resource>();
 
   constructor(private readonly fixedName: string | undefined) {}
 
-  for(component: string): Resource {
+  for(component: string, cluster?: ClusterIdentity): Resource {
     const name = this.fixedName ?? component;
-    let r = this.cache.get(name);
+    const key = cluster ? `${name}\n${cluster.name ?? ''}\n${cluster.uid ?? ''}` : name;
+    let r = this.cache.get(key);
     if (!r) {
-      r = resourceFromAttributes({ 'service.name': name });
-      this.cache.set(name, r);
+      const attrs: Attributes = { 'service.name': name };
+      if (cluster?.name) attrs['k8s.cluster.name'] = cluster.name;
+      if (cluster?.uid) attrs['k8s.cluster.uid'] = cluster.uid;
+      r = resourceFromAttributes(attrs);
+      this.cache.set(key, r);
     }
     return r;
   }

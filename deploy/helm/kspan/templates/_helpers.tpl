@@ -67,6 +67,12 @@ cluster-scoped Nodes (a Role cannot grant them): owners.kinds defaults to the na
 - apiGroups: ['']
   resources: {{ if .cluster }}[events, pods, nodes]{{ else }}[events, pods]{{ end }}
   verbs: [list, watch]
+{{- if .cluster }}
+- apiGroups: ['']
+  resources: [namespaces]
+  resourceNames: [kube-system]
+  verbs: [get]
+{{- end }}
 - apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [list, watch]

@@ -2,6 +2,7 @@ import {
   eventTime,
   isRecord,
   parseRfc3339,
+  type ClusterIdentity,
   type KubeObject,
   type WatchEvent,
   type WatchEventType,
@@ -50,7 +51,7 @@ export function decodeValue(value: unknown): Decoded {
     return out;
   }
   if ('type' in value && 'object' in value) {
-    const { type, object, observedAt } = value;
+    const { type, object, observedAt, cluster } = value;
     if (type === 'BOOKMARK') return out;
     if (type === 'ERROR') {
       const msg = isRecord(object) && typeof object.message === 'string' ? object.message : '';
@@ -70,8 +71,14 @@ export function decodeValue(value: unknown): Decoded {
       out.problems.push(`"observedAt" ${JSON.stringify(observedAt)} is not an RFC 3339 time`);
       return out;
     }
+    const identity = clusterOf(cluster);
+    if (typeof identity === 'string') {
+      out.problems.push(identity);
+      return out;
+    }
     const ev: WatchEvent = { type: type as WatchEventType, object: object as KubeObject };
     if (observedAt !== undefined) ev.observedAt = observedAt as string;
+    if (identity !== undefined) ev.cluster = identity;
     out.events.push(ev);
     return out;
   }
@@ -103,6 +110,19 @@ export function decodeValue(value: unknown): Decoded {
     'neither a watch event {type, object}, a Kubernetes object {kind, metadata} nor a List',
   );
   return out;
+}
+
+/** A capture line's `cluster` (`{name?, uid?}`, non-empty strings), or a problem. */
+function clusterOf(value: unknown): ClusterIdentity | undefined | string {
+  if (value === undefined) return undefined;
+  const bad = `"cluster" ${JSON.stringify(value)} is not {"name"?: string, "uid"?: string}`;
+  if (!isRecord(value)) return bad;
+  const identity: ClusterIdentity = {};
+  for (const [k, v] of Object.entries(value)) {
+    if ((k !== 'name' && k !== 'uid') || typeof v !== 'string' || v === '') return bad;
+    identity[k] = v;
+  }
+  return identity.name === undefined && identity.uid === undefined ? undefined : identity;
 }
 
 /**

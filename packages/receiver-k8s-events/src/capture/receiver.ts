@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   KspanError,
   errorMessage,
+  type ClusterIdentity,
   type ComponentContext,
   type ReceiverFactory,
   type WatchEvent,
@@ -18,6 +19,13 @@ export const CaptureConfigSchema = Type.Object(
       description:
         'Capture file to replay: kspan capture format (NDJSON), `kubectl get events -A -o json`, or `kubectl get … -o json --watch [--output-watch-events]` output. Format is detected from the content.',
     }),
+    cluster_name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'k8s.cluster.name for the replayed items, in place of the one the capture recorded (its k8s.cluster.uid is kept)',
+      }),
+    ),
     speed: Type.Optional(
       Type.Number({
         minimum: 0,
@@ -33,6 +41,18 @@ export type CaptureConfig = Static<typeof CaptureConfigSchema>;
 
 const CHUNK = 64 * 1024;
 
+/** Gives every item the configured cluster name, keeping its recorded uid (shared while it repeats). */
+function renamer(name: string | undefined): (ev: WatchEvent) => WatchEvent {
+  if (name === undefined) return (ev) => ev;
+  let last: ClusterIdentity = Object.freeze({ name });
+  return (ev) => {
+    const uid = ev.cluster?.uid;
+    if (last.uid !== uid) last = Object.freeze(uid === undefined ? { name } : { name, uid });
+    ev.cluster = last;
+    return ev;
+  };
+}
+
 /** Replays a capture file as a watch stream: the input of `kspan replay` and of conformance tests. */
 export const k8sCaptureReceiver: ReceiverFactory<typeof CaptureConfigSchema, 'k8s_watch'> = {
   kind: 'receiver',
@@ -47,6 +67,7 @@ export const k8sCaptureReceiver: ReceiverFactory<typeof CaptureConfigSchema, 'k8
 
 function captureStream(config: CaptureConfig, ctx: ComponentContext): Observable<WatchEvent> {
   const speed = config.speed ?? 0;
+  const named = renamer(config.cluster_name);
   const malformed = ctx.metrics.counter(
     'capture_malformed_total',
     'Capture lines or objects that could not be read (skipped)',
@@ -87,7 +108,7 @@ function captureStream(config: CaptureConfig, ctx: ComponentContext): Observable
           }
           if (stop.signal.aborted) return;
           items++;
-          subscriber.next(d.event);
+          subscriber.next(named(d.event));
         }
       };
       try {

@@ -1,4 +1,4 @@
-import { Observable, defer, merge, switchMap } from 'rxjs';
+import { Observable, defer, map, merge, switchMap } from 'rxjs';
 import { Type, type Static } from '@sinclair/typebox';
 import {
   ConfigError,
@@ -12,6 +12,7 @@ import {
   type WatchEvent,
 } from '@kspan/core';
 import { eventTimeOf } from '../capture/normalize.js';
+import { clusterIdentity$ } from './cluster-identity.js';
 import { toCoreEvent } from './event-shape.js';
 import { eventFilter, withExcludedNamespaces } from './filters.js';
 import { loadKubeConfig } from './kubeconfig.js';
@@ -55,6 +56,11 @@ export const EventsConfigSchema = Type.Object(
       default: 'core',
       description:
         'Event API to watch: `core` (core/v1 events) or `events` (events.k8s.io/v1). Both are one stored object; items are emitted in the core/v1 shape either way.',
+    }),
+    cluster_name: Type.String({
+      default: '',
+      description:
+        'k8s.cluster.name on every span, e.g. `${env:CLUSTER_NAME}` (k8s.cluster.uid is read from the kube-system namespace)',
     }),
     max_age: DurationSchema(
       '5m',
@@ -234,12 +240,20 @@ export function k8sEventsStream(
     'Age of the last Event received when it arrived (its own time to now)',
   );
 
-  // Credentials (and the client library behind them) load on subscribe, not at create() or import.
-  const transport$ = defer(
+  // Credentials (and the client library behind them) load on subscribe, not at create() or import;
+  // the cluster identity is read before any watch starts, so that every item carries it.
+  const setup$ = defer(
     async () => options.transport ?? kubeTransport(await loadKubeConfig(config.auth)),
+  ).pipe(
+    switchMap((transport) =>
+      clusterIdentity$(
+        { transport, name: config.cluster_name, backoff, timeoutMs: staleAfterMs },
+        ctx,
+      ).pipe(map((cluster) => ({ transport, cluster }))),
+    ),
   );
-  return transport$.pipe(
-    switchMap((transport) => {
+  return setup$.pipe(
+    switchMap(({ transport, cluster }) => {
       const startedAt = ctx.clock.now();
       const cutoff = startedAt - maxAgeMs;
       const filter = eventFilter(config);
@@ -379,6 +393,7 @@ export function k8sEventsStream(
                       lastEventAge.set({}, Math.max(0, (ctx.clock.now() - t) / 1000));
                   }
                 } else ownersReceived.inc({ kind: String(o.kind ?? '') });
+                if (cluster) item.cluster = cluster;
                 subscriber.next(item);
               },
               error: (e: unknown) => subscriber.error(e),

@@ -45,6 +45,41 @@ describe('k8s_capture receiver', () => {
     expect(k8sCaptureReceiver.configSchema.additionalProperties).to.equal(false);
   });
 
+  it('replays the recorded cluster identity; cluster_name renames it and keeps the uid; a bad one is a counted problem', async () => {
+    const ev = (name: string, cluster?: WatchEvent['cluster']): WatchEvent => ({
+      type: 'ADDED',
+      object: coreEvent(name, 'Pulled', iso(0)),
+      ...(cluster ? { cluster } : {}),
+    });
+    const text =
+      [
+        formatCaptureLine(ev('a', { name: 'east', uid: 'u-1' })),
+        formatCaptureLine(ev('b')),
+        '{"type":"ADDED","object":{"kind":"Event","metadata":{"name":"c"}},"cluster":{"uid":7}}',
+      ].join('\n') + '\n';
+    expect(text.split('\n')[0]).to.contain('"cluster":{"name":"east","uid":"u-1"}');
+    const path = file('clusters.ndjson', text);
+    const read = async (extra: Record<string, unknown>) => {
+      const metrics = new MetricsRegistry();
+      const ctx = standaloneContext({ metrics: metrics.metricsFor('k8s_capture') });
+      const items = await lastValueFrom(
+        k8sCaptureReceiver.create({ path, speed: 0, ...extra }, ctx).pipe(toArray()),
+      );
+      return { items, malformed: await metrics.value('capture_malformed_total') };
+    };
+    const plain = await read({});
+    expect(plain.items.map((i) => i.cluster)).to.deep.equal([
+      { name: 'east', uid: 'u-1' },
+      undefined,
+    ]);
+    expect(plain.malformed).to.equal(1);
+    const renamed = await read({ cluster_name: 'replay-west' });
+    expect(renamed.items.map((i) => i.cluster)).to.deep.equal([
+      { name: 'replay-west', uid: 'u-1' },
+      { name: 'replay-west' },
+    ]);
+  });
+
   it('is cold: nothing is read before subscribe', async () => {
     const obs = k8sCaptureReceiver.create(
       { path: join(dir, 'later.ndjson'), speed: 0 },

@@ -8,6 +8,7 @@ import {
 import { k8sEventsReceiver, k8sEventsStream, type EventsConfig } from '../../src/k8s/receiver.js';
 import {
   drive,
+  fail,
   fakeTransport,
   ok,
   page,
@@ -44,6 +45,13 @@ function config(extra: Partial<EventsConfig> = {}): EventsConfig {
   return resolveComponentConfig(k8sEventsReceiver, extra, 'receivers.k8s_events');
 }
 
+const KUBE_SYSTEM = 'GET /api/v1/namespaces/kube-system';
+const kubeSystem = (uid: string) => ({
+  kind: 'Namespace',
+  apiVersion: 'v1',
+  metadata: { name: 'kube-system', uid },
+});
+
 /** Routes by path + whether it is a watch: e.g. `GET /api/v1/events` or `WATCH /api/v1/events`. */
 const route = (req: TransportRequest) => `${req.query.watch === '1' ? 'WATCH' : 'GET'} ${req.path}`;
 
@@ -55,7 +63,9 @@ function run(cfg: EventsConfig, scripts: Record<string, Answer[]>, until: Until)
   scheduler.frame = NOW;
   const metrics = new MetricsRegistry();
   const health: Health = [];
-  const fake = fakeTransport(route, scripts, ok([], { hang: true }));
+  // The cluster uid is read first; a test that does not script it gets a kube-system namespace.
+  const withUid = { [KUBE_SYSTEM]: [ok([kubeSystem('uid-test')])], ...scripts };
+  const fake = fakeTransport(route, withUid, ok([], { hang: true }));
   const ctx = standaloneContext({
     id: 'k8s_events',
     clock,
@@ -227,6 +237,7 @@ describe('k8s_events receiver', () => {
       '/api/v1/namespaces/a/pods',
       '/api/v1/namespaces/b/events',
       '/api/v1/namespaces/b/pods',
+      '/api/v1/namespaces/kube-system',
       '/api/v1/nodes',
     ]);
     const evList = fake.calls.find((c) => c.path === '/api/v1/namespaces/a/events')!;
@@ -294,5 +305,63 @@ describe('k8s_events receiver', () => {
     expect(
       await metrics.value('watch_restarts_total', { resource: 'pods', cause: 'forbidden' }),
     ).to.equal(1);
+  });
+
+  describe('cluster identity (k8s.cluster.name, k8s.cluster.uid)', () => {
+    // a fresh script each time: answers are consumed
+    const events = () => ({
+      'GET /api/v1/events': [page([coreEvent('e1', 'default', 'Pulled', 0)], '1')],
+    });
+    const cfg = (cluster_name = 'east') =>
+      config({ cluster_name, owners: { enabled: false, kinds: [] } });
+
+    it('reads the kube-system uid once, before any watch, and puts name and uid on every item', async () => {
+      const { fake, result } = run(
+        cfg(),
+        { ...events(), [KUBE_SYSTEM]: [ok([kubeSystem('ks-uid-1')])] },
+        (i) => i.length >= 1,
+      );
+      const { items, sub } = await result;
+      sub.unsubscribe();
+      expect(items.map((i) => i.cluster)).to.deep.equal([{ name: 'east', uid: 'ks-uid-1' }]);
+      expect(fake.calls[0]!.path).to.equal('/api/v1/namespaces/kube-system');
+      expect(fake.calls.filter((c) => c.path.endsWith('kube-system'))).to.have.length(1);
+    });
+
+    it('retries a failure that may pass (503, connection refused) before any watch starts', async () => {
+      const { fake, result } = run(
+        cfg(),
+        {
+          ...events(),
+          [KUBE_SYSTEM]: [status(503, 'starting'), fail('ECONNREFUSED'), ok([kubeSystem('ks-2')])],
+        },
+        (i) => i.length >= 1,
+      );
+      const { items, sub } = await result;
+      sub.unsubscribe();
+      expect(items[0]!.cluster).to.deep.equal({ name: 'east', uid: 'ks-2' });
+      expect(fake.calls.slice(0, 3).map((c) => c.path)).to.deep.equal(
+        Array(3).fill('/api/v1/namespaces/kube-system'),
+      );
+    });
+
+    it('goes on with the name only when reading the namespace is refused (403), and with nothing when neither is known', async () => {
+      const refused = run(
+        cfg(),
+        { ...events(), [KUBE_SYSTEM]: [status(403, 'namespaces "kube-system" is forbidden')] },
+        (i) => i.length >= 1,
+      );
+      const a = await refused.result;
+      a.sub.unsubscribe();
+      expect(a.items[0]!.cluster).to.deep.equal({ name: 'east' });
+      const none = run(
+        cfg(''),
+        { ...events(), [KUBE_SYSTEM]: [status(404, 'not found')] },
+        (i) => i.length >= 1,
+      );
+      const b = await none.result;
+      b.sub.unsubscribe();
+      expect(b.items[0]!).to.not.have.property('cluster');
+    });
   });
 });
