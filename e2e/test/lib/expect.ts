@@ -29,6 +29,8 @@ interface Naming {
   child: string;
   /** The named child is a change of its own, and this event its root (a CronJob's job). */
   run?: boolean;
+  /** The event reports what another controller did (it comes after it): never a parent. */
+  observer?: boolean;
 }
 
 const NAMING: Naming[] = [
@@ -68,9 +70,13 @@ const NAMING: Naming[] = [
     reasons: ['SawCompletedJob'],
     re: /^Saw completed job: ([^,\s]+)/,
     child: 'Job',
+    observer: true,
   },
   { kinds: ['CronJob'], reasons: ['SuccessfulDelete'], re: /^Deleted job (\S+)$/, child: 'Job' },
 ];
+
+const DELETES = /^(?:Deleted pod|delete Pod)/;
+const CREATES = /^(?:Created pod|create Pod)/;
 
 /** Owner kind → child kind whose children are changes of their own (from the `run` rules). */
 const RUNS: Record<string, string> = Object.fromEntries(
@@ -85,11 +91,14 @@ export interface ObjRef {
 const key = (kind: string, name: string) => `${kind}/${name}`;
 
 /** The object an event's message names as its child (by the rules above), if any. */
-export function namedChild(e: ClusterEvent): (ObjRef & { run: boolean }) | undefined {
+export function namedChild(
+  e: ClusterEvent,
+): (ObjRef & { run: boolean; observer: boolean }) | undefined {
   for (const n of NAMING) {
     if (!n.kinds.includes(e.kind) || !n.reasons.includes(e.reason)) continue;
     const m = n.re.exec(e.message);
-    if (m) return { kind: n.child, name: m[1]!, run: n.run === true };
+    if (m)
+      return { kind: n.child, name: m[1]!, run: n.run === true, observer: n.observer === true };
   }
   return undefined;
 }
@@ -128,12 +137,17 @@ function notAfter(a: { t: number; coarse: boolean }, b: { t: number; coarse: boo
  * The latest event that named `obj` no later than `e` (its first occurrence). A repeated naming
  * event counts at its first and at its latest occurrence (the ones between are not in the API).
  */
-function latestNamed(obj: ObjRef, e: ClusterEvent, all: ClusterEvent[]): ClusterEvent | undefined {
+function latestNamed(
+  obj: ObjRef,
+  e: ClusterEvent,
+  all: ClusterEvent[],
+  accept: (x: ClusterEvent) => boolean = () => true,
+): ClusterEvent | undefined {
   const marks: Mark[] = [];
   for (const x of all) {
     if (x.uid === e.uid) continue;
     const c = namedChild(x);
-    if (!c || c.kind !== obj.kind || c.name !== obj.name) continue;
+    if (!c || c.observer || c.kind !== obj.kind || c.name !== obj.name || !accept(x)) continue;
     marks.push({ event: x, t: x.t, coarse: x.coarse });
     if (x.count > 1) marks.push({ event: x, t: x.lastT, coarse: x.lastCoarse });
   }
@@ -141,6 +155,27 @@ function latestNamed(obj: ObjRef, e: ClusterEvent, all: ClusterEvent[]): Cluster
   marks.sort((a, b) => a.t - b.t || a.event.rv - b.event.rv);
   for (let i = marks.length - 1; i >= 0; i--) if (notAfter(marks[i]!, e)) return marks[i]!.event;
   return undefined;
+}
+
+/**
+ * The event that created `obj`, when it was recorded at most a second after `e` though `e` is
+ * about `obj` already: the scheduler may bind a pod before its controller has recorded
+ * `Created pod` (the engine waits for it within its window). Only when nothing named `obj` before.
+ */
+function createdJustAfter(
+  obj: ObjRef,
+  e: ClusterEvent,
+  all: ClusterEvent[],
+): ClusterEvent | undefined {
+  const named = (x: ClusterEvent) => {
+    const c = namedChild(x);
+    return c !== undefined && !c.observer && c.kind === obj.kind && c.name === obj.name;
+  };
+  if (all.some((x) => x.uid !== e.uid && named(x) && x.t <= e.t)) return undefined;
+  return all
+    .filter((x) => x.uid !== e.uid && named(x) && CREATES.test(x.message))
+    .filter((x) => !x.coarse && !e.coarse && x.t > e.t && x.t - e.t <= 1_000_000)
+    .sort((a, b) => a.t - b.t)[0];
 }
 
 export type ExpectedParent =
@@ -153,7 +188,18 @@ export function expectedParent(
 ): ExpectedParent {
   const named = namedChild(e);
   if (named?.run) return { is: 'root-itself' };
-  const direct = latestNamed({ kind: e.kind, name: e.objName }, e, all);
+  // A kubelet's Killing is caused by the pod's deletion, never by a later re-creation of a pod
+  // of the same name (a StatefulSet's), whose event may share its whole second.
+  const direct =
+    createdJustAfter({ kind: e.kind, name: e.objName }, e, all) ??
+    (e.reason === 'Killing'
+      ? latestNamed({ kind: e.kind, name: e.objName }, e, all, (x) => DELETES.test(x.message))
+      : undefined) ??
+    // … and only a Killing: the events of a pod re-created under the same name belong to its
+    // creation, not to the deletion of its predecessor (the objects differ by uid).
+    latestNamed({ kind: e.kind, name: e.objName }, e, all, (x) =>
+      e.reason === 'Killing' ? true : !DELETES.test(x.message),
+    );
   if (direct) return { is: 'event', event: direct };
   if (named && RUNS[e.kind] === named.kind) {
     // An event on a CronJob about one of its jobs joins that job's run, under the run's root.

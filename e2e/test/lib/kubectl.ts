@@ -181,7 +181,7 @@ export interface ClusterEvent {
 }
 
 interface RawEvent {
-  metadata: { uid: string; resourceVersion: string; creationTimestamp?: string };
+  metadata: { name?: string; uid: string; resourceVersion: string; creationTimestamp?: string };
   involvedObject: { kind: string; name: string; uid?: string };
   reason?: string;
   message?: string;
@@ -204,6 +204,21 @@ function parseTime(v: string | null | undefined): { us: number; coarse: boolean 
   return { us: ms * 1000 + Number((m[2] + '000000').slice(0, 6)), coarse: false };
 }
 
+/**
+ * client-go names an Event `<object>.<its creation time in Unix ns, hex>`: the first occurrence's
+ * time below the whole second that `firstTimestamp`/`lastTimestamp` keep. Used when it falls in
+ * that second (a name of another shape, or another clock, leaves the time coarse).
+ */
+function precise(
+  time: { us: number; coarse: boolean },
+  name: string | undefined,
+): { us: number; coarse: boolean } {
+  const hex = name && /\.([0-9a-f]{16})$/.exec(name)?.[1];
+  if (!time.coarse || !hex) return time;
+  const us = Number(BigInt(`0x${hex}`) / 1000n);
+  return us >= time.us && us < time.us + 1_000_000 ? { us, coarse: false } : time;
+}
+
 function toClusterEvent(e: RawEvent): ClusterEvent {
   const count = e.series?.count ?? e.count ?? 1;
   // The first occurrence's time. For an event seen once, the order the processor reads times in
@@ -218,7 +233,10 @@ function toClusterEvent(e: RawEvent): ClusterEvent {
           e.firstTimestamp,
           e.metadata.creationTimestamp,
         ];
-  const time = candidates.map(parseTime).find((x) => x !== undefined) ?? { us: 0, coarse: true };
+  const time = precise(
+    candidates.map(parseTime).find((x) => x !== undefined) ?? { us: 0, coarse: true },
+    e.metadata.name,
+  );
   const last =
     count > 1
       ? ([e.series?.lastObservedTime, e.lastTimestamp]
