@@ -16,6 +16,7 @@ import { Resolver } from './resolver.js';
 import { RuleTable } from './rules.js';
 import type { EventSpan } from './span.js';
 import { SpanOutput } from './span-output.js';
+import { SpecHistory } from './spec-history.js';
 import { Stats } from './stats.js';
 import { Timelines } from './timeline.js';
 import { parseTime } from './time.js';
@@ -63,6 +64,7 @@ export class CausalityEngine {
   private readonly changes: ChangeTable;
   private readonly output: SpanOutput;
   private readonly resolver: Resolver;
+  private readonly specs: SpecHistory;
   private readonly heap = new Heap<Timer>(earlier);
   private pending = 0;
   private lastSweep = -Infinity;
@@ -93,6 +95,8 @@ export class CausalityEngine {
     );
     this.rules = new RuleTable(opts.rules);
     this.output = new SpanOutput(opts, this.graph, this.timelines, this.stats, emit);
+    this.specs = new SpecHistory(opts.diff, () => this.stats.evicted.specs++);
+    this.output.rootExtras = (c, startUs) => this.specs.rootExtras(c, startUs);
     this.events = new EventStore(opts, this.stats, (s) => {
       if (this.release(s)) this.output.export(s);
     });
@@ -131,6 +135,7 @@ export class CausalityEngine {
       timelines: this.timelines.size,
       traces: this.changes.size,
       seen: this.events.seenSize,
+      specs: this.specs.size,
     };
   }
 
@@ -179,6 +184,7 @@ export class CausalityEngine {
     this.objectCluster = w.cluster;
     if (!this.graph.apply(w.type, w.object, this.time.current(), obs))
       return this.stats.drop('bad_object', w);
+    this.specs.observe(w.object);
     this.stats.objects++;
   }
 

@@ -7,6 +7,7 @@ import { objKey, type NormEvent } from './normalize.js';
 import type { OwnerGraph } from './owner-graph.js';
 import { State, type Change, type SpanRec } from './records.js';
 import { EventSpan, Resources, SAMPLED } from './span.js';
+import type { RootExtras } from './spec-history.js';
 import type { Stats } from './stats.js';
 import { lowerBound, type Timelines } from './timeline.js';
 import { toHrTime } from './time.js';
@@ -22,6 +23,8 @@ const NO_EVENTS: TimedEvent[] = [];
 export class SpanOutput {
   private readonly resources: Resources;
   private readonly hasEvidence = (key: string) => this.timelines.has(key);
+  /** What a synthesised root adds about its change (what changed in spec: spec-history.ts). */
+  rootExtras: (c: Change, startUs: number) => RootExtras | undefined = () => undefined;
 
   constructor(
     private readonly opts: ResolvedOptions,
@@ -134,6 +137,7 @@ export class SpanOutput {
     const end = start;
     c.rootEmitted = true;
     c.rootStartUs = start;
+    const extras = this.rootExtras(c, start);
     this.emit(
       new EventSpan({
         name: `${top.kind}.${top.operation || 'Change'}`,
@@ -145,9 +149,9 @@ export class SpanOutput {
         startUs: start,
         endUs: end,
         error: undefined,
-        attributes: rootAttributes(c),
+        attributes: extras ? { ...rootAttributes(c), ...extras.attributes } : rootAttributes(c),
         links: [],
-        events: [],
+        events: extras?.events ?? [],
         resource: this.resources.for(top.manager || 'unknown', c.cluster),
       }),
     );

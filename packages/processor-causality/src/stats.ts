@@ -24,7 +24,7 @@ export class Stats {
     repeat: 0,
   };
   spans = { event: 0, root: 0, follow_on: 0 };
-  evicted = { pending: 0, events: 0, seen: 0, traces: 0 };
+  evicted = { pending: 0, events: 0, seen: 0, traces: 0, specs: 0 };
   expired = { events: 0, seen: 0, traces: 0 };
   drop(reason: DropReason, item: unknown): void {
     this.dropped[reason] = (this.dropped[reason] ?? 0) + 1;
