@@ -206,8 +206,10 @@ export const CausalityConfigSchema = Type.Object(
 
 /** The processor's config, as validated (defaults applied). */
 export type CausalityConfig = Static<typeof CausalityConfigSchema>;
-/** What `causality(options)` takes: any subset of the config. */
-export type CausalityOptions = Partial<CausalityConfig>;
+/** What `causality(options)` takes: any subset of the config (of `diff` too). */
+export type CausalityOptions = Partial<Omit<CausalityConfig, 'diff'>> & {
+  diff?: Partial<CausalityConfig['diff']>;
+};
 
 /** The config in the units the engine works in (µs) with the rules compiled. */
 export interface ResolvedOptions {

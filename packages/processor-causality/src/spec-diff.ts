@@ -61,7 +61,8 @@ function walkKeyed(
   const inB = new Map(b.map((item) => [id(item), item]));
   const inA = new Set(a.map(id));
   const at = (v: string | number) => `${path}[${field === 'name' ? v : `${field}=${v}`}]`;
-  for (const item of a) walk(item, inB.has(id(item)) ? inB.get(id(item)) : ABSENT, at(id(item)), out);
+  for (const item of a)
+    walk(item, inB.has(id(item)) ? inB.get(id(item)) : ABSENT, at(id(item)), out);
   for (const item of b) if (!inA.has(id(item))) walk(ABSENT, item, at(id(item)), out);
 }
 
@@ -118,7 +119,11 @@ function more(n: number): string {
  * The short form, at most `maxLength` characters: differences joined by `; ` while they fit, then
  * `… (+N more)` for the rest (`total` counts differences beyond those given, if any were not kept).
  */
-export function shortDiff(changes: readonly SpecChange[], maxLength: number, total = changes.length): string {
+export function shortDiff(
+  changes: readonly SpecChange[],
+  maxLength: number,
+  total = changes.length,
+): string {
   let out = '';
   let i = 0;
   for (; i < changes.length; i++) {
