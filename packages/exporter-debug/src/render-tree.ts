@@ -10,8 +10,8 @@ export interface RenderOptions {
   attributes?: boolean;
 }
 
-/** Attribute keys that hold an event's message, in order of preference. */
-const MESSAGE_KEYS = ['k8s.event.message', 'message'];
+/** Attribute keys that hold an event's message (a change's root: what changed), in order of preference. */
+const MESSAGE_KEYS = ['k8s.event.message', 'kspan.change.diff', 'message'];
 
 /**
  * Draws traces as indented trees, one trace after another:
