@@ -7,6 +7,7 @@ import {
   type ConfigProblem,
 } from '@kspan/core';
 import { builtinRules, compileRules, type CausalityRule, type CompiledRule } from './rules.js';
+import { DiffConfigSchema, checkDiffConfig, diffSettings } from './diff-config.js';
 import type { DiffSettings } from './spec-compact.js';
 
 const OneOrMany = (description: string) =>
@@ -65,52 +66,6 @@ export const CausalityRuleSchema = Type.Object(
     ),
   },
   { additionalProperties: false },
-);
-
-/** What changed in a top object's spec, on its change's root (`kspan.change.diff`); see README. */
-export const DiffConfigSchema = Type.Object(
-  {
-    kinds: Type.Array(Type.String({ pattern: '^[A-Z][A-Za-z0-9]*$' }), {
-      default: ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'],
-      description:
-        'top-level kinds whose spec is kept per generation and compared (the receiver must send their spec: `owners.status_kinds`); [] turns the diff off',
-    }),
-    redact_env: Type.Boolean({
-      default: true,
-      description: 'show values under `env` as `(redacted)` (the variable names stay)',
-    }),
-    redact_keys: Type.String({
-      default:
-        'password|passwd|secret|token|credential|api[-_.]?key|private[-_.]?key|access[-_.]?key',
-      description:
-        'JavaScript regular expression, case-insensitive: values under a key (or a list item named) like this, and strings such as `--password=…`, show as `(redacted)`; "" redacts no key',
-    }),
-    max_length: Type.Integer({
-      minimum: 40,
-      default: 512,
-      description:
-        'longest `kspan.change.diff` attribute in characters; further differences are cut as `… (+N more)` (the span event lists them all)',
-    }),
-    max_spec_length: Type.Integer({
-      minimum: 1,
-      default: 16_384,
-      description: 'longest compact spec kept, in characters; a longer one is not compared',
-    }),
-    max_objects: Type.Integer({
-      minimum: 1,
-      default: 10_000,
-      description:
-        'top objects whose specs are kept (least recently updated evicted, counted); each keeps its last 3 generations',
-    }),
-    max_stored_length: Type.Integer({
-      minimum: 1,
-      // About a byte a character: 16 MiB of heap at most, ~2k characters per Deployment spec.
-      default: 16_777_216,
-      description:
-        'characters of compact spec kept in all (about bytes of heap); beyond it the least recently updated objects are evicted',
-    }),
-  },
-  { additionalProperties: false, default: {} },
 );
 
 export const CausalityConfigSchema = Type.Object(
@@ -231,39 +186,13 @@ export interface ResolvedOptions {
   diff: DiffSettings;
 }
 
-/** What the schema cannot check: each user rule compiles (regex, groups), with its path; `diff.redact_keys` compiles. */
+/** What the schema cannot check: each user rule compiles (regex, groups), with its path; so do `diff.redact_keys`. */
 export function checkCausalityConfig(config: CausalityConfig): ConfigProblem[] {
   const problems = compileRules(config.rules as CausalityRule[]).problems.map((p) => ({
     path: `rules${p.path}`,
     message: p.message,
   }));
-  const keys = redactKeys(config.diff?.redact_keys ?? '');
-  if (typeof keys === 'string') problems.push({ path: 'diff.redact_keys', message: keys });
-  return problems;
-}
-
-/** The secret-looking keys pattern (always case-insensitive; a Go-style `(?i)` is taken), or why it does not compile. */
-function redactKeys(pattern: string): RegExp | undefined | string {
-  const source = pattern.replace(/^\(\?i\)/, '');
-  if (source === '') return undefined;
-  try {
-    return new RegExp(source, 'i');
-  } catch (err) {
-    return `not a regular expression: ${(err as Error).message}`;
-  }
-}
-
-function diffSettings(d: CausalityConfig['diff']): DiffSettings {
-  const keys = redactKeys(d.redact_keys);
-  return {
-    kinds: new Set(d.kinds),
-    redactEnv: d.redact_env,
-    redactKeys: typeof keys === 'string' ? undefined : keys,
-    maxLength: d.max_length,
-    maxSpecLength: d.max_spec_length,
-    maxObjects: d.max_objects,
-    maxStoredLength: d.max_stored_length,
-  };
+  return [...problems, ...checkDiffConfig(config.diff)];
 }
 
 /**

@@ -138,16 +138,15 @@ describe('diff config', () => {
     }
   };
 
-  it('rejects a `redact_keys` that does not compile and unknown keys, with their paths', () => {
-    expect(problems({ diff: { redact_keys: '(' } })).to.have.length(1);
-    expect(problems({ diff: { redact_keys: '(' } })[0]).to.match(
-      /^causality\.diff\.redact_keys: not a regular expression/,
-    );
+  it('rejects a `redact_keys` pattern that does not compile and unknown keys, with their paths', () => {
+    const bad = problems({ diff: { redact_keys: ['token', '('] } });
+    expect(bad).to.have.length(1);
+    expect(bad[0]).to.match(/^causality\.diff\.redact_keys\[1\]: not a regular expression/);
     expect(problems({ diff: { max_lenght: 10 } as never }).join('\n')).to.include('max_lenght');
   });
 
-  it('takes a Go-style `(?i)` prefix (it is always case-insensitive) and "" for no keys', () => {
-    expect(problems({ diff: { redact_keys: '(?i)(password|token)' } })).to.deep.equal([]);
-    expect(problems({ diff: { redact_keys: '' } })).to.deep.equal([]);
+  it('takes a Go-style `(?i)` prefix (they are always case-insensitive) and [] for no keys', () => {
+    expect(problems({ diff: { redact_keys: ['(?i)pass(word)?', 'token'] } })).to.deep.equal([]);
+    expect(problems({ diff: { redact_keys: [] } })).to.deep.equal([]);
   });
 });

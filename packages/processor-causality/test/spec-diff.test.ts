@@ -114,10 +114,15 @@ describe('spec diff', () => {
     expect(diff(vol('s1'), vol('s2'))).to.deep.equal([
       'spec.volumes[api-token].secret.secretName: (redacted) → (redacted)',
     ]);
-    // `redact_keys: ""` shows them (env stays redacted by `redact_env`).
-    expect(diff(a, b, { redact_keys: '' })[0]).to.equal(
+    // `redact_keys: []` shows them (env stays redacted by `redact_env`); a pattern of one's own.
+    expect(diff(a, b, { redact_keys: [] })[0]).to.equal(
       'spec.template.metadata.annotations["example.com/api-token"]: t1 → t2',
     );
+    expect(diff(a, b, { redact_keys: ['^team$'] })).to.deep.equal([
+      'spec.template.metadata.annotations["example.com/api-token"]: t1 → t2',
+      'spec.template.metadata.annotations.team: (redacted) → (redacted)',
+      'spec.template.spec.containers[web].args: ["--db-password=hunter1","--port=80"] → ["--db-password=hunter2","--port=80"]',
+    ]);
   });
 
   it('does not redact Kubernetes fields that merely contain "key" (topologyKey, tolerations)', () => {
