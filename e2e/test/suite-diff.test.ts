@@ -1,0 +1,117 @@
+// The end-to-end suite, what changed (issue 11 item 3): kspan runs live against the e2e cluster
+// (the receiver's status watches send top objects with their spec) while the test changes a
+// Deployment — `kubectl set image`, `kubectl scale`, `kubectl set env` — and each change's root,
+// read back from Jaeger, must name exactly what the test changed (`kspan.change.diff`, and the
+// `kspan.change.diff` span event), with the env value redacted.
+import { expect } from 'chai';
+import { suiteEnv } from './lib/env.js';
+import { jaegerTracesRaw, type JTrace } from './lib/jaeger.js';
+import { apply, createNamespace, deleteNamespace, kubectl } from './lib/kubectl.js';
+import type { KspanProcess } from './lib/kspan.js';
+import { settleDeployment } from './lib/settle.js';
+import { startPipeline, stopPipeline } from './lib/suite.js';
+import { waitUntil } from './lib/wait.js';
+import { IMAGE_1, IMAGE_2, deployment } from './lib/workloads.js';
+
+type Fields = Record<string, string>;
+interface Root {
+  tags: Fields;
+  /** The span's logs (span events), by name. */
+  logs: Map<string, Fields>;
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+const fields = (list: Array<{ key: string; value: unknown }> | undefined): Fields =>
+  Object.fromEntries((list ?? []).map((f) => [f.key, text(f.value)]));
+
+/** The synthesised root of generation `generation` of Deployment `name`, if Jaeger has it. */
+function rootOf(traces: JTrace[], name: string, generation: number): Root | undefined {
+  for (const t of traces)
+    for (const s of t.spans) {
+      const tags = fields(s.tags);
+      if (
+        tags['kspan.synthetic'] === 'true' &&
+        tags['k8s.deployment.name'] === name &&
+        tags['kspan.generation'] === String(generation)
+      ) {
+        const logs = new Map<string, Fields>();
+        for (const l of s.logs ?? []) {
+          const f = fields(l.fields);
+          logs.set(f.event ?? '', f);
+        }
+        return { tags, logs };
+      }
+    }
+  return undefined;
+}
+
+/** Waits for the root of a generation in Jaeger (a root goes out once its change is quiet). */
+function waitRoot(ns: string, name: string, generation: number): Promise<Root> {
+  return waitUntil(
+    `the root of generation ${generation} of deployment ${name} in Jaeger`,
+    async () => rootOf(await jaegerTracesRaw(ns), name, generation),
+    { timeoutMs: 120_000, intervalMs: 2000 },
+  );
+}
+
+const change = (r: Root) =>
+  Object.fromEntries(Object.entries(r.tags).filter(([k]) => k.startsWith('kspan.change.')));
+
+describe('suite: what changed (kspan.change.diff) on a live rollout', function () {
+  let kspan: KspanProcess | undefined;
+  let ns: string;
+  const name = 'web';
+  const container = 'spec.template.spec.containers[app]';
+
+  before(async () => {
+    suiteEnv(); // a clear failure when the environment is not up
+    ns = await createNamespace('rollout', {}, 'diff');
+    ({ kspan } = await startPipeline('diff', [ns], 'otlp'));
+  });
+
+  after(async () => {
+    try {
+      await stopPipeline(kspan);
+    } finally {
+      await deleteNamespace(ns);
+    }
+  });
+
+  it('set image, scale and set env: each root names exactly that change; the env value is redacted', async () => {
+    await apply(ns, deployment(name, { image: IMAGE_1, replicas: 2 }));
+    await settleDeployment(ns, name, IMAGE_1, 2);
+    await kubectl(['-n', ns, 'set', 'image', `deployment/${name}`, `app=${IMAGE_2}`]);
+    await settleDeployment(ns, name, IMAGE_2, 2);
+    await kubectl(['-n', ns, 'scale', `deployment/${name}`, '--replicas=3']);
+    await settleDeployment(ns, name, IMAGE_2, 3);
+    await kubectl(['-n', ns, 'set', 'env', `deployment/${name}`, 'DB_PASSWORD=hunter2']);
+    await settleDeployment(ns, name, IMAGE_2, 3);
+
+    const created = await waitRoot(ns, name, 1);
+    expect(change(created), 'the creation compares with nothing').to.deep.equal({});
+
+    const image = await waitRoot(ns, name, 2);
+    expect(change(image)).to.deep.equal({
+      'kspan.change.diff': `${container}.image: ${IMAGE_1} → ${IMAGE_2}`,
+      'kspan.change.diff.count': '1',
+    });
+    expect(image.logs.get('kspan.change.diff')).to.deep.equal({
+      event: 'kspan.change.diff',
+      [`${container}.image`]: `${IMAGE_1} → ${IMAGE_2}`,
+    });
+
+    const scale = await waitRoot(ns, name, 3);
+    expect(change(scale)).to.deep.equal({
+      'kspan.change.diff': 'spec.replicas: 2 → 3',
+      'kspan.change.diff.count': '1',
+    });
+
+    const env = await waitRoot(ns, name, 4);
+    expect(change(env)).to.deep.equal({
+      'kspan.change.diff': `${container}.env: (none) → [{"name":"DB_PASSWORD","value":"(redacted)"}]`,
+      'kspan.change.diff.count': '1',
+    });
+    // The value is in no span kspan sent.
+    expect(JSON.stringify(await jaegerTracesRaw(ns))).not.to.include('hunter2');
+  });
+});
