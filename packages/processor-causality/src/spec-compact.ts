@@ -77,7 +77,7 @@ export function itemKeyField(...lists: readonly (readonly unknown[])[]): string 
 /**
  * Makes the compact form of a top object's spec: the spec with every value that must not be shown
  * masked (values under `env`, under a secret-looking key or list item, and strings such as
- * `--password=…`), as JSON. A spec the receiver cut (`{"kspan.truncated": n}`) or one longer than
+ * `--password=…` or `TOKEN=…`), as JSON. A spec the receiver cut (`{"kspan.truncated": n}`) or one longer than
  * `maxSpecLength` is kept as its length only.
  */
 export function compactSpec(spec: Record<string, unknown>, s: DiffSettings): CompactSpec {
@@ -88,12 +88,17 @@ export function compactSpec(spec: Record<string, unknown>, s: DiffSettings): Com
 }
 
 class Compactor {
-  /** `password=…`, `--api-token: …`: a string that carries a secret in its text. */
+  /**
+   * A string that sets a secret-looking name: `--db-password=…`, `API_TOKEN=…` (in an argument, or
+   * a shell line). Only `=`: an image such as `vault-secret-operator:v1` is no secret.
+   */
   private readonly assignment: RegExp | undefined;
 
   constructor(private readonly s: DiffSettings) {
     const keys = s.redactKeys;
-    this.assignment = keys ? new RegExp(`(?:${keys.source})[\\w.-]*\\s*[=:]`, 'i') : undefined;
+    this.assignment = keys
+      ? new RegExp(`(?:^|\\s)-{0,2}[\\w.-]*(?:${keys.source})[\\w.-]*=`, 'i')
+      : undefined;
   }
 
   private secret(key: string): boolean {

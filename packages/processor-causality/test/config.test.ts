@@ -91,6 +91,24 @@ describe('config', () => {
       max_pending_events: 100_000,
       max_events: 100_000,
       max_traces: 50_000,
+      diff: {
+        kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'],
+        redact_env: true,
+        redact_keys: [
+          'password',
+          'passwd',
+          'secret',
+          'token',
+          'credential',
+          'api[-_.]?key',
+          'private[-_.]?key',
+          'access[-_.]?key',
+        ],
+        max_length: 512,
+        max_spec_length: 16_384,
+        max_objects: 10_000,
+        max_stored_length: 16_777_216,
+      },
     });
     expect(withDefaults({})).to.deep.equal(
       validateConfig(config({}), components).processors.get('causality')!.config,

@@ -125,6 +125,24 @@ describe('spec diff', () => {
     ]);
   });
 
+  it('does not redact an image or a plain argument whose name merely looks like a secret', () => {
+    const a = deployment(1, [
+      container('web', { image: 'vault-secret-operator:v1', args: ['--token-ttl', '1h'] }),
+    ]);
+    const b = deployment(1, [
+      container('web', { image: 'vault-secret-operator:v2', args: ['--token-ttl', '2h'] }),
+    ]);
+    expect(diff(a, b)).to.deep.equal([
+      'spec.template.spec.containers[web].image: vault-secret-operator:v1 → vault-secret-operator:v2',
+      'spec.template.spec.containers[web].args: ["--token-ttl","1h"] → ["--token-ttl","2h"]',
+    ]);
+    const sh = (v: string) =>
+      deployment(1, [container('web', { command: ['sh', '-c', `export API_TOKEN=${v} && run`] })]);
+    expect(diff(sh('abc'), sh('def'))).to.deep.equal([
+      'spec.template.spec.containers[web].command: ["sh","-c","(redacted)"] → ["sh","-c","(redacted)"]',
+    ]);
+  });
+
   it('does not redact Kubernetes fields that merely contain "key" (topologyKey, tolerations)', () => {
     const spec = (topologyKey: string, key: string) => ({
       ...deployment(1, [container('web')]),
