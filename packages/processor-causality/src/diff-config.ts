@@ -47,10 +47,10 @@ export const DiffConfigSchema = Type.Object(
     }),
     max_stored_length: Type.Integer({
       minimum: 1,
-      // About a byte a character: 16 MiB of heap at most, ~2k characters per Deployment spec.
+      // A character is a byte of heap (one-byte strings), plus ~0.5 KB per spec kept (measured).
       default: 16_777_216,
       description:
-        'characters of compact spec kept in all (about bytes of heap); beyond it the least recently updated objects are evicted',
+        'characters of compact spec JSON kept in all; beyond it the least recently updated objects are evicted (heap: about this, plus ~0.5 KB per spec kept)',
     }),
   },
   { additionalProperties: false, default: {} },
