@@ -43,14 +43,14 @@ export const DiffConfigSchema = Type.Object(
       minimum: 1,
       default: 10_000,
       description:
-        'top objects whose specs are kept (least recently updated evicted, counted); each keeps its last 3 generations',
+        'top objects kept: each its newest 2 specs and what its last 16 generations changed (least recently updated evicted, counted)',
     }),
     max_stored_length: Type.Integer({
       minimum: 1,
       // A character is a byte of heap (one-byte strings), plus ~0.5 KB per spec kept (measured).
       default: 16_777_216,
       description:
-        'characters of compact spec JSON kept in all; beyond it the least recently updated objects are evicted (heap: about this, plus ~0.5 KB per spec kept)',
+        'characters of compact spec JSON and differences kept in all; beyond it the least recently updated objects are evicted (heap: about this, plus ~0.5 KB per spec kept)',
     }),
   },
   { additionalProperties: false, default: {} },

@@ -4,7 +4,7 @@ import { Recency, type KubeObject } from '@kspan/core';
 import { evictOverCap } from './capped.js';
 import type { Change } from './records.js';
 import { compactSpec, isPlainObject, type CompactSpec, type DiffSettings } from './spec-compact.js';
-import { diffSpecs, shortDiff, transition } from './spec-diff.js';
+import { diffSpecs, shortDiff, transition, type SpecChange } from './spec-diff.js';
 import { toHrTime } from './time.js';
 
 /** What a change's root span gains from the spec history: attributes and span events. */
@@ -13,33 +13,56 @@ export interface RootExtras {
   events: TimedEvent[];
 }
 
+/** Specs kept per object: the newest two, enough to compare the next generation (or a late g−1). */
+const SPECS = 2;
 /**
- * Generations kept per object: the one before and the current, and one more for a change that
- * lands before the previous change's root went out.
+ * What changed, kept per object for its last generations: a root goes out when its change ends
+ * (minutes), and an object may change again meanwhile (a `kubectl scale` right after `set image`,
+ * an autoscaler). A few hundred characters each.
  */
-const GENERATIONS = 3;
-/** Differences listed in the span event; more are counted. */
-const MAX_EVENT_PATHS = 100;
+const RESULTS = 16;
+/** Differences kept (and listed in the span event); more are counted. */
+const MAX_PATHS = 100;
 
-/** The specs kept of one top object, oldest generation first. */
+/** What generation g changed: the differences from g−1 (the first `MAX_PATHS`, and how many). */
+type Outcome =
+  | { readonly changes: readonly SpecChange[]; readonly total: number }
+  | 'unknown' // g−1 was never seen
+  | 'too_large'; // g−1 or g was too large to keep
+
+/** What is kept of one top object. */
 interface Tracked {
   readonly uid: string;
+  /** The newest `SPECS` generations seen, in order, and their specs. */
   gens: number[];
   specs: CompactSpec[];
+  /** What each of the last `RESULTS` generations changed. */
+  outcomes: Map<number, Outcome>;
   /** Characters held. */
   length: number;
   /** Recency queue stamp. */
   stamp: number;
 }
 
-const lengthOf = (spec: CompactSpec) => (typeof spec === 'string' ? spec.length : 0);
+const specLength = (spec: CompactSpec) => (typeof spec === 'string' ? spec.length : 0);
+const outcomeLength = (o: Outcome | undefined) =>
+  typeof o === 'object'
+    ? o.changes.reduce((n, c) => n + c.path.length + c.before.length + c.after.length, 0)
+    : 0;
+
+function compare(before: CompactSpec, after: CompactSpec): Outcome {
+  if (typeof before === 'number' || typeof after === 'number') return 'too_large';
+  const changes = diffSpecs(JSON.parse(before), JSON.parse(after));
+  return { changes: changes.slice(0, MAX_PATHS), total: changes.length };
+}
 
 /**
- * The spec history of top objects (Deployments, StatefulSets… — `diff.kinds`): the compact spec of
- * their last few generations, so a change's root can say what changed from generation g−1 to g
- * (`kspan.change.diff`). Kept by object uid, capped in objects and in characters (least recently
- * updated objects evicted, counted). Which generations arrived first does not matter: the
- * difference is made when the root goes out, from whatever of g−1 and g is known then.
+ * The spec history of top objects (Deployments, StatefulSets… — `diff.kinds`), so that a change's
+ * root can say what changed from generation g−1 to g (`kspan.change.diff`). When a generation
+ * arrives it is compared with the one before (and with the one after, had that arrived first: a
+ * replay agrees with a live run whatever the order within a window); what changed is kept for the
+ * last generations until their roots go out, the compact specs for the newest two only. Kept by
+ * object uid, capped in objects and in characters (least recently updated evicted, counted).
  */
 export class SpecHistory {
   private readonly byUid = new Map<string, Tracked>();
@@ -66,26 +89,39 @@ export class SpecHistory {
     if (typeof gen !== 'number' || !Number.isInteger(gen) || gen < 1) return;
     let t = this.byUid.get(uid);
     if (!t) {
-      t = { uid, gens: [], specs: [], length: 0, stamp: 0 };
+      t = { uid, gens: [], specs: [], outcomes: new Map(), length: 0, stamp: 0 };
       this.byUid.set(uid, t);
     }
     this.order.touch(t);
-    // The spec of a generation does not change: it is compacted once.
-    if (!t.gens.includes(gen)) this.add(t, gen, compactSpec(spec, this.s));
+    // The spec of a generation does not change: it is compacted and compared once.
+    if (!t.gens.includes(gen) && !t.outcomes.has(gen)) this.add(t, gen, compactSpec(spec, this.s));
     this.applyCaps();
   }
 
-  /** Adds generation `gen` in order, dropping the oldest beyond `GENERATIONS`. */
+  /** Adds generation `gen`: compared with its neighbours, then only the newest specs kept. */
   private add(t: Tracked, gen: number, spec: CompactSpec): void {
+    const prev = t.gens.indexOf(gen - 1);
+    if (gen > 1) this.setOutcome(t, gen, prev < 0 ? 'unknown' : compare(t.specs[prev]!, spec));
+    const next = t.gens.indexOf(gen + 1);
+    if (next >= 0) this.setOutcome(t, gen + 1, compare(spec, t.specs[next]!));
     let i = t.gens.length;
     while (i > 0 && t.gens[i - 1]! > gen) i--;
     t.gens.splice(i, 0, gen);
     t.specs.splice(i, 0, spec);
-    this.grow(t, lengthOf(spec));
-    while (t.gens.length > GENERATIONS) {
+    this.grow(t, specLength(spec));
+    while (t.gens.length > SPECS) {
       t.gens.shift();
-      this.grow(t, -lengthOf(t.specs.shift()!));
+      this.grow(t, -specLength(t.specs.shift()!));
     }
+  }
+
+  private setOutcome(t: Tracked, gen: number, outcome: Outcome): void {
+    this.grow(t, outcomeLength(outcome) - outcomeLength(t.outcomes.get(gen)));
+    t.outcomes.set(gen, outcome);
+    if (t.outcomes.size <= RESULTS) return;
+    const oldest = Math.min(...t.outcomes.keys());
+    this.grow(t, -outcomeLength(t.outcomes.get(oldest)));
+    t.outcomes.delete(oldest);
   }
 
   private grow(t: Tracked, n: number): void {
@@ -105,41 +141,33 @@ export class SpecHistory {
     evictOverCap(() => this.stored, this.s.maxStoredLength, oldest, evict);
   }
 
-  private specOf(uid: string, gen: number): CompactSpec | undefined {
-    const t = this.byUid.get(uid);
-    const i = t ? t.gens.indexOf(gen) : -1;
-    return i < 0 ? undefined : t!.specs[i];
-  }
-
   /**
    * What the root of change `c` says about its spec, if `c` is the spec write of generation g ≥ 2
-   * of a top object whose spec g is known (a later burst of the same generation, a CronJob's run or
-   * a deletion is not): the difference from g−1 (`kspan.change.diff`, and the `kspan.change.diff`
-   * event at `startUs` with one attribute per changed path), or `kspan.change.previous: unknown`
-   * when g−1 was never seen.
+   * of a top object whose spec g was seen (a later burst of the same generation, a CronJob's run
+   * or a deletion is not): the difference from g−1 (`kspan.change.diff`, and the
+   * `kspan.change.diff` event at `startUs` with one attribute per changed path), or
+   * `kspan.change.previous: unknown` when g−1 was never seen.
    */
   rootExtras(c: Change, startUs: number): RootExtras | undefined {
     const { uid, generation } = c.top;
     // The change table keys a top object's change `<uid>/<generation>` (a later burst adds `@<s>`).
     if (!uid || generation < 2 || c.key !== `${uid}/${generation}`) return undefined;
-    const now = this.specOf(uid, generation);
-    if (now === undefined) return undefined;
-    const before = this.specOf(uid, generation - 1);
-    if (before === undefined)
+    const outcome = this.byUid.get(uid)?.outcomes.get(generation);
+    if (outcome === undefined) return undefined;
+    if (outcome === 'unknown')
       return { attributes: { 'kspan.change.previous': 'unknown' }, events: [] };
-    if (typeof before === 'number' || typeof now === 'number')
+    if (outcome === 'too_large')
       return { attributes: { 'kspan.change.diff': '(not compared: spec too large)' }, events: [] };
-    const changes = diffSpecs(JSON.parse(before), JSON.parse(now));
-    if (changes.length === 0)
+    const { changes, total } = outcome;
+    if (total === 0)
       return { attributes: { 'kspan.change.diff': '(no difference in spec)' }, events: [] };
-    const listed = changes.slice(0, MAX_EVENT_PATHS);
     const full: Attributes = {};
-    for (const ch of listed) full[ch.path] = transition(ch);
-    if (changes.length > listed.length) full['kspan.more'] = changes.length - listed.length;
+    for (const ch of changes) full[ch.path] = transition(ch);
+    if (total > changes.length) full['kspan.more'] = total - changes.length;
     return {
       attributes: {
-        'kspan.change.diff': shortDiff(changes, this.s.maxLength),
-        'kspan.change.diff.count': changes.length,
+        'kspan.change.diff': shortDiff(changes, this.s.maxLength, total),
+        'kspan.change.diff.count': total,
       },
       events: [{ name: 'kspan.change.diff', time: toHrTime(startUs), attributes: full }],
     };

@@ -89,6 +89,29 @@ describe('kspan.change.diff on a change’s root', () => {
     ]);
   });
 
+  it('gives each of changes in quick succession its own diff (the roots go out after the later changes arrived)', async () => {
+    const d1 = deployment('dep-uid-2', 1, 0, spec(2, 'nginx:1'));
+    const dep = { kind: 'Deployment', name: 'web', uid: uidOf(d1) };
+    const env = [{ name: 'MODE', value: 'fast' }];
+    const items = [
+      d1,
+      scaled(dep, 'web-5d4f8b7c9', 0),
+      deployment(dep.uid, 2, 30, spec(2, 'nginx:2')),
+      scaled(dep, 'web-6b8c9d7f4', 30),
+      deployment(dep.uid, 3, 32, spec(3, 'nginx:2')),
+      scaled(dep, 'web-6b8c9d7f4', 32),
+      deployment(dep.uid, 4, 34, spec(3, 'nginx:2', env)),
+      scaled(dep, 'web-7c9d8f6b5', 34),
+    ];
+    const r = await rootsOf(items);
+    expect(r.map((s) => s.attributes['kspan.change.diff'])).to.deep.equal([
+      undefined,
+      'spec.template.spec.containers[web].image: nginx:1 → nginx:2',
+      'spec.replicas: 2 → 3',
+      'spec.template.spec.containers[web].env: (none) → [{"name":"MODE","value":"(redacted)"}]',
+    ]);
+  });
+
   it('says `kspan.change.previous: unknown` when generation 1 was never seen', async () => {
     const [g2] = await rootsOf(rollout(undefined, spec(3, 'nginx:2'), false));
     expect(changeAttributes(g2!)).to.deep.equal({ 'kspan.change.previous': 'unknown' });

@@ -58,14 +58,17 @@ describe('spec history', () => {
     expect(diffOf(b, 'u1', 2)).to.deep.equal(expected);
   });
 
-  it('keeps three generations an object: the diff of g still comes after g+1 arrived', () => {
+  it('keeps what each generation changed until long after: the roots of g go out after g+1… arrived', () => {
     const h = new SpecHistory(settings());
-    for (let g = 1; g <= 4; g++) h.observe(object('u1', g, `nginx:${g}`));
-    expect(diffOf(h, 'u1', 3)?.['kspan.change.diff']).to.equal(
-      'spec.template.spec.containers[web].image: nginx:2 → nginx:3',
-    );
-    // Generation 1 is gone: 2 says so.
-    expect(diffOf(h, 'u1', 2)).to.deep.equal({ 'kspan.change.previous': 'unknown' });
+    for (let g = 1; g <= 18; g++) h.observe(object('u1', g, `nginx:${g}`));
+    // A rollout and then a quick succession of changes: each still says its own.
+    for (const g of [3, 10, 18])
+      expect(diffOf(h, 'u1', g)?.['kspan.change.diff'], `generation ${g}`).to.equal(
+        `spec.template.spec.containers[web].image: nginx:${g - 1} → nginx:${g}`,
+      );
+    // The last 16 are kept: generation 2's is gone (its root would have gone out long before).
+    expect(diffOf(h, 'u1', 2)).to.equal(undefined);
+    expect(diffOf(h, 'u1', 1)).to.equal(undefined);
   });
 
   it('says nothing for a creation, a later burst of the same generation, or a kind not compared', () => {
