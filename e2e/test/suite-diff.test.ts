@@ -13,6 +13,9 @@ import { startPipeline, stopPipeline } from './lib/suite.js';
 import { waitUntil } from './lib/wait.js';
 import { IMAGE_1, IMAGE_2, deployment } from './lib/workloads.js';
 
+/** The attributes of what changed (other `kspan.change.*` ones tell how the change ended). */
+const DIFF_KEYS = ['kspan.change.diff', 'kspan.change.diff.count', 'kspan.change.previous'];
+
 type Fields = Record<string, string>;
 interface Root {
   tags: Fields;
@@ -55,7 +58,7 @@ function waitRoot(ns: string, name: string, generation: number): Promise<Root> {
 }
 
 const change = (r: Root) =>
-  Object.fromEntries(Object.entries(r.tags).filter(([k]) => k.startsWith('kspan.change.')));
+  Object.fromEntries(Object.entries(r.tags).filter(([k]) => DIFF_KEYS.includes(k)));
 
 describe('suite: what changed (kspan.change.diff) on a live rollout', function () {
   let kspan: KspanProcess | undefined;

@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { REPO, kspan } from './helpers.js';
 
+/** The attributes of what changed (other `kspan.change.*` ones tell how the change ended). */
+const DIFF_KEYS = ['kspan.change.diff', 'kspan.change.diff.count', 'kspan.change.previous'];
+
 // Issue 11 item 3 through `kspan replay`: a real capture recorded with status watches (its
 // Deployment items carry `spec`; see packages/processor-causality/test/real/status/NOTES.md) —
 // create, `kubectl set image`, `kubectl scale` — replays to roots that say what each change did.
@@ -34,11 +37,14 @@ describe('kspan replay: what changed (kspan.change.diff)', () => {
       .flatMap((l) => (JSON.parse(l) as OtlpLine).resourceSpans)
       .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
       .filter((s) => s.name === 'Deployment.Update')
-      .map((s) => ({ attrs: flat(s.attributes), events: s.events ?? [] }))
+      .map((s) => ({
+        attrs: flat(s.attributes),
+        events: (s.events ?? []).filter((e) => e.name === 'kspan.change.diff'),
+      }))
       .sort((a, b) => Number(a.attrs['kspan.generation']) - Number(b.attrs['kspan.generation']));
 
     const change = (a: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith('kspan.change.')));
+      Object.fromEntries(Object.entries(a).filter(([k]) => DIFF_KEYS.includes(k)));
     expect(roots.map((x) => [x.attrs['kspan.generation'], change(x.attrs)])).to.deep.equal([
       ['1', {}],
       [
