@@ -6,12 +6,12 @@
 import { expect } from 'chai';
 import { suiteEnv } from './lib/env.js';
 import { jaegerTracesRaw, type JTrace } from './lib/jaeger.js';
-import { apply, createNamespace, deleteNamespace, kubectl } from './lib/kubectl.js';
+import { apply, createNamespace, deleteNamespace, kubectl, rolloutStatus } from './lib/kubectl.js';
 import type { KspanProcess } from './lib/kspan.js';
-import { settleDeployment } from './lib/settle.js';
+import { settle, settleDeployment } from './lib/settle.js';
 import { startPipeline, stopPipeline } from './lib/suite.js';
 import { waitUntil } from './lib/wait.js';
-import { IMAGE_1, IMAGE_2, deployment } from './lib/workloads.js';
+import { IMAGE_1, IMAGE_2, deployment, statefulSet } from './lib/workloads.js';
 
 /** The attributes of what changed (other `kspan.change.*` ones tell how the change ended). */
 const DIFF_KEYS = ['kspan.change.diff', 'kspan.change.diff.count', 'kspan.change.previous'];
@@ -27,14 +27,19 @@ const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 const fields = (list: Array<{ key: string; value: unknown }> | undefined): Fields =>
   Object.fromEntries((list ?? []).map((f) => [f.key, text(f.value)]));
 
-/** The synthesised root of generation `generation` of Deployment `name`, if Jaeger has it. */
-function rootOf(traces: JTrace[], name: string, generation: number): Root | undefined {
+/** The synthesised root of generation `generation` of a Deployment (or `kind`), if Jaeger has it. */
+function rootOf(
+  traces: JTrace[],
+  name: string,
+  generation: number,
+  kind = 'deployment',
+): Root | undefined {
   for (const t of traces)
     for (const s of t.spans) {
       const tags = fields(s.tags);
       if (
         tags['kspan.synthetic'] === 'true' &&
-        tags['k8s.deployment.name'] === name &&
+        tags[`k8s.${kind}.name`] === name &&
         tags['kspan.generation'] === String(generation)
       ) {
         const logs = new Map<string, Fields>();
@@ -49,10 +54,15 @@ function rootOf(traces: JTrace[], name: string, generation: number): Root | unde
 }
 
 /** Waits for the root of a generation in Jaeger (a root goes out once its change is quiet). */
-function waitRoot(ns: string, name: string, generation: number): Promise<Root> {
+function waitRoot(
+  ns: string,
+  name: string,
+  generation: number,
+  kind = 'deployment',
+): Promise<Root> {
   return waitUntil(
-    `the root of generation ${generation} of deployment ${name} in Jaeger`,
-    async () => rootOf(await jaegerTracesRaw(ns), name, generation),
+    `the root of generation ${generation} of ${kind} ${name} in Jaeger`,
+    async () => rootOf(await jaegerTracesRaw(ns), name, generation, kind),
     { timeoutMs: 120_000, intervalMs: 2000 },
   );
 }
@@ -60,16 +70,18 @@ function waitRoot(ns: string, name: string, generation: number): Promise<Root> {
 const change = (r: Root) =>
   Object.fromEntries(Object.entries(r.tags).filter(([k]) => DIFF_KEYS.includes(k)));
 
-describe('suite: what changed (kspan.change.diff) on a live rollout', function () {
+describe('suite: what changed (kspan.change.diff) on live rollouts', function () {
   let kspan: KspanProcess | undefined;
   let ns: string;
+  let stsNs: string;
   const name = 'web';
   const container = 'spec.template.spec.containers[app]';
 
   before(async () => {
     suiteEnv(); // a clear failure when the environment is not up
     ns = await createNamespace('rollout', {}, 'diff');
-    ({ kspan } = await startPipeline('diff', [ns], 'otlp'));
+    stsNs = await createNamespace('sts', {}, 'diff');
+    ({ kspan } = await startPipeline('diff', [ns, stsNs], 'otlp'));
   });
 
   after(async () => {
@@ -77,6 +89,7 @@ describe('suite: what changed (kspan.change.diff) on a live rollout', function (
       await stopPipeline(kspan);
     } finally {
       await deleteNamespace(ns);
+      await deleteNamespace(stsNs);
     }
   });
 
@@ -116,5 +129,30 @@ describe('suite: what changed (kspan.change.diff) on a live rollout', function (
     });
     // The value is in no span kspan sent.
     expect(JSON.stringify(await jaegerTracesRaw(ns))).not.to.include('hunter2');
+  });
+
+  it('a StatefulSet rolled to a new image: its root names the image change', async () => {
+    const sts = 'db';
+    await apply(stsNs, statefulSet(sts, { image: IMAGE_1, replicas: 2 }));
+    await rolloutStatus(stsNs, `statefulset/${sts}`);
+    await settle(
+      stsNs,
+      `statefulset ${sts}`,
+      (p) => p.name.startsWith(`${sts}-`) && p.image === IMAGE_1,
+      2,
+    );
+    await kubectl(['-n', stsNs, 'set', 'image', `statefulset/${sts}`, `app=${IMAGE_2}`]);
+    await rolloutStatus(stsNs, `statefulset/${sts}`);
+    await settle(
+      stsNs,
+      `statefulset ${sts} rolled`,
+      (p) => p.name.startsWith(`${sts}-`) && p.image === IMAGE_2,
+      2,
+    );
+    const rolled = await waitRoot(stsNs, sts, 2, 'statefulset');
+    expect(change(rolled)).to.deep.equal({
+      'kspan.change.diff': `${container}.image: ${IMAGE_1} → ${IMAGE_2}`,
+      'kspan.change.diff.count': '1',
+    });
   });
 });
