@@ -8,7 +8,7 @@
 // retaken with: KSPAN_SCREENSHOT_OUT=docs/img/zipkin-rollout.png pnpm test:e2e --grep 'Zipkin UI'
 import { expect } from 'chai';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { dumpDom, screenshot, type PageOptions } from './lib/chromium.js';
 import { REPO, suiteEnv } from './lib/env.js';
 import { apply, createNamespace, deleteNamespace, type KubeObj } from './lib/kubectl.js';
@@ -171,6 +171,7 @@ describe('suite: a rollout seen in the Zipkin UI (headless Chromium)', function 
     const out = process.env.KSPAN_SCREENSHOT_OUT;
     if (out) {
       const target = resolve(REPO, out);
+      mkdirSync(dirname(target), { recursive: true });
       copyFileSync(png, target);
       expect(statSync(target).size, `${target} must stay under 200 KB`).to.be.below(
         MAX_README_IMAGE_BYTES,
