@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { dumpDom, screenshot, type PageOptions } from './lib/chromium.js';
+import { chromiumPath, dumpDom, screenshot, type PageOptions } from './lib/chromium.js';
 import { REPO, suiteEnv } from './lib/env.js';
 import { apply, createNamespace, deleteNamespace, type KubeObj } from './lib/kubectl.js';
 import type { KspanProcess } from './lib/kspan.js';
@@ -74,6 +74,7 @@ describe('suite: a rollout seen in the Zipkin UI (headless Chromium)', function 
 
   before(async () => {
     suiteEnv();
+    chromiumPath(); // a missing browser fails here, not after the rollout
     ns = await createNamespace('rollout', {}, 'zipkin-ui');
     ({ kspan } = await startPipeline('zipkin-ui', [ns], 'zipkin'));
   });
