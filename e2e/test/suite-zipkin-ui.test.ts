@@ -32,16 +32,17 @@ function pageFor(spans: number): PageOptions {
 /** The README's image must stay small. */
 const MAX_README_IMAGE_BYTES = 200 * 1024;
 
-/** The rollout's trace in Zipkin: root `deployment.update` of generation 2, with the old pods deleted. */
+/**
+ * The rollout's trace in Zipkin: rooted at `deployment.update` of the Deployment, and holding the old
+ * pods' deletions (the creation's trace has none).
+ */
 function rolloutTrace(traces: ZSpan[][], name: string): ZSpan[] | undefined {
-  return traces.find((t) =>
-    t.some(
-      (s) =>
-        !s.parentId &&
-        s.name === 'deployment.update' &&
-        s.tags?.['k8s.object.name'] === name &&
-        s.tags['kspan.generation'] === '2',
-    ),
+  return traces.find(
+    (t) =>
+      t.some(
+        (s) =>
+          !s.parentId && s.name === 'deployment.update' && s.tags?.['k8s.object.name'] === name,
+      ) && t.some((s) => s.name === 'replicaset.successfuldelete'),
   );
 }
 
@@ -97,7 +98,7 @@ describe('suite: a rollout seen in the Zipkin UI (headless Chromium)', function 
     // across two reads (the root may come last: it goes out when the change ends).
     let spans: ZSpan[] = [];
     await waitUntil(
-      `the rollout's trace (root deployment.update, generation 2) in Zipkin`,
+      `the rollout's trace (root deployment.update, 2 pods deleted) in Zipkin`,
       async () => {
         const t = rolloutTrace(await zipkinTracesRaw(ns), name);
         const deletes = t?.filter((s) => s.name === 'replicaset.successfuldelete').length ?? 0;
