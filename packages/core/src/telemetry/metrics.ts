@@ -13,6 +13,11 @@ export interface GaugeMetric {
 export interface HistogramMetric {
   observe(labels: Labels, value: number): void;
 }
+/** One series of a gauge read at scrape time. */
+export interface GaugeSample {
+  labels: Labels;
+  value: number;
+}
 
 /**
  * Self-telemetry for one component. Names get the `kspan_` prefix and every series carries the
@@ -27,6 +32,16 @@ export interface Metrics {
     labelNames?: readonly string[],
     buckets?: number[],
   ): HistogramMetric;
+  /**
+   * A gauge whose series `read` returns at each scrape: for values that change with time alone
+   * (an age), which a set() at the moment of change would leave frozen.
+   */
+  scrapedGauge(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    read: () => Iterable<GaugeSample>,
+  ): void;
 }
 
 /** Holds every metric of a running service; `metricsFor(id)` hands out per-component views. */
@@ -83,8 +98,34 @@ export class MetricsRegistry {
         ) as Histogram;
         return { observe: (labels, value) => m.observe(bind(labels), value) };
       },
+      scrapedGauge: (name, help, labelNames, read) => {
+        // Components share a metric name: the gauge asks every component's reader at each scrape.
+        let readers = this.scrapeReaders.get(name);
+        if (!readers) {
+          const all: Array<() => Iterable<GaugeSample>> = [];
+          readers = all;
+          this.get(
+            name,
+            () =>
+              new Gauge({
+                name: `kspan_${name}`,
+                help,
+                labelNames: ['component', ...labelNames],
+                registers: [this.registry],
+                collect() {
+                  this.reset();
+                  for (const r of all) for (const s of r()) this.set(s.labels, s.value);
+                },
+              }),
+          );
+          this.scrapeReaders.set(name, all);
+        }
+        readers.push(() => [...read()].map((s) => ({ labels: bind(s.labels), value: s.value })));
+      },
     };
   }
+
+  private readonly scrapeReaders = new Map<string, Array<() => Iterable<GaugeSample>>>();
 
   private processMetrics = false;
 
