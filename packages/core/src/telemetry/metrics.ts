@@ -51,33 +51,22 @@ export class MetricsRegistry {
 
   metricsFor(component: string): Metrics {
     const bind = (labels?: Labels): Labels => ({ ...labels, component });
+    // What every kspan metric is made with: the prefix, the component label, this registry.
+    const base = (name: string, help: string, labelNames: readonly string[]) => ({
+      name: `kspan_${name}`,
+      help,
+      labelNames: ['component', ...labelNames],
+      registers: [this.registry],
+    });
     return {
       counter: (name, help, labelNames = []) => {
-        const m = this.get(
-          name,
-          () =>
-            new Counter({
-              name: `kspan_${name}`,
-              help,
-              labelNames: ['component', ...labelNames],
-              registers: [this.registry],
-            }),
-        ) as Counter;
+        const m = this.get(name, () => new Counter(base(name, help, labelNames))) as Counter;
         // Present at 0 from the start, so rate() and absent() work before the first increment.
         if (labelNames.length === 0) m.inc(bind({}), 0);
         return { inc: (labels, value = 1) => m.inc(bind(labels), value) };
       },
       gauge: (name, help, labelNames = []) => {
-        const m = this.get(
-          name,
-          () =>
-            new Gauge({
-              name: `kspan_${name}`,
-              help,
-              labelNames: ['component', ...labelNames],
-              registers: [this.registry],
-            }),
-        ) as Gauge;
+        const m = this.get(name, () => new Gauge(base(name, help, labelNames))) as Gauge;
         return {
           set: (labels, value) => m.set(bind(labels), value),
           inc: (labels, value = 1) => m.inc(bind(labels), value),
@@ -87,14 +76,7 @@ export class MetricsRegistry {
       histogram: (name, help, labelNames = [], buckets) => {
         const m = this.get(
           name,
-          () =>
-            new Histogram({
-              name: `kspan_${name}`,
-              help,
-              labelNames: ['component', ...labelNames],
-              registers: [this.registry],
-              ...(buckets ? { buckets } : {}),
-            }),
+          () => new Histogram({ ...base(name, help, labelNames), ...(buckets ? { buckets } : {}) }),
         ) as Histogram;
         return { observe: (labels, value) => m.observe(bind(labels), value) };
       },
@@ -108,10 +90,7 @@ export class MetricsRegistry {
             name,
             () =>
               new Gauge({
-                name: `kspan_${name}`,
-                help,
-                labelNames: ['component', ...labelNames],
-                registers: [this.registry],
+                ...base(name, help, labelNames),
                 collect() {
                   this.reset();
                   for (const r of all) for (const s of r()) this.set(s.labels, s.value);
