@@ -33,10 +33,13 @@ export async function podListBytes(kubeconfig: string, namespace: string): Promi
     for await (const chunk of res.body) text += chunk;
     if (res.status !== 200)
       throw new Error(`listing pods: HTTP ${res.status}: ${text.slice(0, 200)}`);
-    return {
-      bytes: Buffer.byteLength(text),
-      items: (JSON.parse(text) as { items: KubeObject[] }).items ?? [],
-    };
+    // List items carry no kind; the receiver sets it before shrinking, and so does this.
+    const items = ((JSON.parse(text) as { items: KubeObject[] | null }).items ?? []).map((o) => ({
+      ...o,
+      apiVersion: 'v1',
+      kind: 'Pod',
+    }));
+    return { bytes: Buffer.byteLength(text), items };
   };
   const full = await list(ACCEPT_JSON);
   const meta = await list(ACCEPT_METADATA_LIST);
