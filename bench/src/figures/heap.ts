@@ -100,7 +100,7 @@ async function run(args: HeapArgs): Promise<HeapResult> {
   );
   const sizes = { podIn: 0, podOut: 0 };
   const feed = args.receiver ? feedThroughReceiver : feedDirect;
-  await feed(args, mode, input, counts, sizes);
+  await feed({ args, mode, input, counts, sizes });
   await fullGc();
   const after = process.memoryUsage();
   snapshot('after');
@@ -133,18 +133,21 @@ async function run(args: HeapArgs): Promise<HeapResult> {
 
 type Sizes = { podIn: number; podOut: number };
 
+/** What a feed reads (args, mode) and fills (the processor's input, the counts and sizes). */
+interface Feed {
+  args: HeapArgs;
+  mode: 'status' | 'metadata';
+  input: Subject<WatchEvent>;
+  counts: ClusterCounts;
+  sizes: Sizes;
+}
+
 /**
  * The objects go straight to the processor, shrunk by the receiver's transforms. Each goes through
  * JSON text, as from the API server: strings built by the generator (concatenations) would
  * otherwise be retained in a shape no watch ever delivers.
  */
-async function feedDirect(
-  args: HeapArgs,
-  mode: 'status' | 'metadata',
-  input: Subject<WatchEvent>,
-  counts: ClusterCounts,
-  sizes: Sizes,
-): Promise<void> {
+async function feedDirect({ args, mode, input, counts, sizes }: Feed): Promise<void> {
   const transform = receiverTransform(mode);
   for (const ev of clusterState(
     { pods: args.pods, seed: args.seed ?? 7, shape: mode === 'status' ? 'full' : 'metadata' },
@@ -166,13 +169,7 @@ async function feedDirect(
  * tables; what it emits goes to the processor. The receiver stays subscribed while the heap is
  * read, as in a running kspan.
  */
-async function feedThroughReceiver(
-  args: HeapArgs,
-  mode: 'status' | 'metadata',
-  input: Subject<WatchEvent>,
-  counts: ClusterCounts,
-  sizes: Sizes,
-): Promise<void> {
+async function feedThroughReceiver({ args, mode, input, counts, sizes }: Feed): Promise<void> {
   const api = simulatedApi({ pods: args.pods, seed: args.seed ?? 7 });
   const config = resolveComponentConfig(
     k8sEventsReceiver,
