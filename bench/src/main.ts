@@ -15,6 +15,7 @@ import { cliStart, type CliStartArgs, type CliStartResult } from './figures/cli-
 import type { ThroughputArgs, ThroughputResult } from './figures/throughput.js';
 import type { OtlpGrpcArgs, OtlpGrpcResult } from './figures/otlp-grpc.js';
 import type { HeapArgs, HeapResult } from './figures/heap.js';
+import type { WatchDecodeArgs, WatchDecodeResult } from './figures/watch-decode.js';
 import type { LatencyArgs, LatencyResult } from './figures/latency.js';
 
 const FIGURES = ['throughput', 'otlp', 'heap', 'latency', 'api', 'start'] as const;
@@ -26,6 +27,7 @@ interface Plan {
   heap: HeapArgs;
   latency: LatencyArgs;
   api: { quick: boolean };
+  watchDecode: WatchDecodeArgs;
   start: CliStartArgs;
 }
 
@@ -35,6 +37,7 @@ const FULL: Plan = {
   heap: { pods: 150_000 },
   latency: { events: 800, windowMs: 1000, ratePerSecond: 100 },
   api: { quick: false },
+  watchDecode: { pods: 50_000, runs: 3 },
   start: { runs: 15 },
 };
 const QUICK: Plan = {
@@ -43,6 +46,7 @@ const QUICK: Plan = {
   heap: { pods: 15_000 },
   latency: { events: 250, windowMs: 1000, ratePerSecond: 150 },
   api: { quick: true },
+  watchDecode: { pods: 15_000, runs: 3 },
   start: { runs: 10 },
 };
 
@@ -141,13 +145,33 @@ async function main(): Promise<number> {
       nodeFlags: [...big, ...nodeFlags],
     }),
   );
-  const heap = await figure('heap', () =>
-    runChild<HeapResult>('figures/heap.ts', plan.heap, { nodeFlags: [...big, ...nodeFlags] }),
-  );
+  const heapChild = (args: HeapArgs) =>
+    runChild<HeapResult>('figures/heap.ts', args, { nodeFlags: [...big, ...nodeFlags] });
+  // The processor's state for full objects shrunk by the receiver (the issue's target); then the
+  // whole run (receiver dedupe tables + processor), with status and metadata-only.
+  const heap = await figure('heap', async () => {
+    const processor = await heapChild(plan.heap);
+    const whole = await heapChild({ ...plan.heap, receiver: true });
+    const metadata = await heapChild({ ...plan.heap, receiver: true, input: 'metadata' });
+    return {
+      ...processor,
+      heap_run_bytes_per_pod: whole.heap_bytes_per_pod,
+      heap_run_rss_bytes_per_pod: whole.rss_bytes_per_pod,
+      heap_run_metadata_bytes_per_pod: metadata.heap_bytes_per_pod,
+    };
+  });
   const lat = await figure('latency', () =>
     runChild<LatencyResult>('figures/latency.ts', plan.latency, { nodeFlags }),
   );
   const api: ApiLoadResult | undefined = await figure('api', () => apiLoad(plan.api));
+  // with the api figure: what the status watch costs the receiver (offline, no cluster needed)
+  const decode = selected.has('api')
+    ? await figure('api', () =>
+        runChild<WatchDecodeResult>('figures/watch-decode.ts', plan.watchDecode, {
+          nodeFlags: [...big, ...nodeFlags],
+        }),
+      )
+    : undefined;
   // after the others: spawning short processes is what it measures, nothing else runs meanwhile
   const start: CliStartResult | undefined = await figure('start', () =>
     Promise.resolve(cliStart(plan.start)),
@@ -167,7 +191,10 @@ async function main(): Promise<number> {
     latency_window_ms: windowMs,
     cli_start_ms: start?.cli_start_ms ?? null,
   };
-  const extra = { ...tp, ...grpc, ...heap, ...lat, ...api, ...start } as Record<string, unknown>;
+  const extra = { ...tp, ...grpc, ...heap, ...lat, ...api, ...decode, ...start } as Record<
+    string,
+    unknown
+  >;
   for (const [k, v] of Object.entries(extra))
     if (!(k in values) && (typeof v === 'number' || v === null)) values[k] = v;
   values.quick = quick ? 1 : 0;
@@ -219,6 +246,14 @@ async function main(): Promise<number> {
       ),
     ],
     ['RSS per pod (same run)', val(heap?.rss_bytes_per_pod, 'B'), '', ''],
+    [
+      'heap per pod, receiver + processor (status / metadata only)',
+      heap
+        ? `${val(heap.heap_run_bytes_per_pod, 'B')} / ${val(heap.heap_run_metadata_bytes_per_pod, 'B')}`
+        : 'n/a',
+      '',
+      '',
+    ],
     [`arrival → export p50 (window ${windowMs} ms)`, val(lat?.latency_p50_ms, 'ms'), '', ''],
     [
       `arrival → export p99 (window ${windowMs} ms)`,
@@ -247,6 +282,22 @@ async function main(): Promise<number> {
           ? api.api_get_per_1000_events <= TARGET.getsPerEvent
           : undefined,
       ),
+    ],
+    [
+      'API bytes per Pod listed, full / metadata (rollout)',
+      api?.api_pod_full_bytes == null
+        ? 'n/a'
+        : `${num(api.api_pod_full_bytes)} B / ${num(api.api_pod_metadata_bytes)} B`,
+      '',
+      '',
+    ],
+    [
+      'receiver list decode, with status / metadata only',
+      decode
+        ? `${num(decode.watch_decode_status_objects_per_s)} / ${num(decode.watch_decode_metadata_objects_per_s)} objects/s`
+        : 'n/a',
+      '',
+      '',
     ],
     [
       'CLI start: slower of --help / validate (median)',

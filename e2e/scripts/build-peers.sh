@@ -9,6 +9,8 @@
 #   helm                 helm.sh/helm/v3/cmd/helm (for the chart tests: lint, template)
 #   otelcol              an OpenTelemetry Collector made by go.opentelemetry.io/collector/cmd/builder
 #                        (the gateway test's peer: started by e2e/test/suite-gateway.test.ts, not by up.sh)
+#   chromium             Debian's chromium, unpacked with the libraries this host lacks (apt-get download,
+#                        not installed): the headless browser of e2e/test/suite-zipkin-ui.test.ts
 # Usage: build-peers.sh [peer...]   (default: all)
 set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
@@ -113,6 +115,10 @@ check_zipkin() {
   # the exec jar's manifest has no Implementation-Version; the bundled zipkin core jar carries it in its name
   [ -f "$ZIPKIN_BIN/zipkin.jar" ] && [ -f "$ZIPKIN_BIN/.built" ] &&
   out_has "BOOT-INF/lib/zipkin-${ZIPKIN_VERSION//./\\.}\\.jar" unzip -l "$ZIPKIN_BIN/zipkin.jar"
+}
+check_chromium() {
+  local upstream=${CHROMIUM_VERSION%%-*}
+  [ -x "$CHROMIUM_BIN/chromium" ] && out_has "^Chromium ${upstream//./\\.}( |\$)" "$CHROMIUM_BIN/chromium" --version
 }
 check_helm() {
   [ -x "$HELM_BIN/helm" ] && out_has "^$HELM_VERSION\$" "$HELM_BIN/helm" version --short --template '{{.Version}}'
@@ -226,6 +232,71 @@ MANIFEST
   cp "$dir/dist/otelcol-kspan" "$OUT/otelcol-kspan"
 }
 
+# Debian's chromium unpacked rather than installed, so the build needs no root once the .debs are
+# fetched, lives in the cache like every other peer, and leaves the host's packages alone.
+apt_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+apt_depends() { # <package[=version]>: its Pre-Depends and Depends, one group a line, without versions
+  apt-cache show --no-all-versions "$1" | sed -n 's/^\(Pre-\)\{0,1\}Depends: //p' | tr ',' '\n' |
+    sed 's/([^)]*)//g; s/:any//g; s/^ *//; s/ *$//'
+}
+# chromium, chromium-common and, transitively, every shared-library package (lib*) they depend on that
+# is not installed here. Or-groups are left out: chromium's only one is "libgtk-3-0 |
+# xdg-desktop-portal-backend", the windowed browser's toolkit, which headless mode does not load; the
+# other non-library dependencies (xdg-utils, x11-utils) are desktop integration. ldd checks the result.
+chromium_packages() {
+  local queue=("chromium=$CHROMIUM_VERSION") seen=' ' pkg group name
+  while [ ${#queue[@]} -gt 0 ]; do
+    pkg=${queue[0]}; queue=("${queue[@]:1}")
+    echo "$pkg"
+    while IFS= read -r group; do
+      case "$group" in ''|*'|'*) continue ;; esac
+      name=${group%% *}
+      case "$name" in chromium-common) ;; lib*) ;; *) continue ;; esac
+      [[ "$seen" == *" $name "* ]] && continue
+      seen+="$name "
+      apt_installed "$name" && continue
+      [ "$name" = chromium-common ] && name+="=$CHROMIUM_VERSION"
+      queue+=("$name")
+    done < <(apt_depends "$pkg")
+  done
+}
+build_chromium() {
+  if ! apt-cache show "chromium=$CHROMIUM_VERSION" >/dev/null 2>&1; then
+    [ "$(id -u)" = 0 ] || die "chromium $CHROMIUM_VERSION is not in apt's lists and not root: run apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  fi
+  if ! apt-cache show "chromium=$CHROMIUM_VERSION" >/dev/null 2>&1; then
+    echo "chromium $CHROMIUM_VERSION is not in the apt sources (any more?); they offer:" \
+      "$(apt-cache policy chromium | sed -n 's/^ *Candidate: //p')." \
+      "Set KSPAN_E2E_CHROMIUM_VERSION to it, or change the default in e2e/scripts/lib.sh"
+    return 1
+  fi
+  local pkgs debs="$OUT/debs" deb libdirs f missing
+  mapfile -t pkgs < <(chromium_packages)
+  echo "packages: ${pkgs[*]}"
+  mkdir -p "$debs"
+  (cd "$debs" && apt-get download "${pkgs[@]}")
+  for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$OUT/root"; done
+  rm -rf "$debs" "$OUT/root/usr/share/doc" "$OUT/root/usr/share/man" "$OUT/root/usr/share/lintian"
+  # the directories holding the unpacked libraries, relative to the peer's directory
+  libdirs=$(cd "$OUT" && find root -name '*.so*' ! -path 'root/usr/lib/chromium/*' -printf '%h\n' | sort -u |
+    sed 's|^|$here/|' | paste -sd:)
+  cat > "$OUT/chromium" <<WRAPPER
+#!/bin/sh
+# Debian's chromium $CHROMIUM_VERSION, unpacked by e2e/scripts/build-peers.sh: its libraries from here.
+here=\$(dirname "\$(readlink -f "\$0")")
+LD_LIBRARY_PATH="$libdirs\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+exec "\$here/root/usr/lib/chromium/chromium" "\$@"
+WRAPPER
+  chmod +x "$OUT/chromium"
+  # every binary and library must resolve all its libraries
+  missing=$(here=$OUT; export LD_LIBRARY_PATH="${libdirs//\$here/$OUT}:$OUT/root/usr/lib/chromium"
+    find "$OUT/root" -type f \( -name '*.so*' -o -path '*/usr/lib/chromium/chromium' \) -print0 |
+      xargs -0 -n1 sh -c 'ldd "$0" 2>/dev/null | sed -n "s|^[[:space:]]*\(.*\) => not found|$0: \1|p"' | sort -u)
+  [ -z "$missing" ] || { echo "libraries not found after unpacking:"; echo "$missing"; return 1; }
+}
+
 # ---------------------------------------------------------------- driver
 build_peer() { # <peer> <version> <dest dir>
   local peer=$1 version=$2 dest=$3 start secs rc=0 bpid last blog
@@ -266,7 +337,7 @@ build_peer() { # <peer> <version> <dest dir>
 }
 
 ensure_debian_packages
-wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes helm otelcol)
+wanted=("$@"); [ ${#wanted[@]} -gt 0 ] || wanted=(zipkin etcd kwok jaeger kubernetes helm otelcol chromium)
 for peer in "${wanted[@]}"; do
   case "$peer" in
     etcd)       build_peer etcd "$ETCD_VERSION" "$ETCD_BIN" ;;
@@ -276,7 +347,8 @@ for peer in "${wanted[@]}"; do
     zipkin)     build_peer zipkin "$ZIPKIN_VERSION" "$ZIPKIN_BIN" ;;
     helm)       build_peer helm "$HELM_VERSION" "$HELM_BIN" ;;
     otelcol)    build_peer otelcol "$OTELCOL_VERSION" "$OTELCOL_BIN" ;;
-    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin helm otelcol)" ;;
+    chromium)   build_peer chromium "$CHROMIUM_VERSION" "$CHROMIUM_BIN" ;;
+    *) die "unknown peer '$peer' (etcd kubernetes kwok jaeger zipkin helm otelcol chromium)" ;;
   esac
 done
 log "all peers ready in $CACHE_DIR ($(( $(date +%s) - TOTAL_START ))s)"

@@ -11,6 +11,9 @@ KWOK_VERSION="${KSPAN_E2E_KWOK_VERSION:-v0.8.0}"
 JAEGER_VERSION="${KSPAN_E2E_JAEGER_VERSION:-v1.76.0}"
 ZIPKIN_VERSION="${KSPAN_E2E_ZIPKIN_VERSION:-3.6.1}"
 HELM_VERSION="${KSPAN_E2E_HELM_VERSION:-v3.22.0}"
+# Debian bookworm's chromium (the Zipkin UI test's headless browser). Debian's security archive keeps
+# only the newest build: when this one is gone from it, build-peers.sh says which version to set.
+CHROMIUM_VERSION="${KSPAN_E2E_CHROMIUM_VERSION:-156.0.8078.108-1~deb12u1}"
 
 CACHE_DIR="${KSPAN_E2E_CACHE:-$HOME/.cache/kspan-e2e}"
 K8S_BIN="$CACHE_DIR/kubernetes-$KUBE_VERSION"
@@ -19,6 +22,7 @@ KWOK_BIN="$CACHE_DIR/kwok-$KWOK_VERSION"
 JAEGER_BIN="$CACHE_DIR/jaeger-$JAEGER_VERSION"
 ZIPKIN_BIN="$CACHE_DIR/zipkin-$ZIPKIN_VERSION"
 HELM_BIN="$CACHE_DIR/helm-$HELM_VERSION"
+CHROMIUM_BIN="$CACHE_DIR/chromium-${CHROMIUM_VERSION//\~/_}"   # `~` is awkward in paths
 
 RUN_DIR="${KSPAN_E2E_RUN_DIR:-$E2E_DIR/.run}"
 LOG_DIR="$RUN_DIR/logs"

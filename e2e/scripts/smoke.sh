@@ -14,6 +14,14 @@ passed=0; failed=0
 check() { # <description> <command...>
   if "${@:2}"; then log "ok   - $1"; passed=$((passed + 1)); else log "FAIL - $1"; failed=$((failed + 1)); fi
 }
+poll() { # <tries> <seconds between> <command...>: until the command succeeds
+  local i
+  for ((i = 0; i < $1; i++)); do
+    "${@:3}" && return 0
+    sleep "$2"
+  done
+  return 1
+}
 NS=${SMOKE_NAMESPACE:-default}
 DEPLOY=kspan-smoke-$(date +%s)
 OUT="$RUN_DIR/smoke"; mkdir -p "$OUT"
@@ -26,29 +34,22 @@ log "rolling $DEPLOY to nginx:1.26"
 k -n "$NS" set image "deployment/$DEPLOY" nginx=nginx:1.26 >/dev/null
 check "rollout 2 complete" k -n "$NS" rollout status "deployment/$DEPLOY" --timeout=120s
 
-pods_settled() { # exactly 2 pods, all Running, all with the new image
-  local i lines
-  for ((i = 0; i < 120; i++)); do
-    lines=$(k -n "$NS" get pods -l "app=$DEPLOY" -o jsonpath='{range .items[*]}{.status.phase} {.spec.containers[0].image}{"\n"}{end}')
-    if [ "$(grep -c . <<<"$lines")" = 2 ] && [ "$(grep -c '^Running nginx:1.26$' <<<"$lines")" = 2 ]; then return 0; fi
-    sleep 0.5
-  done
-  echo "$lines" >&2; return 1
+pod_lines=''
+two_new_pods_running() { # exactly 2 pods, all Running, all with the new image
+  pod_lines=$(k -n "$NS" get pods -l "app=$DEPLOY" -o jsonpath='{range .items[*]}{.status.phase} {.spec.containers[0].image}{"\n"}{end}')
+  [ "$(grep -c . <<<"$pod_lines")" = 2 ] && [ "$(grep -c '^Running nginx:1.26$' <<<"$pod_lines")" = 2 ]
 }
+pods_settled() { poll 120 0.5 two_new_pods_running || { echo "$pod_lines" >&2; return 1; }; }
 check "2 Running pods with the new image, old pods gone" pods_settled
 k -n "$NS" get pods -l "app=$DEPLOY" -o wide > "$OUT/pods.txt"
 
 k get events -A -o wide --sort-by=.lastTimestamp > "$OUT/events.txt" 2>/dev/null || k get events -A -o wide > "$OUT/events.txt"
 k -n "$NS" get events -o json > "$OUT/events.json"
-has_event() { # <reason> <source component>
-  local i
-  for ((i = 0; i < 20; i++)); do
-    k -n "$NS" get events -o jsonpath='{range .items[*]}{.reason}|{.source.component}{.reportingComponent}|{.involvedObject.name}{"\n"}{end}' \
-      | grep -q "^$1|[^|]*$2[^|]*|$DEPLOY" && return 0
-    sleep 0.5
-  done
-  return 1
+event_listed() { # <reason> <source component>
+  k -n "$NS" get events -o jsonpath='{range .items[*]}{.reason}|{.source.component}{.reportingComponent}|{.involvedObject.name}{"\n"}{end}' \
+    | grep -q "^$1|[^|]*$2[^|]*|$DEPLOY"
 }
+has_event() { poll 20 0.5 event_listed "$@"; }
 check "deployment-controller ScalingReplicaSet" has_event ScalingReplicaSet deployment-controller
 check "replicaset-controller SuccessfulCreate" has_event SuccessfulCreate replicaset-controller
 check "replicaset-controller SuccessfulDelete" has_event SuccessfulDelete replicaset-controller
@@ -61,44 +62,33 @@ done
 TRACE_ID=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n'); SPAN_ID=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 NOW=$(date +%s%N)
 jaeger_roundtrip() {
-  local body i
+  local body
   body=$(printf '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"kspan-smoke"}}]},"scopeSpans":[{"scope":{"name":"smoke"},"spans":[{"traceId":"%s","spanId":"%s","name":"smoke-span","kind":1,"startTimeUnixNano":"%s","endTimeUnixNano":"%s"}]}]}]}' \
     "$TRACE_ID" "$SPAN_ID" "$NOW" "$((NOW + 1000000))")
   curl -fsS -X POST -H 'Content-Type: application/json' "$JAEGER_OTLP_HTTP/v1/traces" -d "$body" >/dev/null || return 1
-  for ((i = 0; i < 40; i++)); do
-    curl -fsS "$JAEGER_QUERY_URL/api/traces?service=kspan-smoke&lookback=1h" | grep -q "\"traceID\":\"$TRACE_ID\"" && return 0
-    sleep 0.25
-  done
-  return 1
+  poll 40 0.25 jaeger_has_trace
+}
+jaeger_has_trace() {
+  curl -fsS "$JAEGER_QUERY_URL/api/traces?service=kspan-smoke&lookback=1h" | grep -q "\"traceID\":\"$TRACE_ID\""
 }
 check "Jaeger OTLP/HTTP span readable via /api/traces" jaeger_roundtrip
 
 ZTRACE=${TRACE_ID:0:16}; ZSPAN=$SPAN_ID
 zipkin_roundtrip() {
-  local i
   curl -fsS -X POST -H 'Content-Type: application/json' "$ZIPKIN_URL/api/v2/spans" \
     -d "[{\"traceId\":\"$ZTRACE\",\"id\":\"$ZSPAN\",\"name\":\"Smoke-Span\",\"timestamp\":$((NOW / 1000)),\"duration\":1000,\"localEndpoint\":{\"serviceName\":\"KSPAN-SMOKE\"}}]" \
     >/dev/null || return 1
-  for ((i = 0; i < 40; i++)); do
-    # Zipkin lowercases service and span names
-    curl -fsS "$ZIPKIN_URL/api/v2/traces?serviceName=kspan-smoke" | grep -q "\"traceId\":\"$ZTRACE\".*\"name\":\"smoke-span\"" && return 0
-    sleep 0.25
-  done
-  return 1
+  poll 40 0.25 zipkin_has_trace
+}
+zipkin_has_trace() { # Zipkin lowercases service and span names
+  curl -fsS "$ZIPKIN_URL/api/v2/traces?serviceName=kspan-smoke" | grep -q "\"traceId\":\"$ZTRACE\".*\"name\":\"smoke-span\""
 }
 check "Zipkin /api/v2/spans span readable via /api/v2/traces" zipkin_roundtrip
 
 if [ "${SMOKE_KEEP:-0}" != 1 ]; then
   k -n "$NS" delete deployment "$DEPLOY" --wait=true >/dev/null
-  pods_gone() {
-    local i
-    for ((i = 0; i < 60; i++)); do
-      [ -z "$(k -n "$NS" get pods -l "app=$DEPLOY" -o name)" ] && return 0
-      sleep 0.5
-    done
-    return 1
-  }
-  check "pods removed after deleting the deployment" pods_gone
+  no_pods() { [ -z "$(k -n "$NS" get pods -l "app=$DEPLOY" -o name)" ]; }
+  check "pods removed after deleting the deployment" poll 60 0.5 no_pods
 fi
 log "events: $OUT/events.txt"
 echo "$passed passed, $failed failed"

@@ -363,17 +363,19 @@ describe('receiver k8s_events (live, e2e)', function () {
     );
   });
 
-  it('a namespace filter and a reason filter each drop what they should and nothing else', async () => {
+  it('a namespace filter and a reason filter each drop what they should and nothing else; a quiet namespace’s watch ages alone', async () => {
     const a = ns('kspan-rx-a');
     const b = ns('kspan-rx-b');
+    const quiet = ns('kspan-rx-quiet');
     const onlyA = receiver({ namespaces: [a], owners: { enabled: false } });
     const notB = receiver({ exclude_namespaces: [b], owners: { enabled: false } });
     const scheduled = receiver({
-      namespaces: [a, b],
+      namespaces: [a, b, quiet],
       reasons: ['Scheduled'],
       owners: { enabled: false },
     });
     await Promise.all([ready(onlyA), ready(notB), ready(scheduled)]);
+    const readyAt = Date.now();
     for (const n of [a, b])
       kubectl(['-n', n, 'create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
     for (const n of [a, b])
@@ -419,6 +421,18 @@ describe('receiver k8s_events (live, e2e)', function () {
     expect(receivedEvents(onlyA.items).every((e) => e.object.metadata?.namespace === a)).to.equal(
       true,
     );
+    // kspan_last_event_age_seconds is per watch: the quiet namespace's Event watch delivered
+    // nothing since the start, while a's delivered during the rollout (Events the reason filter
+    // then dropped count: they show the watch flows).
+    const scrapedAt = Date.now();
+    const age = (n: string) => scheduled.metric('last_event_age_seconds', { watch: `events@${n}` });
+    const [ageQuiet, ageA] = [await age(quiet), await age(a)];
+    const since = (t: number) => (Date.now() - t) / 1000;
+    expect(ageQuiet, 'the quiet watch: silent since ready').to.be.at.least(
+      (scrapedAt - readyAt) / 1000,
+    );
+    expect(ageA, "a's watch: delivered after the rollout began").to.be.at.most(since(readyAt));
+    expect(ageA).to.be.lessThan(ageQuiet);
   });
 
   it(`memory after watching 5,000 pods stays within ${MEMORY_BUDGET_MB} MB of heap growth`, async function () {

@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, REPO, suiteEnv } from './lib/env.js';
 import {
-  apply,
   clusterEvents,
   createNamespace,
   deleteNamespace,
@@ -24,15 +23,22 @@ import {
   pods,
   type KubeObj,
 } from './lib/kubectl.js';
-import { jaegerTraces } from './lib/jaeger.js';
 import { KspanProcess, freePort } from './lib/kspan.js';
-import { expectPath } from './lib/scenarios.js';
-import { settleDeployment } from './lib/settle.js';
-import { expectTrace } from './lib/suite.js';
 import { waitUntil } from './lib/wait.js';
-import { IMAGE_1, deployment } from './lib/workloads.js';
+import { rolloutTraced } from './suite-image.support.js';
 
 const BASE = join(REPO, 'deploy/base');
+/** The pipeline in the applied ConfigMap (`config.yaml` of kspan/kspan-config). */
+async function appliedPipeline(): Promise<string> {
+  const cm = await kubectlJson<{ data: Record<string, string> }>([
+    '-n',
+    'kspan',
+    'get',
+    'configmap',
+    'kspan-config',
+  ]);
+  return cm.data['config.yaml']!;
+}
 const warnings = (stderr: string) => stderr.split('\n').filter((l) => /warning/i.test(l));
 
 interface Container {
@@ -126,15 +132,8 @@ describe('suite: deploy/ manifests on the real API server', function () {
     expect(refused.map(describeEvent)).to.deep.equal([]);
 
     // the pipeline in the ConfigMap is a valid kspan config
-    const cm = await kubectlJson<{ data: Record<string, string> }>([
-      '-n',
-      'kspan',
-      'get',
-      'configmap',
-      'kspan-config',
-    ]);
     const file = join(dir, 'configmap.yaml');
-    writeFileSync(file, cm.data['config.yaml']!);
+    writeFileSync(file, await appliedPipeline());
     const v = spawnSync(process.execPath, [CLI, 'validate', '--config', file], {
       encoding: 'utf8',
       cwd: REPO,
@@ -206,15 +205,8 @@ describe('suite: deploy/ manifests on the real API server', function () {
 
     // The pipeline from the applied ConfigMap, restricted to the test's namespace, its telemetry on a
     // local port, exporting to the e2e Jaeger (the ConfigMap reads OTLP_ENDPOINT).
-    const cm = await kubectlJson<{ data: Record<string, string> }>([
-      '-n',
-      'kspan',
-      'get',
-      'configmap',
-      'kspan-config',
-    ]);
     const port = await freePort();
-    let text = cm.data['config.yaml']!;
+    let text = await appliedPipeline();
     for (const [from, to] of [
       ['namespaces: []', `namespaces: [${ns}]`],
       ['address: 0.0.0.0:8888', `address: 127.0.0.1:${port}`],
@@ -229,23 +221,7 @@ describe('suite: deploy/ manifests on the real API server', function () {
     // ready means every watch (events, pods, nodes, deployments, …) was allowed and is live
     await kspan.waitReady();
 
-    const name = 'hello';
-    await apply(ns, deployment(name, { image: IMAGE_1, replicas: 1 }));
-    const events = await settleDeployment(ns, name, IMAGE_1, 1);
-    const uids = new Set(events.map((e) => e.uid));
-    const t = await expectTrace({
-      read: jaegerTraces,
-      ns,
-      select: (all) => all.filter((e) => uids.has(e.uid)),
-      root: { service: 'kubectl-client-side-apply', name: 'Deployment.Update', object: name },
-      timeoutMs: 90_000,
-    });
-    expectPath(t, [
-      { name: 'Deployment.Update', service: 'kubectl-client-side-apply' },
-      { name: 'Deployment.ScalingReplicaSet', service: 'deployment-controller' },
-      { name: 'ReplicaSet.SuccessfulCreate', service: 'replicaset-controller' },
-      { name: 'Pod.Started' },
-    ]);
+    await rolloutTraced(ns, 'hello');
     expect(kspan.logs(), 'no authorization failure in kspan').to.not.match(
       /forbidden|HTTP 40[13]/i,
     );

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT, progress } from '../lib/child.js';
+import { podListBytes, type PodBytes } from '../lib/api-bytes.js';
 import { findCluster, kubectl, run, sumMetric, type E2eCluster } from '../lib/cluster.js';
 
 // API requests kspan makes per 1,000 Events during a rollout, counted by the API server itself.
@@ -17,7 +18,7 @@ import { findCluster, kubectl, run, sumMetric, type E2eCluster } from '../lib/cl
 // rollout gives kspan's requests by verb. The denominator is the Events kspan received
 // (`kspan_events_received_total` on its own /metrics).
 
-export interface ApiLoadResult {
+export interface ApiLoadResult extends Partial<PodBytes> {
   api_requests_per_1000_events: number | null;
   api_get_per_1000_events: number | null;
   api_list_per_1000_events: number | null;
@@ -317,6 +318,12 @@ service:
     const after = await apfCounts(c);
     const events = (await received()) - eventsBefore;
     const windowS = (Date.now() - t0) / 1000;
+    // What the status watch costs on the wire: the rollout's Pods listed whole and metadata-only
+    // (after the count above: these two requests are not kspan's).
+    const podBytes = await podListBytes(c.kubeconfig, LOAD_NS);
+    progress(
+      `api: a Pod is ${Math.round(podBytes.api_pod_full_bytes)} B whole, ${Math.round(podBytes.api_pod_metadata_bytes)} B metadata-only; kspan emits ${Math.round(podBytes.api_pod_emitted_status_bytes)} B with status, ${Math.round(podBytes.api_pod_emitted_metadata_bytes)} B metadata-only`,
+    );
 
     const requests = {} as Record<VerbSchema, number>;
     for (const v of VERB_SCHEMAS) requests[v] = after[v] - before[v];
@@ -336,6 +343,7 @@ service:
       api_requests_per_minute: (total / windowS) * 60,
       api_window_s: windowS,
       api_kspan_ready: readyz ? 1 : 0,
+      ...podBytes,
       requests,
     };
   } catch (err) {

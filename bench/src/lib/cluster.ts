@@ -10,7 +10,11 @@ export interface E2eCluster {
   apiserverUrl: string;
 }
 
-export const E2E_ENV = resolve(REPO_ROOT, 'e2e/.run/env');
+/** The e2e environment's env file: in KSPAN_E2E_RUN_DIR when set (as the e2e tests read it). */
+export const E2E_ENV = resolve(
+  process.env.KSPAN_E2E_RUN_DIR ?? resolve(REPO_ROOT, 'e2e/.run'),
+  'env',
+);
 
 /** Values of e2e/.run/env (`KEY=value`, bash `%q` quoting of simple paths). */
 function readEnvFile(path: string): Record<string, string> {

@@ -77,9 +77,34 @@ const FULL_FIELDS: Record<string, Record<string, unknown>> = {
   },
   status: {
     'f:status': {
-      'f:conditions': { '.': {}, 'k:{"type":"Ready"}': { '.': {}, 'f:status': {}, 'f:type': {} } },
+      'f:conditions': Object.fromEntries([
+        ['.', {}],
+        ...[
+          'ContainersReady',
+          'Initialized',
+          'PodReadyToStartContainers',
+          'PodScheduled',
+          'Ready',
+        ].map((t) => [
+          `k:{"type":"${t}"}`,
+          {
+            '.': {},
+            'f:lastProbeTime': {},
+            'f:lastTransitionTime': {},
+            'f:status': {},
+            'f:type': {},
+          },
+        ]),
+      ]),
+      'f:containerStatuses': {},
+      'f:hostIP': {},
+      'f:hostIPs': {},
       'f:observedGeneration': {},
+      'f:phase': {},
+      'f:podIP': {},
+      'f:podIPs': { '.': {}, 'k:{"ip":"10.244.3.17"}': { '.': {}, 'f:ip': {} } },
       'f:replicas': {},
+      'f:startTime': {},
     },
   },
 };
@@ -149,47 +174,119 @@ function podTemplate(o: SimObject) {
   };
 }
 
+/** The token volume the ServiceAccount admission plugin adds to every Pod. */
+const API_ACCESS_VOLUME = {
+  name: 'kube-api-access-x7k2p',
+  projected: {
+    defaultMode: 420,
+    sources: [
+      { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      {
+        downwardAPI: {
+          items: [
+            { path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } },
+          ],
+        },
+      },
+    ],
+  },
+};
+
+/**
+ * A Pod as `kubectl get pod -o json` shows one on a real cluster (~5 KB with managedFields): the
+ * defaulted spec (token volume and mounts, tolerations, priority), and a status with conditions,
+ * IPs and container statuses (state, image IDs, container IDs).
+ */
+function fullPod(o: SimObject): Record<string, unknown> {
+  const d = o.detail;
+  const t = podTemplate(o);
+  const phase = String(d.phase ?? 'Pending');
+  const running = phase === 'Running';
+  const started = isoSeconds(o.createdMs + 4000);
+  return {
+    spec: {
+      ...t.spec,
+      containers: t.spec.containers.map((c) => ({
+        ...c,
+        volumeMounts: [
+          {
+            name: API_ACCESS_VOLUME.name,
+            mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+            readOnly: true,
+          },
+        ],
+      })),
+      ...(d.node ? { nodeName: d.node } : {}),
+      enableServiceLinks: true,
+      preemptionPolicy: 'PreemptLowerPriority',
+      priority: 0,
+      serviceAccount: 'default',
+      serviceAccountName: 'default',
+      tolerations: ['not-ready', 'unreachable'].map((k) => ({
+        effect: 'NoExecute',
+        key: `node.kubernetes.io/${k}`,
+        operator: 'Exists',
+        tolerationSeconds: 300,
+      })),
+      volumes: [API_ACCESS_VOLUME],
+    },
+    status: {
+      phase,
+      qosClass: 'Burstable',
+      ...(d.node
+        ? {
+            hostIP: '10.0.0.12',
+            hostIPs: [{ ip: '10.0.0.12' }],
+            podIP: '10.244.3.17',
+            podIPs: [{ ip: '10.244.3.17' }],
+          }
+        : {}),
+      startTime: isoSeconds(o.createdMs + 1000),
+      conditions: [
+        'PodReadyToStartContainers',
+        'Initialized',
+        'Ready',
+        'ContainersReady',
+        'PodScheduled',
+      ].map((type) => ({
+        type,
+        status: running ? 'True' : 'False',
+        lastProbeTime: null,
+        lastTransitionTime: isoSeconds(o.createdMs + (type === 'PodScheduled' ? 0 : 5000)),
+      })),
+      containerStatuses: t.spec.containers.map((c, i) => ({
+        name: c.name,
+        image: c.image,
+        imageID: `${c.image.split(':')[0]}@sha256:${'4f1c9a2e7b3d'.repeat(5)}${String(i).padStart(4, '0')}`,
+        containerID: `containerd://${o.uid.replace(/-/g, '')}${'0'.repeat(32)}`.slice(0, 77),
+        lastState: {},
+        ready: running,
+        restartCount: Number(d.restarts ?? 0),
+        started: running,
+        state: running
+          ? { running: { startedAt: started } }
+          : { waiting: { reason: 'ContainerCreating' } },
+        volumeMounts: [
+          {
+            name: API_ACCESS_VOLUME.name,
+            mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+            readOnly: true,
+            recursiveReadOnly: 'Disabled',
+          },
+        ],
+      })),
+    },
+  };
+}
+
 /** spec and status of a `full` object: sizes close to what a cluster returns. */
 function fullBody(o: SimObject): Record<string, unknown> {
   const d = o.detail;
   const replicas = Number(d.replicas ?? 1);
   switch (o.kind) {
-    case 'Pod': {
-      const t = podTemplate(o);
-      const phase = String(d.phase ?? 'Pending');
-      return {
-        spec: {
-          ...t.spec,
-          ...(d.node ? { nodeName: d.node } : {}),
-          serviceAccountName: 'default',
-          tolerations: [
-            {
-              effect: 'NoExecute',
-              key: 'node.kubernetes.io/not-ready',
-              operator: 'Exists',
-              tolerationSeconds: 300,
-            },
-          ],
-        },
-        status: {
-          phase,
-          qosClass: 'Burstable',
-          ...(d.node ? { hostIP: '10.0.0.12', podIP: '10.244.3.17' } : {}),
-          conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
-            type,
-            status: phase === 'Running' ? 'True' : 'False',
-            lastTransitionTime: isoSeconds(o.createdMs),
-          })),
-          containerStatuses: t.spec.containers.map((c) => ({
-            name: c.name,
-            image: c.image,
-            ready: phase === 'Running',
-            restartCount: Number(d.restarts ?? 0),
-            started: phase === 'Running',
-          })),
-        },
-      };
-    }
+    case 'Pod':
+      return fullPod(o);
     case 'Deployment':
     case 'ReplicaSet':
     case 'StatefulSet':

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { REPO, suiteEnv } from './env.js';
-import { KspanProcess, freePort } from './kspan.js';
+import { KspanProcess, freePort, pipelineConfig } from './kspan.js';
 import { waitUntil } from './wait.js';
 
 export type Backend = 'otlp' | 'zipkin';
@@ -25,33 +25,13 @@ export function faultsConfig(o: {
     batch: { timeout: o.batchTimeout ?? '200ms' },
     retry: { max_interval: o.maxRetryInterval ?? '5s', max_elapsed: '5m' },
   };
-  const exporters: Record<string, unknown> = { file: { path: o.file } };
+  const exporters: Record<string, unknown> = {};
   if (o.backends.includes('otlp'))
     exporters.otlp = { endpoint: env.JAEGER_OTLP_GRPC, tls: { insecure: true }, ...sending };
   if (o.backends.includes('zipkin'))
     exporters.zipkin = { endpoint: `${env.ZIPKIN_URL}/api/v2/spans`, ...sending };
-  return JSON.stringify(
-    {
-      receivers: { k8s_events: { namespaces: o.namespaces } },
-      processors: { causality: { window: '2s' } },
-      exporters,
-      service: {
-        pipelines: {
-          traces: {
-            receivers: ['k8s_events'],
-            processors: ['causality'],
-            exporters: [...o.backends, 'file'],
-          },
-        },
-        telemetry: {
-          metrics: { address: `127.0.0.1:${o.metricsPort}` },
-          logs: { level: 'info', format: 'json' },
-        },
-      },
-    },
-    null,
-    2,
-  );
+  exporters.file = { path: o.file };
+  return pipelineConfig({ namespaces: o.namespaces, exporters, metricsPort: o.metricsPort });
 }
 
 /** Starts kspan with `faultsConfig` and waits until it is ready. */
@@ -61,14 +41,7 @@ export async function startFaultsPipeline(
 ): Promise<{ kspan: KspanProcess; config: string; port: number }> {
   const port = await freePort();
   const config = faultsConfig({ ...o, metricsPort: port });
-  const kspan = KspanProcess.start(name, config, port);
-  try {
-    await kspan.waitReady();
-  } catch (err) {
-    await kspan.stop();
-    throw err;
-  }
-  return { kspan, config, port };
+  return { kspan: await KspanProcess.startReady(name, config, port), config, port };
 }
 
 /** One span as the `file` exporter wrote it (OTLP/JSON), with what the checks need. */

@@ -33,7 +33,7 @@ export interface LiveConfigOptions {
 
 /**
  * The pipeline the suite runs: `k8s_events` (only the test's namespaces) → `causality` → one
- * exporter. Jaeger and Zipkin differ in the exporter block only. JSON is YAML, so it is written as is.
+ * exporter. Jaeger and Zipkin differ in the exporter block only.
  */
 export function liveConfig(o: LiveConfigOptions): string {
   const env = suiteEnv();
@@ -52,17 +52,33 @@ export function liveConfig(o: LiveConfigOptions): string {
             batch: { timeout: '200ms' },
           },
         };
+  return pipelineConfig({ ...o, exporters });
+}
+
+/**
+ * `k8s_events` (only `namespaces`) → `causality` → every exporter of `exporters`, in its key order,
+ * with /metrics on `metricsPort`. JSON is YAML, so it is written as is.
+ */
+export function pipelineConfig(o: {
+  namespaces: string[];
+  exporters: Record<string, unknown>;
+  metricsPort: number;
+  /** Causality window: how long an event waits for its parent (2s). */
+  window?: string;
+  /** More `k8s_events` settings (e.g. `max_age`). */
+  receiver?: Record<string, unknown>;
+}): string {
   return JSON.stringify(
     {
       receivers: { k8s_events: { namespaces: o.namespaces, ...o.receiver } },
       processors: { causality: { window: o.window ?? '2s' } },
-      exporters,
+      exporters: o.exporters,
       service: {
         pipelines: {
           traces: {
             receivers: ['k8s_events'],
             processors: ['causality'],
-            exporters: [o.exporter],
+            exporters: Object.keys(o.exporters),
           },
         },
         telemetry: {
@@ -128,6 +144,23 @@ export class KspanProcess {
     live.add(child);
     child.once('exit', () => live.delete(child));
     return new KspanProcess(name, child, logFile, `http://127.0.0.1:${metricsPort}`);
+  }
+
+  /** `start`, then waits until ready; stops it again when it does not get there. */
+  static async startReady(
+    name: string,
+    configText: string,
+    metricsPort: number,
+    env: Record<string, string> = {},
+  ): Promise<KspanProcess> {
+    const kspan = KspanProcess.start(name, configText, metricsPort, env);
+    try {
+      await kspan.waitReady();
+    } catch (err) {
+      await kspan.stop(); // never leave a child behind (it would also keep mocha from exiting)
+      throw err;
+    }
+    return kspan;
   }
 
   get running(): boolean {

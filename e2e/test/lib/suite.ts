@@ -17,14 +17,7 @@ export async function startPipeline(
 ): Promise<{ kspan: KspanProcess; config: string }> {
   const port = await freePort();
   const config = liveConfig({ namespaces, exporter, metricsPort: port });
-  const kspan = KspanProcess.start(name, config, port);
-  try {
-    await kspan.waitReady();
-  } catch (err) {
-    await kspan.stop(); // never leave a child behind (it would also keep mocha from exiting)
-    throw err;
-  }
-  return { kspan, config };
+  return { kspan: await KspanProcess.startReady(name, config, port), config };
 }
 
 /** Stops kspan with SIGTERM and checks it exited 0. */

@@ -78,6 +78,7 @@ export type {
   Metrics,
   CounterMetric,
   GaugeMetric,
+  GaugeSample,
   HistogramMetric,
   Labels,
 } from './telemetry/metrics.js';

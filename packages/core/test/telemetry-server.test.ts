@@ -27,4 +27,16 @@ describe('telemetry server', () => {
       await t.close();
     }
   });
+
+  it('reads its address with the validator’s parser: `:port` listens on all addresses, a bad one is refused with its reason', async () => {
+    const metrics = new MetricsRegistry();
+    const any = await startTelemetryServer(':0', metrics, new HealthRegistry());
+    expect(any.url).to.match(/^http:\/\/0\.0\.0\.0:\d+$/);
+    await any.close();
+    let refused: unknown;
+    await startTelemetryServer('localhost:99999', metrics, new HealthRegistry()).catch(
+      (err: unknown) => (refused = err),
+    );
+    expect(String(refused)).to.contain('port 99999 is out of range');
+  });
 });

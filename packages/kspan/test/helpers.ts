@@ -1,10 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { kspanCasesDir } from '@kspan/testing';
+import { kspanCasesDir } from '@kspan/testing';
+
+export { kspanCasesDir };
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CLI = join(REPO, 'packages/kspan/dist/bin/kspan.js');
@@ -32,4 +34,43 @@ export function startKspan(args: string[], env: Record<string, string> = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
+}
+
+/** The 20-span capture of a 2-pod Deployment rollout the `run` tests replay. */
+export const ROLLOUT_CAPTURE = (): string =>
+  join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson');
+
+/** What a replay config holds beyond `k8s_capture` of ROLLOUT_CAPTURE → `causality`. */
+export interface ReplayConfigOptions {
+  /** One YAML line each, `id: {…}`; the pipeline lists them in this order. */
+  exporters: string[];
+  /** More `k8s_capture` settings, e.g. `speed: 1`. */
+  capture?: string;
+  /** `causality` settings, e.g. `window: 5s`. */
+  causality?: string;
+  /** More `service` lines, e.g. `shutdown_timeout: 1s`. */
+  service?: string[];
+  /** `service.telemetry.logs.level: info` (the tests read kspan's log). */
+  infoLogs?: boolean;
+}
+
+/** A config replaying ROLLOUT_CAPTURE through `causality` into `exporters`. */
+export function replayConfigText(o: ReplayConfigOptions): string {
+  const ids = o.exporters.map((e) => e.slice(0, e.indexOf(':')).trim());
+  return `receivers:
+  k8s_capture: { path: ${ROLLOUT_CAPTURE()}${o.capture ? `, ${o.capture}` : ''} }
+processors:
+  causality: { ${o.causality ?? ''} }
+exporters:
+${o.exporters.map((e) => `  ${e}\n`).join('')}service:
+${(o.service ?? []).map((l) => `  ${l}\n`).join('')}  pipelines:
+    traces: { receivers: [k8s_capture], processors: [causality], exporters: [${ids.join(', ')}] }
+${o.infoLogs ? '  telemetry: { logs: { level: info } }\n' : ''}`;
+}
+
+/** `replayConfigText` written to a temp file, for `kspan run --config`; returns its path. */
+export function replayConfig(o: ReplayConfigOptions): string {
+  const file = join(tempDir(), 'run.yaml');
+  writeFileSync(file, replayConfigText(o));
+  return file;
 }

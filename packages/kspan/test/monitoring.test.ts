@@ -57,6 +57,7 @@ describe('monitoring: rules and dashboard query only registered metrics', () => 
       'KspanSpansDropped',
       'KspanWatchNotLive',
       'KspanNoEventsWhileBusy',
+      'KspanWatchSilent',
       'KspanLeaderFlapping',
     ]);
     const unknown = rules.flatMap((r) =>

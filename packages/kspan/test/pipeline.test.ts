@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { map, type Observable } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -12,7 +12,7 @@ import {
 } from '@kspan/core';
 import { debugExporter } from '@kspan/exporter-debug';
 import { components } from '../src/components.js';
-import { kspanCasesDir, kspan, tempDir } from './helpers.js';
+import { kspan, replayConfig, replayConfigText, tempDir } from './helpers.js';
 
 interface OtlpLine {
   resourceSpans: Array<{
@@ -51,21 +51,9 @@ describe('a pipeline with two exporters', () => {
   it('gives identical spans to the file and debug exporters', () => {
     const dir = tempDir();
     const out = join(dir, 'spans.jsonl');
-    const config = join(dir, 'two.yaml');
-    writeFileSync(
-      config,
-      `receivers:
-  k8s_capture: { path: ${join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson')} }
-processors:
-  causality: {}
-exporters:
-  file: { path: ${out} }
-  debug: { width: 400, trace_idle: 1h }
-service:
-  pipelines:
-    traces: { receivers: [k8s_capture], processors: [causality], exporters: [file, debug] }
-`,
-    );
+    const config = replayConfig({
+      exporters: [`file: { path: ${out} }`, 'debug: { width: 400, trace_idle: 1h }'],
+    });
     const r = kspan(['run', '--config', config]);
     expect(r.status, r.stderr).to.equal(0);
     const fromDebug = r.stdout
@@ -91,11 +79,7 @@ service:
     };
     const out = join(tempDir(), 'spans.jsonl');
     const config = loadConfigText(
-      `receivers: { k8s_capture: { path: ${join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson')} } }
-processors: { causality: {} }
-exporters: { crashing: {}, file: { path: ${out} } }
-service: { pipelines: { traces: { receivers: [k8s_capture], processors: [causality], exporters: [crashing, file] } } }
-`,
+      replayConfigText({ exporters: ['crashing: {}', `file: { path: ${out} }`] }),
       { ...components, exporters: [...components.exporters, crashing] },
       { env: {} },
     );

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { kspanCasesDir, startKspan, tempDir } from './helpers.js';
+import { replayConfig, startKspan } from './helpers.js';
 
 interface Backend {
   port: number;
@@ -17,23 +15,12 @@ interface Backend {
  * resolves once the batch is with the exporter: a failed attempt logged or the request seen.
  */
 async function runUntilExporting(exporter: string, backend: Backend, shutdownTimeout: string) {
-  const config = join(tempDir(), 'run.yaml');
   const exporterId = exporter.split(':')[0];
-  writeFileSync(
-    config,
-    `receivers:
-  k8s_capture: { path: ${join(kspanCasesDir(), 'deployment-2-pods/capture.ndjson')} }
-processors:
-  causality: {}
-exporters:
-  ${exporter}
-service:
-  shutdown_timeout: ${shutdownTimeout}
-  pipelines:
-    traces: { receivers: [k8s_capture], processors: [causality], exporters: [${exporterId}] }
-  telemetry: { logs: { level: info } }
-`,
-  );
+  const config = replayConfig({
+    exporters: [exporter],
+    service: [`shutdown_timeout: ${shutdownTimeout}`],
+    infoLogs: true,
+  });
   const child = startKspan(['run', '--config', config]);
   const run = {
     child,

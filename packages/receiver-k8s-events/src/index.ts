@@ -39,6 +39,7 @@ export {
   MAX_SPEC_BYTES,
   MAX_CONDITION_MESSAGE,
 } from './k8s/object-with-status.js';
+export type { Fingerprint } from './k8s/object-with-status.js';
 export { toCoreEvent } from './k8s/event-shape.js';
 export { eventFilter, withExcludedNamespaces } from './k8s/filters.js';
 export type { EventFilterConfig, DropReason } from './k8s/filters.js';

@@ -13,6 +13,11 @@ export interface GaugeMetric {
 export interface HistogramMetric {
   observe(labels: Labels, value: number): void;
 }
+/** One series of a gauge read at scrape time. */
+export interface GaugeSample {
+  labels: Labels;
+  value: number;
+}
 
 /**
  * Self-telemetry for one component. Names get the `kspan_` prefix and every series carries the
@@ -27,6 +32,16 @@ export interface Metrics {
     labelNames?: readonly string[],
     buckets?: number[],
   ): HistogramMetric;
+  /**
+   * A gauge whose series `read` returns at each scrape: for values that change with time alone
+   * (an age), which a set() at the moment of change would leave frozen.
+   */
+  scrapedGauge(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    read: () => Iterable<GaugeSample>,
+  ): void;
 }
 
 /** Holds every metric of a running service; `metricsFor(id)` hands out per-component views. */
@@ -36,33 +51,22 @@ export class MetricsRegistry {
 
   metricsFor(component: string): Metrics {
     const bind = (labels?: Labels): Labels => ({ ...labels, component });
+    // What every kspan metric is made with: the prefix, the component label, this registry.
+    const base = (name: string, help: string, labelNames: readonly string[]) => ({
+      name: `kspan_${name}`,
+      help,
+      labelNames: ['component', ...labelNames],
+      registers: [this.registry],
+    });
     return {
       counter: (name, help, labelNames = []) => {
-        const m = this.get(
-          name,
-          () =>
-            new Counter({
-              name: `kspan_${name}`,
-              help,
-              labelNames: ['component', ...labelNames],
-              registers: [this.registry],
-            }),
-        ) as Counter;
+        const m = this.get(name, () => new Counter(base(name, help, labelNames))) as Counter;
         // Present at 0 from the start, so rate() and absent() work before the first increment.
         if (labelNames.length === 0) m.inc(bind({}), 0);
         return { inc: (labels, value = 1) => m.inc(bind(labels), value) };
       },
       gauge: (name, help, labelNames = []) => {
-        const m = this.get(
-          name,
-          () =>
-            new Gauge({
-              name: `kspan_${name}`,
-              help,
-              labelNames: ['component', ...labelNames],
-              registers: [this.registry],
-            }),
-        ) as Gauge;
+        const m = this.get(name, () => new Gauge(base(name, help, labelNames))) as Gauge;
         return {
           set: (labels, value) => m.set(bind(labels), value),
           inc: (labels, value = 1) => m.inc(bind(labels), value),
@@ -72,19 +76,35 @@ export class MetricsRegistry {
       histogram: (name, help, labelNames = [], buckets) => {
         const m = this.get(
           name,
-          () =>
-            new Histogram({
-              name: `kspan_${name}`,
-              help,
-              labelNames: ['component', ...labelNames],
-              registers: [this.registry],
-              ...(buckets ? { buckets } : {}),
-            }),
+          () => new Histogram({ ...base(name, help, labelNames), ...(buckets ? { buckets } : {}) }),
         ) as Histogram;
         return { observe: (labels, value) => m.observe(bind(labels), value) };
       },
+      scrapedGauge: (name, help, labelNames, read) => {
+        // Components share a metric name: the gauge asks every component's reader at each scrape.
+        let readers = this.scrapeReaders.get(name);
+        if (!readers) {
+          const all: Array<() => Iterable<GaugeSample>> = [];
+          readers = all;
+          this.get(
+            name,
+            () =>
+              new Gauge({
+                ...base(name, help, labelNames),
+                collect() {
+                  this.reset();
+                  for (const r of all) for (const s of r()) this.set(s.labels, s.value);
+                },
+              }),
+          );
+          this.scrapeReaders.set(name, all);
+        }
+        readers.push(() => [...read()].map((s) => ({ labels: bind(s.labels), value: s.value })));
+      },
     };
   }
+
+  private readonly scrapeReaders = new Map<string, Array<() => Iterable<GaugeSample>>>();
 
   private processMetrics = false;
 

@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseListenAddress } from '../config/listen-address.js';
+import { ConfigError } from '../errors.js';
 import type { HealthRegistry } from './health.js';
 import type { MetricsRegistry } from './metrics.js';
 
@@ -14,7 +16,11 @@ export async function startTelemetryServer(
   metrics: MetricsRegistry,
   health: HealthRegistry,
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const { host, port } = splitAddress(address);
+  // Validation refuses a bad address first; this guards a caller that skipped it.
+  const parsed = parseListenAddress(address);
+  if (typeof parsed === 'string')
+    throw new ConfigError([{ path: 'service.telemetry.metrics.address', message: parsed }]);
+  const { host, port } = parsed;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (ENDPOINTS.has(path) && req.method !== 'GET' && req.method !== 'HEAD') {
@@ -58,14 +64,5 @@ export async function startTelemetryServer(
         // A scraper's keep-alive connection would otherwise hold the close (and the exit) open.
         server.closeAllConnections();
       }),
-  };
-}
-
-function splitAddress(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  if (i < 0) return { host: '0.0.0.0', port: Number(address) };
-  return {
-    host: address.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0',
-    port: Number(address.slice(i + 1)),
   };
 }

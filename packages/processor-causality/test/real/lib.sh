@@ -39,3 +39,19 @@ wait_for() {
 }
 
 rollout() { k rollout status "$1" --timeout=180s >/dev/null; }
+
+# StatefulSet db of $1 replicas (image registry.local/app:1, grace 1 s), as a user would apply it.
+apply_statefulset_db() {
+  k apply -f - <<YAML
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db }
+spec:
+  replicas: $1
+  serviceName: db
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec: { terminationGracePeriodSeconds: 1, containers: [{ name: app, image: registry.local/app:1 }] }
+YAML
+}

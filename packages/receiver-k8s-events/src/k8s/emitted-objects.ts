@@ -1,10 +1,12 @@
 import { BoundedMap, type KubeObject, type WatchEventType } from '@kspan/core';
+import type { Fingerprint } from './object-with-status.js';
 
 /**
  * The resourceVersion emitted for a uid; with names kept, also where the object lives; with
  * fingerprints, a digest of the form last emitted.
  */
-type Known = string | { rv: string; name?: string; namespace?: string; fp?: string };
+type Known =
+  string | { rv: string; name?: string; namespace?: string; fpHi?: number; fpLo?: number };
 
 /**
  * What one list-watch has emitted, by uid, so that a relist or a repeated watch event emits
@@ -42,7 +44,7 @@ export class EmittedObjects {
     object: KubeObject & { metadata: { uid: string } },
     listed: boolean,
     acceptListed?: (object: KubeObject) => boolean,
-    fingerprint?: string,
+    fingerprint?: Fingerprint,
   ): WatchEventType | 'duplicate' | 'unchanged' | undefined {
     const meta = object.metadata;
     const uid = meta.uid;
@@ -58,7 +60,10 @@ export class EmittedObjects {
     if (prev !== undefined && prevRv === rv) return 'duplicate';
     if (listed && prev === undefined && acceptListed && !acceptListed(object)) return undefined;
     const unchanged =
-      fingerprint !== undefined && typeof prev === 'object' && prev.fp === fingerprint;
+      fingerprint !== undefined &&
+      typeof prev === 'object' &&
+      prev.fpHi === fingerprint[0] &&
+      prev.fpLo === fingerprint[1];
     this.known.set(
       uid,
       this.keepNames || fingerprint !== undefined
@@ -68,7 +73,7 @@ export class EmittedObjects {
             ...(this.keepNames && meta.namespace !== undefined
               ? { namespace: meta.namespace }
               : {}),
-            ...(fingerprint !== undefined ? { fp: fingerprint } : {}),
+            ...(fingerprint !== undefined ? { fpHi: fingerprint[0], fpLo: fingerprint[1] } : {}),
           }
         : rv,
     );

@@ -1,4 +1,5 @@
 import type { Clock, KubeObject } from '@kspan/core';
+import type { Fingerprint } from './object-with-status.js';
 import type { ResourceRef } from './resource.js';
 import type { Transport } from './transport.js';
 
@@ -52,7 +53,7 @@ export interface ListWatchOptions {
    * managedFields): an ADDED/MODIFIED whose digest equals the last one emitted for its uid is not
    * emitted (`observer.unchanged`). Absent: only the same resourceVersion is suppressed.
    */
-  fingerprint?: (object: KubeObject) => string;
+  fingerprint?: (object: KubeObject) => Fingerprint;
   /** A listed object not emitted before passes only if this says so (e.g. not older than max_age). */
   acceptListed?: (object: KubeObject) => boolean;
   observer?: ListWatchObserver;

@@ -27,6 +27,7 @@ import {
   type ResourceRef,
 } from './resource.js';
 import { kubeTransport, type Transport } from './transport.js';
+import { WatchActivity } from './watch-activity.js';
 
 const StringList = (description: string) =>
   Type.Array(Type.String({ minLength: 1 }), { default: [], description });
@@ -230,10 +231,7 @@ export function k8sEventsStream(
     ['resource'],
   );
   const liveGauge = m.gauge('watch_live', '1 when the watch is listed and streaming', ['resource']);
-  const lastEventAge = m.gauge(
-    'last_event_age_seconds',
-    'Age of the last Event received when it arrived (its own time to now)',
-  );
+  const activity = new WatchActivity(m, ctx.clock);
 
   // Credentials (and the client library behind them) load on subscribe, not at create() or import;
   // the cluster identity is read before any watch starts, so that every item carries it.
@@ -339,7 +337,7 @@ export function k8sEventsStream(
             ...(ref.namespaced && exclude.length > 0
               ? { fieldSelector: withExcludedNamespaces(undefined, exclude) }
               : {}),
-            transform: full ? objectWithStatus : ownerMetadata,
+            transform: activity.track(name, full ? objectWithStatus : ownerMetadata),
             ...(full ? { fingerprint: statusFingerprint } : {}),
             observer: observer(name),
           });
@@ -355,14 +353,15 @@ export function k8sEventsStream(
         return true;
       };
       const fieldSelector = withExcludedNamespaces(config.field_selector || undefined, exclude);
-      const events = scopes(eventRef).map((ns) =>
-        listWatch({
+      const events = scopes(eventRef).map((ns) => {
+        const name = label(eventRef, ns);
+        return listWatch({
           ...common,
           resource: eventRef,
           ...(ns !== undefined ? { namespace: ns } : {}),
           ...(config.label_selector ? { labelSelector: config.label_selector } : {}),
           ...(fieldSelector ? { fieldSelector } : {}),
-          transform: (o) => {
+          transform: activity.track(name, (o) => {
             const ev = toCoreEvent(o);
             // The filters drop before dedupe and emission; nothing of a dropped Event is kept.
             const why = filter(ev);
@@ -371,11 +370,11 @@ export function k8sEventsStream(
               return undefined;
             }
             return ev;
-          },
+          }),
           acceptListed,
-          observer: observer(label(eventRef, ns)),
-        }),
-      );
+          observer: observer(name),
+        });
+      });
 
       report();
       return merge(...owners, ...events).pipe(
@@ -385,12 +384,8 @@ export function k8sEventsStream(
               next: (item) => {
                 const o = item.object;
                 if (o.kind === 'Event' && (o.apiVersion === 'v1' || o.apiVersion === undefined)) {
-                  if (item.type !== 'DELETED') {
+                  if (item.type !== 'DELETED')
                     received.inc({ type: String(o.type ?? ''), reason: String(o.reason ?? '') });
-                    const t = eventTimeOf(o);
-                    if (t !== undefined)
-                      lastEventAge.set({}, Math.max(0, (ctx.clock.now() - t) / 1000));
-                  }
                 } else ownersReceived.inc({ kind: String(o.kind ?? '') });
                 if (cluster) item.cluster = cluster;
                 subscriber.next(item);

@@ -199,7 +199,7 @@ describe('k8s_events receiver', () => {
     expect(
       await metrics.value('watch_relists_total', { resource: 'events', cause: 'initial' }),
     ).to.equal(1);
-    expect(await metrics.value('last_event_age_seconds')).to.equal(0);
+    expect(await metrics.value('last_event_age_seconds', { watch: 'events' })).to.equal(0);
     expect(health[0]![0]).to.equal(false);
     expect(health[health.length - 1]).to.deep.equal([true, undefined]);
   });
