@@ -37,6 +37,16 @@ export type {
   AnyExporterFactory,
   FactoryBase,
   AnyExtensionFactory,
+  ComponentSpecs,
+  AnySpec,
+  ReceiverSpec,
+  ProcessorSpec,
+  ExporterSpec,
+  ExtensionSpec,
+  AnyReceiverSpec,
+  AnyProcessorSpec,
+  AnyExporterSpec,
+  AnyExtensionSpec,
   Extension,
   ExtensionFactory,
   ExportWatermark,
@@ -83,14 +93,14 @@ export type {
 } from './telemetry/metrics.js';
 export { HealthRegistry } from './telemetry/health.js';
 export { startTelemetryServer } from './telemetry/server.js';
+export { sendingQueue } from './operators/sending-queue.js';
 export {
-  sendingQueue,
   SendingSettingsProperties,
   BatchSettingsSchema,
   RetrySettingsSchema,
   QueueSettingsSchema,
-} from './operators/sending-queue.js';
-export type { SendingSettings } from './operators/sending-queue.js';
+} from './operators/sending-settings.js';
+export type { SendingSettings } from './operators/sending-settings.js';
 export { instrumentedSend } from './operators/instrumented-send.js';
 export type { Attempt } from './operators/instrumented-send.js';
 export { exportThrough } from './operators/export-through.js';
