@@ -2,7 +2,7 @@
 // figure / value / target / met, and writes bench/results/latest.json (numbers only) and
 // bench/results/latest.details.json (sizes, reasons, environment). See bench/README.md.
 //
-//   node --import tsx bench/src/main.ts [--quick] [--only throughput,replay,service,heap,latency,api,start]
+//   node --import tsx bench/src/main.ts [--quick] [--only throughput,replay,service,heap,sync,latency,api,start]
 //        [--events N] [--pods N] [--cpu-prof]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -16,9 +16,19 @@ import type { ThroughputArgs, ThroughputResult } from './figures/throughput.js';
 import type { ReplayCliArgs, ReplayCliResult } from './figures/replay-cli.js';
 import type { ServiceOtlpArgs, ServiceOtlpResult } from './figures/service-otlp.js';
 import type { HeapArgs, HeapResult } from './figures/heap.js';
+import type { InitialSyncArgs, InitialSyncResult } from './figures/initial-sync.js';
 import type { LatencyArgs, LatencyResult } from './figures/latency.js';
 
-const FIGURES = ['throughput', 'replay', 'service', 'heap', 'latency', 'api', 'start'] as const;
+const FIGURES = [
+  'throughput',
+  'replay',
+  'service',
+  'heap',
+  'sync',
+  'latency',
+  'api',
+  'start',
+] as const;
 type Figure = (typeof FIGURES)[number];
 
 interface Plan {
@@ -26,6 +36,7 @@ interface Plan {
   replay: ReplayCliArgs;
   service: ServiceOtlpArgs;
   heap: HeapArgs;
+  sync: InitialSyncArgs;
   latency: LatencyArgs;
   api: { quick: boolean };
   start: CliStartArgs;
@@ -37,6 +48,7 @@ const FULL: Plan = {
   replay: { events: 1_000_000, runs: 1 },
   service: { events: 300_000 },
   heap: { pods: 150_000 },
+  sync: { pods: 150_000 },
   latency: { events: 800, windowMs: 1000, ratePerSecond: 100 },
   api: { quick: false },
   start: { runs: 15 },
@@ -46,6 +58,7 @@ const QUICK: Plan = {
   replay: { events: 20_000, runs: 3 },
   service: { events: 20_000 },
   heap: { pods: 15_000 },
+  sync: { pods: 15_000 },
   latency: { events: 250, windowMs: 1000, ratePerSecond: 150 },
   api: { quick: true },
   start: { runs: 10 },
@@ -109,7 +122,7 @@ async function main(): Promise<number> {
   if (typeof events === 'string')
     plan.throughput.events = plan.replay.events = plan.service.events = Number(events);
   const pods = flags.get('pods');
-  if (typeof pods === 'string') plan.heap.pods = Number(pods);
+  if (typeof pods === 'string') plan.heap.pods = plan.sync.pods = Number(pods);
   const resultsDir = resolve(REPO_ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
   const profDir = resolve(REPO_ROOT, '.tmp/bench-profiles'); // .tmp/ is git-ignored
@@ -156,6 +169,11 @@ async function main(): Promise<number> {
   const heap = await figure('heap', () =>
     runChild<HeapResult>('figures/heap.ts', plan.heap, { nodeFlags: [...big, ...nodeFlags] }),
   );
+  const sync = await figure('sync', () =>
+    runChild<InitialSyncResult>('figures/initial-sync.ts', plan.sync, {
+      nodeFlags: [...big, ...nodeFlags],
+    }),
+  );
   const lat = await figure('latency', () =>
     runChild<LatencyResult>('figures/latency.ts', plan.latency, { nodeFlags }),
   );
@@ -177,13 +195,14 @@ async function main(): Promise<number> {
     service_otlp_events_per_s: grpc?.service_otlp_events_per_s ?? null,
     service_otlp_ratio_to_parse: grpc?.service_otlp_ratio_to_parse ?? null,
     heap_bytes_per_pod: heap?.heap_bytes_per_pod ?? null,
+    initial_sync_s: sync?.initial_sync_s ?? null,
     latency_p50_ms: lat?.latency_p50_ms ?? null,
     latency_p99_ms: lat?.latency_p99_ms ?? null,
     api_requests_per_1000_events: api?.api_requests_per_1000_events ?? null,
     latency_window_ms: windowMs,
     cli_start_ms: start?.cli_start_ms ?? null,
   };
-  const extra = { ...tp, ...replay, ...grpc, ...heap, ...lat, ...api, ...start } as Record<
+  const extra = { ...tp, ...replay, ...grpc, ...heap, ...sync, ...lat, ...api, ...start } as Record<
     string,
     unknown
   >;
@@ -265,6 +284,12 @@ async function main(): Promise<number> {
       ),
     ],
     ['RSS per pod (same run)', val(heap?.rss_bytes_per_pod, 'B'), '', ''],
+    [
+      `initial sync: owner lists of ${num(sync?.initial_sync_objects)} objects (${num(plan.sync.pods)} pods) → ready`,
+      val(sync?.initial_sync_s, 's'),
+      '',
+      '',
+    ],
     [`arrival → export p50 (window ${windowMs} ms)`, val(lat?.latency_p50_ms, 'ms'), '', ''],
     [
       `arrival → export p99 (window ${windowMs} ms)`,
