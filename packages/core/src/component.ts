@@ -44,19 +44,29 @@ export interface FactoryBase<S extends TSchema> {
   readonly checkConfig?: (config: Static<S>) => ConfigProblem[];
 }
 
-export interface ReceiverFactory<
+/**
+ * What a receiver is without its runtime: enough to validate a config (`kspan validate` loads
+ * only these, so that it starts fast). Each package exports its specs from its `config` entry point.
+ */
+export interface ReceiverSpec<
   S extends TSchema = TSchema,
   K extends SignalKind = SignalKind,
 > extends FactoryBase<S> {
   readonly kind: 'receiver';
   readonly produces: K;
-  /** A cold Observable: subscribing starts it, completing is a graceful stop. No I/O before subscribe. */
-  create(config: Static<S>, ctx: ComponentContext): Observable<SignalTypes[K]>;
   /** The id of the leader-elector extension this receiver's config points at, if any. */
   leaderElectorOf?(config: Static<S>): string | undefined;
 }
 
-export interface ProcessorFactory<
+export interface ReceiverFactory<
+  S extends TSchema = TSchema,
+  K extends SignalKind = SignalKind,
+> extends ReceiverSpec<S, K> {
+  /** A cold Observable: subscribing starts it, completing is a graceful stop. No I/O before subscribe. */
+  create(config: Static<S>, ctx: ComponentContext): Observable<SignalTypes[K]>;
+}
+
+export interface ProcessorSpec<
   S extends TSchema = TSchema,
   I extends SignalKind = SignalKind,
   O extends SignalKind = SignalKind,
@@ -64,6 +74,13 @@ export interface ProcessorFactory<
   readonly kind: 'processor';
   readonly consumes: I;
   readonly produces: O;
+}
+
+export interface ProcessorFactory<
+  S extends TSchema = TSchema,
+  I extends SignalKind = SignalKind,
+  O extends SignalKind = SignalKind,
+> extends ProcessorSpec<S, I, O> {
   /** Flushes whatever it holds when its input completes. */
   create(
     config: Static<S>,
@@ -71,12 +88,18 @@ export interface ProcessorFactory<
   ): OperatorFunction<SignalTypes[I], SignalTypes[O]>;
 }
 
-export interface ExporterFactory<
+export interface ExporterSpec<
   S extends TSchema = TSchema,
   I extends SignalKind = SignalKind,
 > extends FactoryBase<S> {
   readonly kind: 'exporter';
   readonly consumes: I;
+}
+
+export interface ExporterFactory<
+  S extends TSchema = TSchema,
+  I extends SignalKind = SignalKind,
+> extends ExporterSpec<S, I> {
   /** One result per batch; never errors into the stream. Completes once everything is drained. */
   create(config: Static<S>, ctx: ComponentContext): OperatorFunction<SignalTypes[I], ExportResult>;
 }
@@ -118,8 +141,11 @@ export interface ExportWatermark {
   recent: string[];
 }
 
-export interface ExtensionFactory<S extends TSchema = TSchema> extends FactoryBase<S> {
+export interface ExtensionSpec<S extends TSchema = TSchema> extends FactoryBase<S> {
   readonly kind: 'extension';
+}
+
+export interface ExtensionFactory<S extends TSchema = TSchema> extends ExtensionSpec<S> {
   /** No I/O here: it happens in `start()`. */
   create(config: Static<S>, ctx: ComponentContext): Extension;
 }
@@ -129,12 +155,26 @@ export type AnyReceiverFactory = ReceiverFactory<any, any>;
 export type AnyProcessorFactory = ProcessorFactory<any, any, any>;
 export type AnyExporterFactory = ExporterFactory<any, any>;
 export type AnyExtensionFactory = ExtensionFactory<any>;
+export type AnyReceiverSpec = ReceiverSpec<any, any>;
+export type AnyProcessorSpec = ProcessorSpec<any, any, any>;
+export type AnyExporterSpec = ExporterSpec<any, any>;
+export type AnyExtensionSpec = ExtensionSpec<any>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 export type AnyFactory =
   AnyReceiverFactory | AnyProcessorFactory | AnyExporterFactory | AnyExtensionFactory;
 
+export type AnySpec = AnyReceiverSpec | AnyProcessorSpec | AnyExporterSpec | AnyExtensionSpec;
+
+/** What config validation needs of a distribution: its components' specs (factories are specs too). */
+export interface ComponentSpecs {
+  receivers: readonly AnyReceiverSpec[];
+  processors: readonly AnyProcessorSpec[];
+  exporters: readonly AnyExporterSpec[];
+  extensions?: readonly AnyExtensionSpec[];
+}
+
 /** The explicit list of components a distribution offers (no registration by import side effects). */
-export interface Components {
+export interface Components extends ComponentSpecs {
   receivers: readonly AnyReceiverFactory[];
   processors: readonly AnyProcessorFactory[];
   exporters: readonly AnyExporterFactory[];

@@ -1,9 +1,5 @@
 // Public API of @kspan/core: the component model, config, engine, shared operators and telemetry.
-export { KspanError, ConfigError, errorMessage, formatProblem } from './errors.js';
-export type { KspanErrorCode, ConfigProblem } from './errors.js';
-export { parseDuration, DurationSchema } from './duration.js';
 export { createLogger, silentLogger } from './logger.js';
-export { escapeControlChars } from './terminal-text.js';
 export type { Logger, LogLevel, LogFields, LogEntry, LoggerOptions } from './logger.js';
 export { systemClock, schedulerClock } from './clock.js';
 export type { Clock } from './clock.js';
@@ -42,23 +38,10 @@ export type {
   ExportWatermark,
   Leadership,
 } from './component.js';
-export { parseComponentId } from './config/component-id.js';
-export type { ComponentId } from './config/component-id.js';
+// The config half (also its own entry point, `@kspan/core/config`): validation, loading, schemas,
+// errors, durations, the component specs' types.
+export * from './config/index.js';
 export { didYouMean } from './config/suggest.js';
-export { expandEnv } from './config/env.js';
-export type { Env } from './config/env.js';
-export { validateConfig, resolveComponentConfig } from './config/validate.js';
-export type {
-  ResolvedConfig,
-  ResolvedComponent,
-  ResolvedPipeline,
-  ComponentConfigOwner,
-} from './config/validate.js';
-export { loadConfigText, loadConfigFile, MAX_CONFIG_BYTES } from './config/load.js';
-export { parseListenAddress } from './config/listen-address.js';
-export { checkUrls } from './config/url-check.js';
-export type { ListenAddress } from './config/listen-address.js';
-export { buildConfigSchema } from './config/config-schema.js';
 export { Service } from './pipeline/service.js';
 export type { ServiceOptions, ExporterTally, ReceiverFailure } from './pipeline/service.js';
 export { batch } from './operators/batch.js';
@@ -84,14 +67,7 @@ export type {
 } from './telemetry/metrics.js';
 export { HealthRegistry } from './telemetry/health.js';
 export { startTelemetryServer } from './telemetry/server.js';
-export {
-  sendingQueue,
-  SendingSettingsProperties,
-  BatchSettingsSchema,
-  RetrySettingsSchema,
-  QueueSettingsSchema,
-} from './operators/sending-queue.js';
-export type { SendingSettings } from './operators/sending-queue.js';
+export { sendingQueue } from './operators/sending-queue.js';
 export { instrumentedSend } from './operators/instrumented-send.js';
 export type { Attempt } from './operators/instrumented-send.js';
 export { exportThrough } from './operators/export-through.js';
@@ -109,7 +85,6 @@ export {
   RETRYABLE_HTTP_STATUS,
 } from './transport/http-outcome.js';
 export {
-  DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT,
   limitAttributes,
   limitSpanValues,
   spanValueLimiter,

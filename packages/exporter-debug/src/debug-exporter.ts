@@ -1,38 +1,15 @@
-import { Type, type Static } from '@sinclair/typebox';
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
-  DurationSchema,
   parseDuration,
   type ComponentContext,
   type ExportResult,
   type ExporterFactory,
 } from '@kspan/core';
 import { renderTraces } from './render-tree.js';
-
-export const DebugExporterConfigSchema = Type.Object(
-  {
-    output: Type.Union([Type.Literal('stdout'), Type.Literal('stderr')], {
-      default: 'stdout',
-      description: 'where the trees go',
-    }),
-    verbosity: Type.Union([Type.Literal('basic'), Type.Literal('detailed')], {
-      default: 'basic',
-      description: 'basic: one line per span; detailed: attributes below each span',
-    }),
-    width: Type.Integer({
-      minimum: 0,
-      default: 0,
-      description: 'line width; 0: the terminal width, else 80',
-    }),
-    trace_idle: DurationSchema(
-      '3s',
-      'a trace is drawn once no span of it arrived for this long (and at the end)',
-    ),
-  },
-  { additionalProperties: false },
-);
-export type DebugExporterConfig = Static<typeof DebugExporterConfigSchema>;
+import type { DebugExporterConfigSchema } from './config.js';
+import { type DebugExporterConfig } from './config.js';
+import { debugExporterSpec } from './specs.js';
 
 /**
  * Draws finished traces as trees in the terminal. Spans are held per trace and a trace is drawn
@@ -95,11 +72,6 @@ export function debugExport(
 }
 
 export const debugExporter: ExporterFactory<typeof DebugExporterConfigSchema, 'spans'> = {
-  kind: 'exporter',
-  type: 'debug',
-  stability: 'beta',
-  description: 'Draws traces as indented trees in the terminal',
-  consumes: 'spans',
-  configSchema: DebugExporterConfigSchema,
+  ...debugExporterSpec,
   create: (config, ctx) => debugExport(config, ctx),
 };

@@ -21,3 +21,4 @@ export { STDOUT_CLOSED_EVENT } from './file/line-sink.js';
 export { encodeOtlpJson, encodeOtlpJsonLine, encodeOtlpProtobuf } from './encode.js';
 export type * from './otlp-json-types.js';
 export type { ExportOptions } from './common/export-options.js';
+export { otlpExporterSpec, otlpHttpExporterSpec, fileExporterSpec } from './specs.js';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DurationSchema, SendingSettingsProperties } from '@kspan/core';
+import { DurationSchema, SendingSettingsProperties } from '@kspan/core/config';
 
 /**
  * A duration with no schema default: OTEL_EXPORTER_ZIPKIN_TIMEOUT must be able to supply it, and a

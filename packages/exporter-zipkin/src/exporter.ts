@@ -1,7 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OperatorFunction } from 'rxjs';
 import {
-  checkUrls,
   ConfigError,
   errorMessage,
   exportThrough,
@@ -10,9 +9,11 @@ import {
   type ExportResult,
   type ExporterFactory,
 } from '@kspan/core';
-import { ZipkinExporterConfigSchema, type ZipkinExporterConfig } from './config.js';
+import type { ZipkinExporterConfigSchema } from './config.js';
+import { type ZipkinExporterConfig } from './config.js';
 import { processEnv, resolveZipkinSettings, type ZipkinSettings } from './settings.js';
 import { zipkinTransport } from './transport.js';
+import { zipkinExporterSpec } from './specs.js';
 
 export interface ZipkinExportOptions {
   /** Where OTEL_EXPORTER_ZIPKIN_* are read from; the process environment by default. */
@@ -44,12 +45,6 @@ export function zipkinExport(
 }
 
 export const zipkinExporter: ExporterFactory<typeof ZipkinExporterConfigSchema, 'spans'> = {
-  kind: 'exporter',
-  type: 'zipkin',
-  stability: 'beta',
-  description: 'Sends spans to Zipkin (JSON v2 over HTTP)',
-  consumes: 'spans',
-  configSchema: ZipkinExporterConfigSchema,
-  checkConfig: (config) => checkUrls(config, ['endpoint']),
+  ...zipkinExporterSpec,
   create: (config, ctx) => zipkinExport(config, ctx),
 };

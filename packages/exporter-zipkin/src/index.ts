@@ -7,3 +7,4 @@ export { resolveZipkinSettings, DEFAULT_ZIPKIN_ENDPOINT } from './settings.js';
 export type { ZipkinSettings } from './settings.js';
 export { encodeZipkinSpans, encodeZipkinSpan } from './encode.js';
 export type { ZipkinSpan } from './zipkin-types.js';
+export { zipkinExporterSpec } from './specs.js';

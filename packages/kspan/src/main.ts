@@ -14,10 +14,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'print-schema': async () => (await import('./commands/print-schema.js')).printSchemaCommand,
 };
 
-/** True when `argv` names a command that runs components (not help, version or a typo). */
-export function runsACommand(argv: string[]): boolean {
-  const name = argv[0];
-  return name !== undefined && Object.hasOwn(COMMANDS, name);
+/**
+ * True when `argv` names a command that runs exporters (`run`, `replay`); not help, version, a
+ * typo, or a command that only reads configs (`validate` loads no component runtime).
+ */
+export function runsExporters(argv: string[]): boolean {
+  return argv[0] === 'run' || argv[0] === 'replay';
 }
 
 /** The kspan CLI; returns the exit code. Errors become one clear message, never a stack trace. */
@@ -38,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const { ConfigError, KspanError, escapeControlChars } = await import('@kspan/core');
+  const { ConfigError, KspanError, escapeControlChars } = await import('@kspan/core/config');
   try {
     return await (
       await load()

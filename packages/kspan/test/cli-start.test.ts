@@ -27,8 +27,13 @@ describe('kspan start-up loads only what the command needs', () => {
     });
   }
 
-  it('validate still loads the config checker (the probe sees CommonJS packages)', () => {
+  it('validate loads the config checker and no component runtime (rxjs, gRPC, OpenTelemetry, prom-client)', () => {
     const loaded = loadedModules(['validate', '--config', 'config/jaeger.yaml']);
+    // The probe sees CommonJS packages: ajv shows that it would see the others.
     expect(loaded.some((m) => /node_modules\/.*ajv/.test(m))).to.equal(true);
+    const runtime = loaded.filter((m) =>
+      /node_modules\/.*(rxjs|@grpc|@opentelemetry|prom-client|protobufjs)/.test(m),
+    );
+    expect(runtime).to.deep.equal([]);
   });
 });

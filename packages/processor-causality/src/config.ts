@@ -5,7 +5,7 @@ import {
   DurationSchema,
   parseDuration,
   type ConfigProblem,
-} from '@kspan/core';
+} from '@kspan/core/config';
 import { builtinRules, compileRules, type CausalityRule, type CompiledRule } from './rules.js';
 import { DiffConfigSchema, checkDiffConfig, diffSettings } from './diff-config.js';
 import type { DiffSettings } from './spec-compact.js';

@@ -1,6 +1,7 @@
 // Public API of @kspan/processor-causality: the `causality` processor (Kubernetes events → spans
 // joined by cause), its embeddable operator, config schema and built-in rule table.
 export { causalityProcessor, causality, causalityOperator, withDefaults } from './processor.js';
+export { causalityProcessorSpec } from './specs.js';
 export {
   CausalityConfigSchema,
   CausalityRuleSchema,

@@ -9,14 +9,14 @@ import {
   type WatchEvent,
 } from '@kspan/core';
 import {
-  CausalityConfigSchema,
-  checkCausalityConfig,
   resolveOptions,
   type CausalityConfig,
+  type CausalityConfigSchema,
   type CausalityOptions,
 } from './config.js';
 import { CausalityEngine } from './engine.js';
 import { publishMetrics } from './metrics.js';
+import { causalityProcessorSpec } from './specs.js';
 
 /**
  * The causality operator: watch events in, spans out. Spans go out when their window closes (the
@@ -106,15 +106,7 @@ export const causalityProcessor: ProcessorFactory<
   'k8s_watch',
   'spans'
 > = {
-  kind: 'processor',
-  type: 'causality',
-  stability: 'beta',
-  description:
-    'Joins Kubernetes events into traces by cause (owner graph, rules on messages, one trace per change) and emits them as spans',
-  consumes: 'k8s_watch',
-  produces: 'spans',
-  configSchema: CausalityConfigSchema,
-  checkConfig: checkCausalityConfig,
+  ...causalityProcessorSpec,
   create: (config, ctx) => causalityOperator(config, ctx),
 };
 

@@ -1,6 +1,8 @@
 // Public API of @kspan/receiver-k8s-events.
-export { k8sCaptureReceiver, CaptureConfigSchema } from './capture/receiver.js';
-export type { CaptureConfig } from './capture/receiver.js';
+export { k8sCaptureReceiver } from './capture/receiver.js';
+export { CaptureConfigSchema } from './capture/config.js';
+export type { CaptureConfig } from './capture/config.js';
+export { k8sEventsReceiverSpec, k8sCaptureReceiverSpec, k8sLeaderElectorSpec } from './specs.js';
 export { parseCapture, CaptureDecoder } from './capture/decoder.js';
 export type { CaptureProblem, CaptureFormat, DecodedItem } from './capture/decoder.js';
 export { formatCaptureLine, rfc3339 } from './capture/format.js';
@@ -11,8 +13,10 @@ export { LineSplitter } from './stream/line-splitter.js';
 export type { NumberedLine } from './stream/line-splitter.js';
 export { JsonSplitter } from './stream/json-splitter.js';
 export type { JsonSegment, StrayText } from './stream/json-splitter.js';
-export { k8sEventsReceiver, k8sEventsStream, EventsConfigSchema } from './k8s/receiver.js';
-export type { EventsConfig, EventsStreamOptions } from './k8s/receiver.js';
+export { k8sEventsReceiver, k8sEventsStream } from './k8s/receiver.js';
+export type { EventsStreamOptions } from './k8s/receiver.js';
+export { EventsConfigSchema } from './k8s/config.js';
+export type { EventsConfig } from './k8s/config.js';
 export { listWatch, ACCEPT_JSON, ACCEPT_METADATA, ACCEPT_METADATA_LIST } from './k8s/list-watch.js';
 export type { ListWatchOptions, ListWatchObserver } from './k8s/list-watch.js';
 export { kubeTransport, readBody } from './k8s/transport.js';
@@ -43,12 +47,9 @@ export type { Fingerprint } from './k8s/object-with-status.js';
 export { toCoreEvent } from './k8s/event-shape.js';
 export { eventFilter, withExcludedNamespaces } from './k8s/filters.js';
 export type { EventFilterConfig, DropReason } from './k8s/filters.js';
-export {
-  k8sLeaderElectorExtension,
-  LeaderElectorConfigSchema,
-  POD_NAMESPACE_FILE,
-} from './leader/extension.js';
-export type { LeaderElectorConfig } from './leader/extension.js';
+export { k8sLeaderElectorExtension, POD_NAMESPACE_FILE } from './leader/extension.js';
+export { LeaderElectorConfigSchema } from './leader/config.js';
+export type { LeaderElectorConfig } from './leader/config.js';
 export { LeaderElector, WATERMARK_ANNOTATION } from './leader/elector.js';
 export type { ElectorTiming } from './leader/elector.js';
 export { kubeLeaseClient, LeaseHttpError } from './leader/lease-client.js';

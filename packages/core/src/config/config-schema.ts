@@ -1,13 +1,13 @@
 import type { TSchema } from '@sinclair/typebox';
-import type { AnyFactory, Components } from '../component.js';
+import type { AnySpec, ComponentSpecs } from '../component.js';
 import { ServiceSchema } from './service-schema.js';
 
 /**
  * The whole config as one JSON Schema (for editors and `kspan print-schema`). Each section's keys
  * are matched by component type (`otlp` and `otlp/<name>`) to that component's schema.
  */
-export function buildConfigSchema(components: Components): Record<string, unknown> {
-  const section = (factories: readonly AnyFactory[], what: string) => ({
+export function buildConfigSchema(components: ComponentSpecs): Record<string, unknown> {
+  const section = (factories: readonly AnySpec[], what: string) => ({
     type: 'object',
     description: `${what}, keyed by id: <type> or <type>/<name>`,
     patternProperties: Object.fromEntries(

@@ -1,16 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
-import type { Components } from '../component.js';
+import type { ComponentSpecs } from '../component.js';
 import { ConfigError, KspanError, errorMessage, type ConfigProblem } from '../errors.js';
 import { expandEnv, type Env } from './env.js';
 import { validateConfig, type ResolvedConfig } from './validate.js';
 
 /** Parses YAML text, expands `${env:…}`, validates: a ResolvedConfig or a ConfigError with every problem. */
-export function loadConfigText(
+export function loadConfigText<C extends ComponentSpecs>(
   text: string,
-  components: Components,
+  components: C,
   options: { env?: Env; source?: string } = {},
-): ResolvedConfig {
+): ResolvedConfig<C> {
   const source = options.source ?? 'config';
   if (text.length > MAX_CONFIG_BYTES)
     throw new ConfigError([{ path: '', message: tooLarge(text.length) }], source);
@@ -45,11 +45,11 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
  * Reads, parses and validates a config file. Only a regular file is read (a FIFO or a device would
  * block or never end) and only up to MAX_CONFIG_BYTES.
  */
-export async function loadConfigFile(
+export async function loadConfigFile<C extends ComponentSpecs>(
   file: string,
-  components: Components,
+  components: C,
   options: { env?: Env } = {},
-): Promise<ResolvedConfig> {
+): Promise<ResolvedConfig<C>> {
   const unreadable = (why: string, cause?: unknown) =>
     new KspanError('CONFIG_READ', `cannot read config ${file}: ${why}`, { cause });
   let text: string;

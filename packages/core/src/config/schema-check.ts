@@ -16,6 +16,11 @@ export class SchemaValidator {
     useDefaults: true,
     strict: false,
     verbose: true,
+    // Start-up time (`kspan validate`, issue 15): these two halve the compile cost. Our schemas
+    // are built by TypeBox and checked against the meta-schema by a unit test instead of at every
+    // start, and the unoptimised validator code is as correct (it runs once per config).
+    validateSchema: false,
+    code: { optimize: false },
   });
   private readonly compiled = new WeakMap<TSchema, ValidateFunction>();
 

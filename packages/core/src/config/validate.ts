@@ -1,12 +1,14 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type {
-  AnyExporterFactory,
-  AnyExtensionFactory,
+  AnyExporterSpec,
+  AnyExtensionSpec,
   AnyFactory,
-  AnyProcessorFactory,
-  AnyReceiverFactory,
+  AnyProcessorSpec,
+  AnyReceiverSpec,
+  AnySpec,
   ComponentKind,
   Components,
+  ComponentSpecs,
   FactoryBase,
 } from '../component.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
@@ -19,7 +21,7 @@ import { ServiceSchema, type PipelineConfig, type TelemetryConfig } from './serv
 import { suggestion } from './suggest.js';
 import { parseDuration } from '../duration.js';
 
-export interface ResolvedComponent<F extends AnyFactory = AnyFactory> {
+export interface ResolvedComponent<F extends AnySpec = AnyFactory> {
   id: string;
   factory: F;
   /** The component's config with defaults applied. */
@@ -33,13 +35,16 @@ export interface ResolvedPipeline {
   exporters: string[];
 }
 
-/** A config that passed every check: components resolved to factories, defaults applied. */
-export interface ResolvedConfig {
-  receivers: Map<string, ResolvedComponent<AnyReceiverFactory>>;
-  processors: Map<string, ResolvedComponent<AnyProcessorFactory>>;
-  exporters: Map<string, ResolvedComponent<AnyExporterFactory>>;
+/**
+ * A config that passed every check: components resolved to factories (or to the specs it was
+ * checked against, `C`), defaults applied.
+ */
+export interface ResolvedConfig<C extends ComponentSpecs = Components> {
+  receivers: Map<string, ResolvedComponent<C['receivers'][number]>>;
+  processors: Map<string, ResolvedComponent<C['processors'][number]>>;
+  exporters: Map<string, ResolvedComponent<C['exporters'][number]>>;
   /** The extensions listed in `service.extensions`, in that order. */
-  extensions: Map<string, ResolvedComponent<AnyExtensionFactory>>;
+  extensions: Map<string, ResolvedComponent<NonNullable<C['extensions']>[number]>>;
   pipelines: ResolvedPipeline[];
   telemetry: TelemetryConfig;
   shutdownTimeoutMs: number;
@@ -55,12 +60,15 @@ const TOP_KEYS = ['receivers', 'processors', 'exporters', 'extensions', 'service
 /** Shared: compiled schemas are cached per schema object. */
 const validator = new SchemaValidator();
 
-/** Checks a parsed, env-expanded config; throws one ConfigError listing every problem. */
-export function validateConfig(
+/**
+ * Checks a parsed, env-expanded config; throws one ConfigError listing every problem. `components`
+ * may be the factories (to build a Service) or only their specs (to check, e.g. `kspan validate`).
+ */
+export function validateConfig<C extends ComponentSpecs>(
   raw: unknown,
-  components: Components,
+  components: C,
   source?: string,
-): ResolvedConfig {
+): ResolvedConfig<C> {
   const problems: ConfigProblem[] = [];
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(
@@ -80,10 +88,10 @@ export function validateConfig(
   }
 
   const resolved = {
-    receivers: new Map<string, ResolvedComponent<AnyReceiverFactory>>(),
-    processors: new Map<string, ResolvedComponent<AnyProcessorFactory>>(),
-    exporters: new Map<string, ResolvedComponent<AnyExporterFactory>>(),
-    extensions: new Map<string, ResolvedComponent<AnyExtensionFactory>>(),
+    receivers: new Map<string, ResolvedComponent<AnyReceiverSpec>>(),
+    processors: new Map<string, ResolvedComponent<AnyProcessorSpec>>(),
+    exporters: new Map<string, ResolvedComponent<AnyExporterSpec>>(),
+    extensions: new Map<string, ResolvedComponent<AnyExtensionSpec>>(),
   };
   for (const [section, kind] of SECTIONS) {
     const entries = doc[section];
@@ -95,7 +103,7 @@ export function validateConfig(
       });
       continue;
     }
-    const factories = (components[section] ?? []) as readonly AnyFactory[];
+    const factories = (components[section] ?? []) as readonly AnySpec[];
     for (const [id, settings] of Object.entries(entries as Record<string, unknown>)) {
       const path = joinPath(section, id);
       const parsed = parseComponentId(id);
@@ -117,7 +125,11 @@ export function validateConfig(
       }
       const config = settings ?? {};
       problems.push(...validator.checkComponent(factory, config, path));
-      (resolved[section] as Map<string, ResolvedComponent>).set(id, { id, factory, config });
+      (resolved[section] as Map<string, ResolvedComponent<AnySpec>>).set(id, {
+        id,
+        factory,
+        config,
+      });
     }
   }
 
@@ -154,7 +166,8 @@ export function validateConfig(
   }
 
   if (problems.length > 0) throw new ConfigError(problems, source);
-  return { ...resolved, pipelines, telemetry, shutdownTimeoutMs };
+  // Each entry's factory was taken from `components`, so it is of C's types.
+  return { ...resolved, pipelines, telemetry, shutdownTimeoutMs } as unknown as ResolvedConfig<C>;
 }
 
 /** What the telemetry server would refuse at start-up, refused here instead. */
@@ -174,12 +187,12 @@ function checkTelemetry(telemetry: TelemetryConfig): ConfigProblem[] {
 function enabledExtensions(
   listed: string[],
   resolved: {
-    receivers: Map<string, ResolvedComponent<AnyReceiverFactory>>;
-    extensions: Map<string, ResolvedComponent<AnyExtensionFactory>>;
+    receivers: Map<string, ResolvedComponent<AnyReceiverSpec>>;
+    extensions: Map<string, ResolvedComponent<AnyExtensionSpec>>;
   },
   problems: ConfigProblem[],
-): Map<string, ResolvedComponent<AnyExtensionFactory>> {
-  const enabled = new Map<string, ResolvedComponent<AnyExtensionFactory>>();
+): Map<string, ResolvedComponent<AnyExtensionSpec>> {
+  const enabled = new Map<string, ResolvedComponent<AnyExtensionSpec>>();
   listed.forEach((id, i) => {
     const e = resolved.extensions.get(id);
     if (e) enabled.set(id, e);
@@ -217,9 +230,9 @@ function entriesOf(doc: Record<string, unknown>): Record<string, string[]> {
 function checkPipeline(
   p: ResolvedPipeline,
   resolved: {
-    receivers: Map<string, ResolvedComponent<AnyReceiverFactory>>;
-    processors: Map<string, ResolvedComponent<AnyProcessorFactory>>;
-    exporters: Map<string, ResolvedComponent<AnyExporterFactory>>;
+    receivers: Map<string, ResolvedComponent<AnyReceiverSpec>>;
+    processors: Map<string, ResolvedComponent<AnyProcessorSpec>>;
+    exporters: Map<string, ResolvedComponent<AnyExporterSpec>>;
   },
   declared: Record<string, string[]>,
 ): ConfigProblem[] {
@@ -236,7 +249,7 @@ function checkPipeline(
       message: 'a pipeline needs at least one exporter',
     });
 
-  const lookup = <F extends AnyFactory>(
+  const lookup = <F extends AnySpec>(
     section: 'receivers' | 'processors' | 'exporters',
     kind: ComponentKind,
     ids: string[],
@@ -262,9 +275,9 @@ function checkPipeline(
         });
     });
   }
-  const receivers = lookup<AnyReceiverFactory>('receivers', 'receiver', p.receivers);
-  const processors = lookup<AnyProcessorFactory>('processors', 'processor', p.processors);
-  const exporters = lookup<AnyExporterFactory>('exporters', 'exporter', p.exporters);
+  const receivers = lookup<AnyReceiverSpec>('receivers', 'receiver', p.receivers);
+  const processors = lookup<AnyProcessorSpec>('processors', 'processor', p.processors);
+  const exporters = lookup<AnyExporterSpec>('exporters', 'exporter', p.exporters);
 
   const kinds = new Set(receivers.flatMap((r) => (r ? [r.factory.produces as SignalKind] : [])));
   if (kinds.size > 1) {

@@ -1,7 +1,8 @@
 import { defer, finalize, type OperatorFunction } from 'rxjs';
 import type { ComponentContext } from '../component.js';
 import type { ExportResult } from '../items.js';
-import { sendingQueue, type SendingSettings } from './sending-queue.js';
+import { sendingQueue } from './sending-queue.js';
+import type { SendingSettings } from './sending-settings.js';
 import { instrumentedSend, type Attempt } from './instrumented-send.js';
 
 /** A connection to a backend: nothing is opened before the first `attempt`; `close` frees it. */

@@ -1,61 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { OperatorFunction } from 'rxjs';
 import type { ComponentContext } from '../component.js';
-import { DurationSchema, parseDuration } from '../duration.js';
+import { parseDuration } from '../duration.js';
+import type { SendingSettings } from './sending-settings.js';
 import type { ExportResult } from '../items.js';
 import { batch } from './batch.js';
 import { exportBatches, type SendOutcome } from './send-with-retry.js';
-
-/** Batching, retry and queue settings every exporter shares (the `sending` part of its config). */
-export const BatchSettingsSchema = Type.Object(
-  {
-    max_size: Type.Integer({ minimum: 1, default: 512, description: 'most spans in one request' }),
-    timeout: DurationSchema('1s', 'longest a span waits for its batch to fill'),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-export const RetrySettingsSchema = Type.Object(
-  {
-    enabled: Type.Boolean({
-      default: true,
-      description: 'retry what the transport calls retryable',
-    }),
-    initial_interval: DurationSchema('1s', 'first wait before a retry'),
-    max_interval: DurationSchema('30s', 'longest wait between retries'),
-    max_elapsed: DurationSchema('5m', 'give a batch up after retrying this long'),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-export const QueueSettingsSchema = Type.Object(
-  {
-    size: Type.Integer({
-      minimum: 1,
-      default: 10_000,
-      description: 'most spans waiting or in flight; more are dropped and counted',
-    }),
-    concurrency: Type.Integer({
-      minimum: 1,
-      default: 2,
-      description: 'requests in flight at once',
-    }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-/** Schema properties to spread into an exporter's config object. */
-export const SendingSettingsProperties = {
-  batch: BatchSettingsSchema,
-  retry: RetrySettingsSchema,
-  queue: QueueSettingsSchema,
-};
-
-export interface SendingSettings {
-  batch: Static<typeof BatchSettingsSchema>;
-  retry: Static<typeof RetrySettingsSchema>;
-  queue: Static<typeof QueueSettingsSchema>;
-}
 
 /**
  * The one way an exporter sends: batch by size and time, then send each batch with retry and a

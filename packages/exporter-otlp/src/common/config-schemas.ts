@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
-import { DurationSchema } from '@kspan/core';
+import { DurationSchema } from '@kspan/core/config';
 
 /**
  * A duration with no schema default. Settings that an `OTEL_*` variable may supply must stay unset

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BatchSettingsSchema, QueueSettingsSchema } from '@kspan/core';
+import { BatchSettingsSchema, QueueSettingsSchema } from '@kspan/core/config';
 
 export const FileExporterConfigSchema = Type.Object(
   {

@@ -10,8 +10,10 @@ import {
   type SendingSettings,
 } from '@kspan/core';
 import { encodeOtlpJsonLine } from '../encode.js';
-import { FileExporterConfigSchema, type FileExporterConfig } from './config.js';
+import type { FileExporterConfigSchema } from './config.js';
+import { type FileExporterConfig } from './config.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
+import { fileExporterSpec } from '../specs.js';
 
 /**
  * The `file` exporter as an operator: each batch becomes one line, one OTLP/JSON
@@ -56,12 +58,6 @@ function lineTransport(sink: LineSink): ExportTransport<ReadableSpan> {
 }
 
 export const fileExporter: ExporterFactory<typeof FileExporterConfigSchema, 'spans'> = {
-  kind: 'exporter',
-  type: 'file',
-  stability: 'beta',
-  description:
-    'Writes spans as OTLP/JSON lines (the Collector file exporter format) to a file or stdout',
-  consumes: 'spans',
-  configSchema: FileExporterConfigSchema,
+  ...fileExporterSpec,
   create: (config, ctx) => fileExport(config, ctx),
 };

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SendingSettingsProperties } from '@kspan/core';
+import { SendingSettingsProperties } from '@kspan/core/config';
 import { ConnectionProperties } from '../common/config-schemas.js';
 
 // Settings an OTEL_* variable can supply have no schema default: config, then env, then the

@@ -8,9 +8,11 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OperatorFunction } from 'rxjs';
 import type { ExportOptions } from '../common/export-options.js';
 import { processEnv } from '../common/otlp-env.js';
-import { OtlpGrpcConfigSchema, type OtlpGrpcConfig } from './config.js';
+import type { OtlpGrpcConfigSchema } from './config.js';
+import { type OtlpGrpcConfig } from './config.js';
 import { resolveOtlpGrpcSettings } from './settings.js';
 import { OtlpGrpcTransport } from './transport.js';
+import { otlpExporterSpec } from '../specs.js';
 
 /** The `otlp` exporter as an operator: spans in, one ExportResult per batch out. */
 export function otlpGrpcExport(
@@ -32,11 +34,6 @@ export function otlpGrpcExport(
 }
 
 export const otlpExporter: ExporterFactory<typeof OtlpGrpcConfigSchema, 'spans'> = {
-  kind: 'exporter',
-  type: 'otlp',
-  stability: 'beta',
-  description: 'Sends spans to an OTLP/gRPC receiver (Jaeger, the Collector, Tempo, ...)',
-  consumes: 'spans',
-  configSchema: OtlpGrpcConfigSchema,
+  ...otlpExporterSpec,
   create: (config, ctx) => otlpGrpcExport(config, ctx),
 };

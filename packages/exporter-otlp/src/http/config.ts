@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SendingSettingsProperties } from '@kspan/core';
+import { SendingSettingsProperties } from '@kspan/core/config';
 import { ConnectionProperties } from '../common/config-schemas.js';
 
 const HttpUrl = (description: string) =>

@@ -1,7 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OperatorFunction } from 'rxjs';
 import {
-  checkUrls,
   ConfigError,
   errorMessage,
   exportThrough,
@@ -11,9 +10,11 @@ import {
 } from '@kspan/core';
 import type { ExportOptions } from '../common/export-options.js';
 import { processEnv } from '../common/otlp-env.js';
-import { OtlpHttpConfigSchema, type OtlpHttpConfig } from './config.js';
+import type { OtlpHttpConfigSchema } from './config.js';
+import { type OtlpHttpConfig } from './config.js';
 import { resolveOtlpHttpSettings, type OtlpHttpSettings } from './settings.js';
 import { otlpHttpTransport } from './transport.js';
+import { otlpHttpExporterSpec } from '../specs.js';
 
 /** The `otlp_http` exporter as an operator: spans in, one ExportResult per batch out. */
 export function otlpHttpExport(
@@ -42,12 +43,6 @@ export function otlpHttpExport(
 }
 
 export const otlpHttpExporter: ExporterFactory<typeof OtlpHttpConfigSchema, 'spans'> = {
-  kind: 'exporter',
-  type: 'otlp_http',
-  stability: 'beta',
-  description: 'Sends spans to an OTLP/HTTP receiver, as protobuf or OTLP/JSON',
-  consumes: 'spans',
-  configSchema: OtlpHttpConfigSchema,
-  checkConfig: (config) => checkUrls(config, ['endpoint', 'traces_endpoint']),
+  ...otlpHttpExporterSpec,
   create: (config, ctx) => otlpHttpExport(config, ctx),
 };

@@ -3,9 +3,9 @@ import {
   endQuietlyOnClosedOutput,
   endQuietlyWhenExporterSeesClosedStdout,
 } from '../cli/closed-output.js';
-import { main, runsACommand } from '../main.js';
+import { main, runsExporters } from '../main.js';
 
 const argv = process.argv.slice(2);
 endQuietlyOnClosedOutput();
-if (runsACommand(argv)) await endQuietlyWhenExporterSeesClosedStdout();
+if (runsExporters(argv)) await endQuietlyWhenExporterSeesClosedStdout();
 process.exitCode = await main(argv);

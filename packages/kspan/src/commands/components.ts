@@ -1,5 +1,5 @@
-import type { AnyFactory } from '@kspan/core';
-import { components } from '../components.js';
+import type { AnySpec } from '@kspan/core/config';
+import { componentSpecs } from '../component-specs.js';
 import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
 
@@ -12,7 +12,7 @@ interface Row {
   description: string;
 }
 
-function row(f: AnyFactory): Row {
+function row(f: AnySpec): Row {
   return {
     kind: f.kind,
     type: f.type,
@@ -30,9 +30,11 @@ export function componentsCommand(argv: string[]): number {
     process.stdout.write(COMMAND_HELP.components ?? '');
     return 0;
   }
-  const rows = [...components.receivers, ...components.processors, ...components.exporters].map(
-    row,
-  );
+  const rows = [
+    ...componentSpecs.receivers,
+    ...componentSpecs.processors,
+    ...componentSpecs.exporters,
+  ].map(row);
   if (values.json) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     return 0;

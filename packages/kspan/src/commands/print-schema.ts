@@ -1,5 +1,5 @@
-import { buildConfigSchema } from '@kspan/core';
-import { components } from '../components.js';
+import { buildConfigSchema } from '@kspan/core/config';
+import { componentSpecs } from '../component-specs.js';
 import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
 
@@ -10,6 +10,6 @@ export function printSchemaCommand(argv: string[]): number {
     process.stdout.write(COMMAND_HELP['print-schema'] ?? '');
     return 0;
   }
-  process.stdout.write(JSON.stringify(buildConfigSchema(components), null, 2) + '\n');
+  process.stdout.write(JSON.stringify(buildConfigSchema(componentSpecs), null, 2) + '\n');
   return 0;
 }

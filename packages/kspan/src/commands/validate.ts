@@ -1,5 +1,5 @@
-import { ConfigError, loadConfigFile } from '@kspan/core';
-import { components } from '../components.js';
+import { ConfigError, loadConfigFile } from '@kspan/core/config';
+import { componentSpecs } from '../component-specs.js';
 import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
 import { usageError } from '../cli/usage-error.js';
@@ -13,7 +13,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   if (!values.config) throw usageError('kspan validate: --config FILE is required');
   try {
-    const config = await loadConfigFile(values.config, components);
+    const config = await loadConfigFile(values.config, componentSpecs);
     const n = config.pipelines.length;
     process.stdout.write(`${values.config}: valid (${n} pipeline${n === 1 ? '' : 's'})\n`);
     return 0;

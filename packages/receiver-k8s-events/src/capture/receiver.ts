@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { Observable } from 'rxjs';
-import { Type, type Static } from '@sinclair/typebox';
 import {
   KspanError,
   errorMessage,
@@ -11,33 +10,9 @@ import {
 } from '@kspan/core';
 import { CaptureDecoder } from './decoder.js';
 import { observedTimeOf } from './normalize.js';
-
-export const CaptureConfigSchema = Type.Object(
-  {
-    path: Type.String({
-      minLength: 1,
-      description:
-        'Capture file to replay: kspan capture format (NDJSON), `kubectl get events -A -o json`, or `kubectl get … -o json --watch [--output-watch-events]` output. Format is detected from the content.',
-    }),
-    cluster_name: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description:
-          'k8s.cluster.name for the replayed items, in place of the one the capture recorded (its k8s.cluster.uid is kept)',
-      }),
-    ),
-    speed: Type.Optional(
-      Type.Number({
-        minimum: 0,
-        default: 0,
-        description:
-          'Replay speed: 0 = as fast as possible; 1 = real time (gaps between `observedAt`, or the event time where it is missing); 2 = twice as fast, 0.5 = half speed.',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type CaptureConfig = Static<typeof CaptureConfigSchema>;
+import type { CaptureConfigSchema } from './config.js';
+import { type CaptureConfig } from './config.js';
+import { k8sCaptureReceiverSpec } from '../specs.js';
 
 const CHUNK = 64 * 1024;
 
@@ -55,13 +30,7 @@ function renamer(name: string | undefined): (ev: WatchEvent) => WatchEvent {
 
 /** Replays a capture file as a watch stream: the input of `kspan replay` and of conformance tests. */
 export const k8sCaptureReceiver: ReceiverFactory<typeof CaptureConfigSchema, 'k8s_watch'> = {
-  kind: 'receiver',
-  type: 'k8s_capture',
-  stability: 'beta',
-  description:
-    'Replays a capture file (kspan capture, kubectl get -o json, kubectl get --watch -o json) as a watch stream',
-  produces: 'k8s_watch',
-  configSchema: CaptureConfigSchema,
+  ...k8sCaptureReceiverSpec,
   create: (config, ctx) => captureStream(config, ctx),
 };
 

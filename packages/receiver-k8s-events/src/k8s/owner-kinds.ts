@@ -1,4 +1,4 @@
-import { errorMessage, type ConfigProblem } from '@kspan/core';
+import { errorMessage, type ConfigProblem } from '@kspan/core/config';
 import { resolveKind, type OwnerKindConfig, type ResourceRef } from './resource.js';
 
 /** The `owners` section of the k8s_events config. */

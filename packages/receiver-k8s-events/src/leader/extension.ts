@@ -1,60 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Type, type Static } from '@sinclair/typebox';
-import { DurationSchema, KspanError, parseDuration, type ExtensionFactory } from '@kspan/core';
+import { KspanError, parseDuration, type ExtensionFactory } from '@kspan/core';
 import { loadKubeConfig } from '../k8s/kubeconfig.js';
 import { LeaderElector } from './elector.js';
 import { kubeLeaseClient } from './lease-client.js';
+import type { LeaderElectorConfigSchema } from './config.js';
+import { k8sLeaderElectorSpec } from '../specs.js';
 
 /** The pod's own namespace, as the service account mount gives it. */
 export const POD_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
-
-export const LeaderElectorConfigSchema = Type.Object(
-  {
-    lease_name: Type.String({ minLength: 1, default: 'kspan', description: 'Name of the Lease' }),
-    lease_namespace: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description:
-          "Namespace of the Lease; default: the pod's own, else the kubeconfig context's namespace",
-      }),
-    ),
-    lease_duration: DurationSchema('15s', 'How long a Lease not renewed stays held'),
-    renew_deadline: DurationSchema('10s', 'A leader that could not renew for this long stands by'),
-    retry_period: DurationSchema(
-      '2s',
-      'How often the leader renews and a standby tries to take over',
-    ),
-    auth_type: Type.Union([Type.Literal('kubeConfig'), Type.Literal('serviceAccount')], {
-      default: 'kubeConfig',
-      description:
-        "serviceAccount: the pod's; kubeConfig: KUBECONFIG, ~/.kube/config, then in-cluster",
-    }),
-    max_clock_skew: DurationSchema(
-      '2s',
-      'Largest clock difference between replicas the export watermark tolerates',
-    ),
-    standby_retention: DurationSchema(
-      '2m',
-      'How long a standby keeps the spans it did not export, for a takeover',
-    ),
-  },
-  { additionalProperties: false },
-);
-export type LeaderElectorConfig = Static<typeof LeaderElectorConfigSchema>;
 
 /**
  * `k8s_leader_elector`: one active replica among several. Receivers pointing at it
  * (`k8s_leader_elector: <id>`) keep watching on every replica; only the leader's pipeline exports.
  */
 export const k8sLeaderElectorExtension: ExtensionFactory<typeof LeaderElectorConfigSchema> = {
-  kind: 'extension',
-  type: 'k8s_leader_elector',
-  stability: 'alpha',
-  description:
-    'Leader election on a coordination.k8s.io/v1 Lease; pipelines of receivers pointing at it export only on the leader',
-  configSchema: LeaderElectorConfigSchema,
+  ...k8sLeaderElectorSpec,
   create: (config, ctx) => {
     const timing = {
       leaseDurationMs: parseDuration(config.lease_duration ?? '15s'),

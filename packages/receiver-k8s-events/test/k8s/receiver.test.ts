@@ -7,7 +7,8 @@ import {
   standaloneContext,
   type WatchEvent,
 } from '@kspan/core';
-import { k8sEventsReceiver, k8sEventsStream, type EventsConfig } from '../../src/k8s/receiver.js';
+import { k8sEventsReceiver, k8sEventsStream } from '../../src/k8s/receiver.js';
+import type { EventsConfig } from '../../src/k8s/config.js';
 import {
   drive,
   fail,
