@@ -17,7 +17,7 @@ import { RuleTable } from './rules.js';
 import type { EventSpan } from './span.js';
 import { SpanOutput } from './span-output.js';
 import { SpecHistory } from './spec-history.js';
-import { Stats } from './stats.js';
+import { Stats, type HeldAtShutdown } from './stats.js';
 import { Timelines } from './timeline.js';
 import { parseTime } from './time.js';
 
@@ -343,6 +343,24 @@ export class CausalityEngine {
       this.time.advanceTo(t.at);
       this.fire(t);
     }
+  }
+
+  /**
+   * The service is stopping (a replay's end is `flush`): what is due goes out; event spans still in
+   * their window (a `Killing` may still extend its `Deleted pod`) and roots not yet due (still to be
+   * claimed, or spanning their change) are held back and counted. A restart re-derives them from its
+   * relist; emitted now, they would be cut short, and stored twice under one id with its copy.
+   */
+  interrupt(): HeldAtShutdown {
+    this.advance();
+    const held = this.stats.heldAtShutdown;
+    for (let t = this.heap.pop(); t; t = this.heap.pop()) {
+      if (t.span) {
+        this.pending--;
+        held.events++;
+      } else if (t.change && !t.change.rootEmitted) held.roots++;
+    }
+    return held;
   }
 
   private fire(t: Timer): void {
