@@ -1,0 +1,383 @@
+import { expect } from 'chai';
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { WatchEvent } from '@kspan/core';
+import {
+  at,
+  condition,
+  coreEvent,
+  deploymentStatus,
+  newEvent,
+  obj,
+  podStatus,
+  uidOf,
+} from '@kspan/testing';
+import { replay } from './helpers/run.js';
+import { renderTree } from './helpers/tree.js';
+
+// Issue 11: a root that spans the change, real durations below it, how it ended — all from the
+// objects' own timestamps (the status a status watch carries), on virtual time.
+
+const BASE_S = Date.parse(at(0)) / 1000;
+/** A span's start and end, in seconds after the tests' base time. */
+const sec = (hr: [number, number]) => hr[0] - BASE_S + hr[1] / 1e9;
+const startOf = (s: ReadableSpan) => sec(s.startTime);
+const endOf = (s: ReadableSpan) => sec(s.endTime);
+const byObs = (items: WatchEvent[]) =>
+  [...items].sort((a, b) => Date.parse(a.observedAt!) - Date.parse(b.observedAt!));
+
+function find(spans: ReadableSpan[], name: string, message?: string): ReadableSpan {
+  const found = spans.filter(
+    (s) =>
+      s.name === name &&
+      (message === undefined || String(s.attributes['k8s.event.message']).includes(message)),
+  );
+  expect(found, `${name} ${message ?? ''} in\n${renderTree(spans)}`).to.have.length(1);
+  return found[0]!;
+}
+const roots = (spans: ReadableSpan[], name: string) =>
+  spans
+    .filter((s) => s.name === name && s.attributes['kspan.synthetic'] === true)
+    .sort((a, b) => startOf(a) - startOf(b));
+
+/** A Deployment `web` (2 replicas) whose creation is written at 0 and watched with its status. */
+function rollout(o: { withStatus: boolean }) {
+  const st = <T>(v: T) => (o.withStatus ? v : undefined);
+  const depUid = 'dep-web-0000-4000-8000-000000000001';
+  const dep = (
+    generation: number,
+    writeAt: number,
+    observedAt: number,
+    status: Record<string, unknown> | undefined,
+    type: 'ADDED' | 'MODIFIED' = 'MODIFIED',
+  ) =>
+    obj('Deployment', 'web', {
+      uid: depUid,
+      generation,
+      created: 0,
+      specWriter: { manager: 'kubectl-client-side-apply', at: writeAt },
+      type,
+      observedAt,
+      spec: { replicas: 2 },
+      ...(o.withStatus && status ? { status } : {}),
+    });
+  const owner = { kind: 'Deployment', name: 'web', uid: depUid };
+  const rs = obj('ReplicaSet', 'web-5d4f8b7c9', { owner, observedAt: 0.15 });
+  const rsRef = { kind: 'ReplicaSet', name: 'web-5d4f8b7c9', uid: uidOf(rs) };
+  const podUid = (n: string) => `pod-${n}-0000-4000-8000-000000000001`;
+  const pod = (name: string, observedAt: number, status: Record<string, unknown>) =>
+    obj('Pod', name, {
+      uid: podUid(name),
+      owner: rsRef,
+      created: 0,
+      type: observedAt < 0.5 ? 'ADDED' : 'MODIFIED',
+      observedAt,
+      ...(st(status) ? { status } : {}),
+    });
+  const [p1, p2] = ['web-5d4f8b7c9-bcdfg', 'web-5d4f8b7c9-hjklm'];
+  const kubelet = (name: string, reason: string, message: string, t: number) =>
+    coreEvent({
+      on: { kind: 'Pod', name, uid: podUid(name), fieldPath: 'spec.containers{app}' },
+      reason,
+      message,
+      component: 'kubelet',
+      host: 'node-1',
+      time: t,
+      observedAt: t + 0.1,
+    });
+  const items: WatchEvent[] = [
+    dep(1, 0, 0.05, { observedGeneration: 0 }, 'ADDED'),
+    rs,
+    coreEvent({
+      on: owner,
+      reason: 'ScalingReplicaSet',
+      message: 'Scaled up replica set web-5d4f8b7c9 to 2',
+      component: 'deployment-controller',
+      time: 0,
+      observedAt: 0.2,
+    }),
+    pod(p1, 0.3, podStatus({})),
+    pod(p2, 0.31, podStatus({})),
+    ...[p1, p2].map((p, i) =>
+      coreEvent({
+        on: rsRef,
+        reason: 'SuccessfulCreate',
+        message: `Created pod: ${p}`,
+        component: 'replicaset-controller',
+        time: 0,
+        observedAt: 0.35 + i * 0.01,
+      }),
+    ),
+    ...[p1, p2].map((p, i) =>
+      newEvent({
+        regarding: { kind: 'Pod', name: p, uid: podUid(p) },
+        reason: 'Scheduled',
+        note: `Successfully assigned default/${p} to node-1`,
+        controller: 'default-scheduler',
+        time: 0.6 + i * 0.01,
+        observedAt: 0.65 + i * 0.01,
+      }),
+    ),
+    pod(p1, 0.7, podStatus({ scheduled: 0 })),
+    pod(p2, 0.71, podStatus({ scheduled: 0 })),
+    // p1 pulls its image for 40 s; p2 has it.
+    kubelet(p1, 'Pulling', 'Pulling image "app:1"', 1),
+    kubelet(p2, 'Pulled', 'Container image "app:1" already present on machine', 1),
+    kubelet(p2, 'Created', 'Created container: app', 1),
+    kubelet(p2, 'Started', 'Started container app', 2),
+    pod(p2, 3.1, podStatus({ scheduled: 0, initialized: 1, containersReady: 3, ready: 3 })),
+    kubelet(p1, 'Pulled', 'Successfully pulled image "app:1" in 40s', 41),
+    kubelet(p1, 'Created', 'Created container: app', 41),
+    kubelet(p1, 'Started', 'Started container app', 41),
+    pod(p1, 42.1, podStatus({ scheduled: 0, initialized: 1, containersReady: 42, ready: 42 })),
+    dep(
+      1,
+      0,
+      42.2,
+      deploymentStatus({
+        observedGeneration: 1,
+        replicas: 2,
+        progressing: { reason: 'NewReplicaSetAvailable', since: 0, update: 42 },
+        availableSince: 42,
+      }),
+    ),
+  ];
+  return { items: byObs(items), dep, p1, p2 };
+}
+
+describe('story: a rollout told by its objects (issue 11)', () => {
+  it('the root lasts from the spec write until the Deployment said the rollout was done; it says it completed', async () => {
+    const { items } = rollout({ withStatus: true });
+    const spans = await replay(items);
+    const [root] = roots(spans, 'Deployment.Update');
+    expect(root, renderTree(spans)).to.not.equal(undefined);
+    expect(startOf(root!)).to.equal(0);
+    expect(endOf(root!)).to.equal(42);
+    expect(root!.attributes['kspan.change.outcome']).to.equal('complete');
+    expect(root!.attributes['kspan.change.replicas.desired']).to.equal(2);
+    expect(root!.attributes['kspan.change.replicas.ready']).to.equal(2);
+    expect(root!.status.code).to.equal(SpanStatusCode.UNSET);
+    expect(root!.events.map((e) => [e.name, sec(e.time as [number, number])])).to.deep.equal([
+      ['Available', 42],
+    ]);
+  });
+
+  it("each pod's creating span ends at its Ready time, with its conditions as span events", async () => {
+    const { items, p1, p2 } = rollout({ withStatus: true });
+    const spans = await replay(items);
+    const c1 = find(spans, 'ReplicaSet.SuccessfulCreate', p1);
+    const c2 = find(spans, 'ReplicaSet.SuccessfulCreate', p2);
+    expect([startOf(c1), endOf(c1)]).to.deep.equal([0, 42]);
+    expect([startOf(c2), endOf(c2)]).to.deep.equal([0, 3]);
+    expect(c1.events.map((e) => [e.name, sec(e.time as [number, number])])).to.deep.equal([
+      ['PodScheduled', 0],
+      ['Initialized', 1],
+      ['ContainersReady', 42],
+      ['Ready', 42],
+    ]);
+  });
+
+  it('Pulling lasts until Pulled of the same container, however long the pull (40 s ≫ window)', async () => {
+    const { items, p1 } = rollout({ withStatus: true });
+    const spans = await replay(items);
+    const pulling = spans.find(
+      (s) => s.name === 'Pod.Pulling' && s.attributes['k8s.pod.name'] === p1,
+    )!;
+    expect([startOf(pulling), endOf(pulling)]).to.deep.equal([1, 41]);
+  });
+
+  it('without status (an old capture) the root is the spec write, an instant, and spans keep their event extent', async () => {
+    const { items, p1 } = rollout({ withStatus: false });
+    const spans = await replay(items);
+    const [root] = roots(spans, 'Deployment.Update');
+    expect(startOf(root!)).to.equal(0);
+    expect(endOf(root!) - startOf(root!)).to.be.below(1e-6);
+    expect(root!.attributes).to.not.have.property('kspan.change.outcome');
+    const c1 = find(spans, 'ReplicaSet.SuccessfulCreate', p1);
+    expect(endOf(c1)).to.be.below(5);
+    expect(c1.events).to.deep.equal([]);
+  });
+
+  it('status items seen half a second later give the same spans (times come from the objects, not arrival)', async () => {
+    const { items } = rollout({ withStatus: true });
+    const a = await replay(items);
+    // Status items a little later (still in time order per object): same spans.
+    const late = items.map((w) =>
+      w.object.kind === 'Pod' || w.object.kind === 'Deployment'
+        ? { ...w, observedAt: at(Date.parse(w.observedAt!) / 1000 - BASE_S + 0.5) }
+        : w,
+    );
+    const b = await replay(byObs(late));
+    const shape = (spans: ReadableSpan[]) =>
+      spans
+        .map((s) => `${s.spanContext().spanId} ${s.name} ${sec(s.startTime)} ${sec(s.endTime)}`)
+        .sort();
+    expect(shape(b)).to.deep.equal(shape(a));
+  });
+});
+
+describe('story: how a change ended', () => {
+  it('a rollout that exceeded its progress deadline: root ERROR with ProgressDeadlineExceeded, ending at the condition time', async () => {
+    const { items, dep } = rollout({ withStatus: true });
+    const failing = [
+      ...items,
+      dep(2, 60, 60.05, undefined),
+      coreEvent({
+        on: { kind: 'Deployment', name: 'web', uid: uidOf(items[0]!) },
+        reason: 'ScalingReplicaSet',
+        message: 'Scaled up replica set web-7f8c9d6b5 to 1',
+        component: 'deployment-controller',
+        time: 60,
+        observedAt: 60.2,
+      }),
+      dep(
+        2,
+        60,
+        70.1,
+        deploymentStatus({
+          observedGeneration: 2,
+          replicas: 3,
+          updated: 1,
+          ready: 2,
+          available: 2,
+          progressing: {
+            reason: 'ProgressDeadlineExceeded',
+            status: 'False',
+            since: 70,
+            update: 70,
+            message: 'ReplicaSet "web-7f8c9d6b5" has timed out progressing.',
+          },
+        }),
+      ),
+    ];
+    const spans = await replay(failing);
+    const [, second] = roots(spans, 'Deployment.Update');
+    expect(second, renderTree(spans)).to.not.equal(undefined);
+    expect([startOf(second!), endOf(second!)]).to.deep.equal([60, 70]);
+    expect(second!.status.code).to.equal(SpanStatusCode.ERROR);
+    expect(second!.status.message).to.match(/^ProgressDeadlineExceeded: ReplicaSet/);
+    expect(second!.attributes['kspan.change.outcome']).to.equal('failed');
+    expect(second!.attributes['kspan.change.reason']).to.equal('ProgressDeadlineExceeded');
+  });
+
+  it('a change superseded by a newer generation ends at its write and links to its trace; one never done is unfinished', async () => {
+    const { items, dep } = rollout({ withStatus: true });
+    const scaled = (t: number, rs: string) =>
+      coreEvent({
+        on: { kind: 'Deployment', name: 'web', uid: uidOf(items[0]!) },
+        reason: 'ScalingReplicaSet',
+        message: `Scaled up replica set ${rs} to 1`,
+        component: 'deployment-controller',
+        time: t,
+        observedAt: t + 0.2,
+      });
+    const more = [
+      ...items,
+      dep(2, 60, 60.05, undefined),
+      scaled(60, 'web-7f8c9d6b5'),
+      dep(3, 65, 65.05, undefined),
+      scaled(65, 'web-6b8c9d7f4'),
+    ];
+    const spans = await replay(more);
+    const [, second, third] = roots(spans, 'Deployment.Update');
+    expect(second, renderTree(spans)).to.not.equal(undefined);
+    expect([startOf(second!), endOf(second!)]).to.deep.equal([60, 65]);
+    expect(second!.attributes['kspan.change.outcome']).to.equal('superseded');
+    expect(second!.links).to.have.length(1);
+    expect(second!.links[0]!.context.traceId).to.equal(third!.spanContext().traceId);
+    expect(second!.links[0]!.context.spanId).to.equal(third!.spanContext().spanId);
+    // Generation 3 never reported done: out at the end of input, unfinished.
+    expect(third!.attributes['kspan.change.outcome']).to.equal('unfinished');
+    expect(third!.status.code).to.equal(SpanStatusCode.UNSET);
+  });
+
+  it('a Job run: the root ends at the completion time; a failed Job is ERROR with its reason', async () => {
+    for (const failed of [false, true]) {
+      const cj = obj('CronJob', 'nightly', {
+        generation: 1,
+        specWriter: { manager: 'kubectl-create', at: 0 },
+        observedAt: 0,
+      });
+      const cjRef = { kind: 'CronJob', name: 'nightly', uid: uidOf(cj) };
+      const job = (observedAt: number, status: Record<string, unknown>) =>
+        obj('Job', 'nightly-29000000', {
+          uid: 'job-nightly-0000-4000-8000-000000000001',
+          owner: cjRef,
+          generation: 1,
+          created: 60,
+          observedAt,
+          type: observedAt < 61 ? 'ADDED' : 'MODIFIED',
+          status,
+        });
+      const jobRef = {
+        kind: 'Job',
+        name: 'nightly-29000000',
+        uid: 'job-nightly-0000-4000-8000-000000000001',
+      };
+      const spans = await replay([
+        cj,
+        job(60.1, { startTime: at(60), active: 1 }),
+        coreEvent({
+          on: cjRef,
+          reason: 'SuccessfulCreate',
+          message: 'Created job nightly-29000000',
+          component: 'cronjob-controller',
+          time: 60,
+          observedAt: 60.2,
+        }),
+        coreEvent({
+          on: jobRef,
+          reason: 'SuccessfulCreate',
+          message: 'Created pod: nightly-29000000-bcdfg',
+          component: 'job-controller',
+          time: 60,
+          observedAt: 60.3,
+        }),
+        job(
+          90.1,
+          failed
+            ? {
+                startTime: at(60),
+                failed: 1,
+                conditions: [
+                  condition('Failed', 'True', 90, {
+                    reason: 'BackoffLimitExceeded',
+                    message: 'Job has reached the specified backoff limit',
+                  }),
+                ],
+              }
+            : {
+                startTime: at(60),
+                completionTime: at(90),
+                succeeded: 1,
+                conditions: [condition('Complete', 'True', 90)],
+              },
+        ),
+      ]);
+      const run = spans.find((s) => s.name === 'CronJob.SuccessfulCreate')!;
+      expect(run, renderTree(spans)).to.not.equal(undefined);
+      expect([startOf(run), endOf(run)]).to.deep.equal([60, 90]);
+      expect(run.attributes['kspan.change.outcome']).to.equal(failed ? 'failed' : 'complete');
+      expect(run.status.code).to.equal(failed ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
+    }
+  });
+
+  it("a lone Node event's root is named after what is known, never the service `unknown`", async () => {
+    const node = obj('Node', 'node-7', { observedAt: 0 });
+    const spans = await replay([
+      node,
+      coreEvent({
+        on: { kind: 'Node', name: 'node-7', uid: uidOf(node) },
+        reason: 'RegisteredNode',
+        message: 'Node node-7 event: Registered Node node-7 in Controller',
+        component: 'node-controller',
+        time: 0,
+        observedAt: 0.1,
+      }),
+    ]);
+    const services = spans.map((s) => s.resource.attributes['service.name']);
+    expect(services).to.not.include('unknown');
+    const root = spans.find((s) => s.name === 'Node.Change')!;
+    expect(root.resource.attributes['service.name']).to.equal('node-controller');
+  });
+});
