@@ -26,6 +26,12 @@ export interface ComponentContext {
   readonly clock: Clock;
   /** Aborts on shutdown; long waits (sleep, connect) listen to it. */
   readonly signal: AbortSignal;
+  /**
+   * Aborts when a graceful shutdown begins (`Service.shutdown()`: SIGINT/SIGTERM), before the
+   * receivers' streams complete: a processor then knows its input was cut off rather than ended
+   * (a replay's end) and can hold back what is not final yet.
+   */
+  readonly stopping: AbortSignal;
   readonly health: Health;
 }
 
@@ -149,6 +155,7 @@ export function standaloneContext(overrides: Partial<ComponentContext> = {}): Co
     metrics: overrides.metrics ?? noopMetrics(),
     clock: overrides.clock ?? systemClock,
     signal: overrides.signal ?? new AbortController().signal,
+    stopping: overrides.stopping ?? new AbortController().signal,
     health: overrides.health ?? { setReady: () => {} },
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Type } from '@sinclair/typebox';
-import { Observable } from 'rxjs';
-import type { ExporterFactory } from '../src/component.js';
+import { NEVER, Observable, finalize } from 'rxjs';
+import type { ExporterFactory, ProcessorFactory } from '../src/component.js';
 import type { ExportResult } from '../src/items.js';
 import { loadConfigText } from '../src/config/load.js';
 import { Service } from '../src/pipeline/service.js';
@@ -180,4 +180,46 @@ service:
       { receiver: 'broken', error: 'kubeconfig x: bad' },
     ]);
   });
+
+  for (const how of ['input ends', 'shutdown'] as const)
+    it(`tells processors whether their input ${how === 'shutdown' ? 'was cut off by a shutdown' : 'ended'} (ctx.stopping)`, async () => {
+      const base = testComponents();
+      const seen: boolean[] = [];
+      // Records, when its input completes, whether the service was stopping then.
+      const probe: ProcessorFactory<any, 'k8s_watch', 'spans'> = {
+        ...(base.processors[0] as ProcessorFactory<any, 'k8s_watch', 'spans'>),
+        type: 'probe',
+        create: (config, ctx) => (source) =>
+          base.processors[0]!.create(
+            config,
+            ctx,
+          )(source.pipe(finalize(() => seen.push(ctx.stopping.aborted)))),
+      };
+      const endless = { ...base.receivers[0]!, type: 'endless', create: () => NEVER };
+      const receiver = how === 'shutdown' ? 'endless' : 'fake_events';
+      const service = Service.build(
+        loadConfigText(
+          `
+receivers: { ${receiver}: {} }
+processors: { probe: {} }
+exporters: { sink_a: {} }
+service:
+  pipelines: { traces: { receivers: [${receiver}], processors: [probe], exporters: [sink_a] } }
+`,
+          { ...base, receivers: [...base.receivers, endless], processors: [probe] },
+          { env: {} },
+        ),
+        { logger: silentLogger },
+      );
+      const run = service.run();
+      if (how === 'shutdown') {
+        await new Promise((r) => setTimeout(r, 20)); // running (the pipelines connect after a tick)
+        await service.shutdown();
+      }
+      await run;
+      expect(seen).to.deep.equal([how === 'shutdown']);
+      // Once stopped, a later shutdown() changes nothing for what already ended.
+      if (how !== 'shutdown') await service.shutdown();
+      expect(seen).to.deep.equal([how === 'shutdown']);
+    });
 });

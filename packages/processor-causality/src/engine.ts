@@ -19,7 +19,7 @@ import { Resolver } from './resolver.js';
 import { RuleTable } from './rules.js';
 import type { EventSpan } from './span.js';
 import { SpanOutput } from './span-output.js';
-import { Stats } from './stats.js';
+import { Stats, type HeldAtShutdown } from './stats.js';
 import { Timelines } from './timeline.js';
 import { parseTime } from './time.js';
 
@@ -373,6 +373,26 @@ export class CausalityEngine {
       this.time.advanceTo(t.at);
       this.fire(t);
     }
+  }
+
+  /**
+   * The input was cut off (the service is stopping; a replay's end is `flush`): what is due goes
+   * out, and what is not final yet is held back and counted — event spans still in their window
+   * (a later event may still extend them: a `Deleted pod`'s `Killing`) and roots not yet due (a
+   * late top-level event may still claim them, and a claimed root spans its change). Emitted now,
+   * they would end with what this process happened to see, and a restarted kspan, which re-derives
+   * them from its relist, would emit the same span ids with another extent.
+   */
+  interrupt(): HeldAtShutdown {
+    this.advance();
+    const held = this.stats.heldAtShutdown;
+    for (let t = this.heap.pop(); t; t = this.heap.pop()) {
+      if (t.span) {
+        this.pending--;
+        held.events++;
+      } else if (t.change && !t.change.rootEmitted) held.roots++;
+    }
+    return held;
   }
 
   private fire(t: Timer): void {

@@ -41,6 +41,11 @@ export function publishMetrics(engine: CausalityEngine, ctx: ComponentContext): 
       'How spans found their parent (named, owner, root, traceparent, none, repeat)',
       'via',
     ),
+    notEmitted: counter(
+      'causality_spans_not_emitted_total',
+      'Spans not emitted, by reason (open_at_shutdown: not final when the service stopped; a restart re-derives them)',
+      'reason',
+    ),
     traces: counter('causality_traces_total', 'Traces started (one per change)'),
     evicted: counter(
       'causality_evictions_total',
@@ -71,6 +76,7 @@ export function publishMetrics(engine: CausalityEngine, ctx: ComponentContext): 
     metrics.dropped(s.dropped);
     metrics.spans(s.spans);
     metrics.parents(s.parents);
+    metrics.notEmitted({ open_at_shutdown: s.heldAtShutdown.events + s.heldAtShutdown.roots });
     metrics.traces({ '': s.traces });
     const g = engine.graphCounters();
     const tl = engine.timelineCounters();

@@ -21,7 +21,8 @@ import { publishMetrics } from './metrics.js';
 /**
  * The causality operator: watch events in, spans out. Spans go out when their window closes (the
  * watermark passes), on each item and on a tick of the pipeline clock while anything is held; when
- * the input completes everything held is resolved and flushed.
+ * the input ends everything held is resolved and flushed — unless the service is stopping
+ * (`ctx.stopping`), when what is not final yet is held back and counted (`CausalityEngine.interrupt`).
  */
 export function causalityOperator(
   config: CausalityConfig,
@@ -68,6 +69,16 @@ export function causalityOperator(
         }, tickMs);
       };
 
+      // The service is stopping (SIGTERM), not at the end of a replay: only what is final goes out;
+      // the rest is counted, not lost: a restarted kspan re-derives it from its relist.
+      const holdBack = () => {
+        const held = engine.interrupt();
+        ctx.logger.info(
+          `${held.events + held.roots} spans still open at shutdown not emitted; a restart re-derives them from its relist`,
+          { reason: 'open_at_shutdown', events: held.events, roots: held.roots },
+        );
+      };
+
       const sub = source.subscribe({
         next: (item) => {
           safely('push', () => engine.push(item));
@@ -79,7 +90,8 @@ export function causalityOperator(
           subscriber.error(err);
         },
         complete: () => {
-          safely('flush', () => engine.flush());
+          if (ctx.stopping.aborted) safely('shutdown', () => holdBack());
+          else safely('flush', () => engine.flush());
           publish();
           subscriber.complete();
         },

@@ -1,6 +1,14 @@
 import type { DropReason } from './normalize.js';
 import type { ParentVia } from './records.js';
 
+/** Spans not emitted because the service stopped before they were final (engine `interrupt`). */
+export interface HeldAtShutdown {
+  /** Event spans still in their window. */
+  events: number;
+  /** Roots of changes not yet due. */
+  roots: number;
+}
+
 /**
  * Plain counters the engine bumps on its hot path; the operator publishes their increments to the
  * metrics registry on each tick and at the end (a label lookup per event would cost more than the
@@ -26,6 +34,7 @@ export class Stats {
   spans = { event: 0, root: 0, follow_on: 0 };
   evicted = { pending: 0, events: 0, seen: 0, traces: 0 };
   expired = { events: 0, seen: 0, traces: 0 };
+  heldAtShutdown: HeldAtShutdown = { events: 0, roots: 0 };
   drop(reason: DropReason, item: unknown): void {
     this.dropped[reason] = (this.dropped[reason] ?? 0) + 1;
     this.onDrop?.(reason, item);

@@ -68,6 +68,8 @@ export class Service {
   private readonly clock: Clock;
   private readonly stop$ = new Subject<void>();
   private readonly abort = new AbortController();
+  /** Aborted when shutdown() begins (components' `ctx.stopping`). */
+  private readonly shutdownBegun = new AbortController();
   private readonly exporterRuns: Array<Observable<never>> = [];
   private readonly connectables: Array<Connectable<unknown>> = [];
   private subscriptions: Subscription[] = [];
@@ -123,6 +125,7 @@ export class Service {
       metrics: this.metrics.metricsFor(id),
       clock: this.clock,
       signal: this.abort.signal,
+      stopping: this.shutdownBegun.signal,
       health: this.health.healthFor(id),
     };
   }
@@ -320,6 +323,8 @@ export class Service {
   shutdown(reason = 'shutdown'): Promise<void> {
     if (this.stopping) return this.stopping;
     this.logger.info('shutting down', { reason, deadline_ms: this.config.shutdownTimeoutMs });
+    // Before the receivers complete: processors see their input cut off, not ended.
+    this.shutdownBegun.abort();
     this.stop$.next();
     this.stop$.complete();
     const done = this.done ?? Promise.resolve();
