@@ -378,7 +378,9 @@ export class CausalityEngine {
   /**
    * The input was cut off (the service is stopping; a replay's end is `flush`): what is due goes
    * out, and what is not final yet is held back and counted — event spans still in their window
-   * (a later event may still extend them: a `Deleted pod`'s `Killing`) and roots not yet due (a
+   * (a later event may still extend them: a `Deleted pod`'s `Killing`), spans waiting for their end
+   * (a Pod not Ready yet, an image pull), roots whose status has not said the change ended, and
+   * roots not yet due (a
    * late top-level event may still claim them, and a claimed root spans its change). Emitted now,
    * they would end with what this process happened to see, and a restarted kspan, which re-derives
    * them from its relist, would emit the same span ids with another extent.
@@ -388,8 +390,9 @@ export class CausalityEngine {
     const held = this.stats.heldAtShutdown;
     for (let t = this.heap.pop(); t; t = this.heap.pop()) {
       if (t.span) {
-        this.pending--;
-        held.events++;
+        // A held span (its Pod not Ready yet, its pull not done) is not pending: its window closed.
+        if (!t.hold) this.pending--;
+        if (t.span.state !== State.Exported) held.events++;
       } else if (t.change && !t.change.rootEmitted) held.roots++;
     }
     return held;
