@@ -36,17 +36,17 @@ export function changeEnd(
   // A Job has one spec: its status is about it, whatever generation the run was opened with.
   if (top.kind === 'Job') g = 1;
   const base = { desired: st.desired, ready: st.ready, reason: '', message: '', nextGeneration: 0 };
-  if (st.failedGeneration === g)
+  const end = st.endOf(g);
+  if (end?.failed)
     return {
       ...base,
       outcome: 'failed',
-      endUs: st.failedSec ? st.failedSec * 1e6 : NaN,
-      reason: st.failedReason,
-      message: st.failedMessage,
+      endUs: end.sec ? end.sec * 1e6 : NaN,
+      reason: end.reason,
+      message: end.message,
     };
-  if (st.doneGeneration === g)
-    return { ...base, outcome: 'complete', endUs: st.doneSec ? st.doneSec * 1e6 : NaN };
-  if (top.generation > g || st.doneGeneration > g || st.failedGeneration > g) {
+  if (end) return { ...base, outcome: 'complete', endUs: end.sec ? end.sec * 1e6 : NaN };
+  if (top.generation > g || st.newest > g) {
     // Ended where the next change began (the write of generation g+1), when that is known.
     return { ...base, outcome: 'superseded', endUs: top.specTimeOf(g + 1), nextGeneration: g + 1 };
   }

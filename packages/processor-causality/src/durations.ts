@@ -62,7 +62,7 @@ export class Durations {
     const story: Story = { start, end, events: [] };
     if (e.creates || e.deletes) {
       const pod = this.namedPod(s);
-      if (pod?.status instanceof PodTimes) this.podStory(e.creates, pod.status, story);
+      if (pod?.status instanceof PodTimes) this.podStory(s, pod.status, story);
     } else if (this.isPull(s)) {
       const pulled = this.pulled(s);
       if (pulled !== undefined && pulled > story.end) story.end = pulled;
@@ -76,9 +76,10 @@ export class Durations {
     return story;
   }
 
-  private podStory(creates: boolean, times: PodTimes, story: Story): void {
-    const until = creates && times.readySec ? times.readySec : times.goneSec;
-    if (until && until * 1e6 > story.end) story.end = until * 1e6;
+  private podStory(s: SpanRec, times: PodTimes, story: Story): void {
+    const creates = s.entry.creates;
+    if (creates && times.readySec) story.end = this.readyAt(s, times.readySec, story.start);
+    else if (times.goneSec && times.goneSec * 1e6 > story.end) story.end = times.goneSec * 1e6;
     if (!creates) return;
     for (const [name, field] of POD_STEPS) {
       const sec = times[field];
@@ -87,6 +88,21 @@ export class Durations {
       const t = Math.min(Math.max(sec * 1e6, story.start), story.end);
       story.events.push({ name, time: toHrTime(t), attributes: { 'k8s.pod.condition': name } });
     }
+  }
+
+  /**
+   * When the Pod became Ready (µs). The condition has whole seconds: within that second, the
+   * latest of the Pod's own events (its container `Started`) is the best bound known; never the
+   * creating object's next event (the event-time extent without status).
+   */
+  private readyAt(s: SpanRec, readySec: number, start: number): number {
+    const ready = readySec * 1e6;
+    let end = Math.max(ready, start);
+    const list = this.timelines.get(s.entry.childKey)?.about;
+    if (!list) return end;
+    for (let i = lowerBound(list, end); i < list.length && list[i]!.t < ready + 1e6; i++)
+      end = list[i]!.t;
+    return end;
   }
 
   /** The Pod a creating or deleting span names, if that Pod is the one it made (not a successor). */

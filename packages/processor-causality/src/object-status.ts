@@ -23,22 +23,48 @@ export class PodTimes {
 /** The outcomes of a change (`kspan.change.outcome`). */
 export type Outcome = 'complete' | 'failed' | 'superseded' | 'unfinished';
 
+/** A generation the status reported done or failed, and when (s; 0: the status has no time). */
+export interface GenerationEnd {
+  readonly generation: number;
+  readonly failed: boolean;
+  readonly sec: number;
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** Ends kept per top object: a change's root goes out within `max_root_delay` of its end. */
+const MAX_ENDS = 8;
+
 /**
- * What a top object's status says of its latest changes: the newest generation it reported done
- * (and when, from its own condition times; 0 when the kind's status carries no time), the newest
- * that failed (with the reason), and the replica counts.
+ * What a top object's status says of its latest changes: the generations it reported done or
+ * failed (the first report of each, with its own condition time), and the replica counts.
  */
 export class TopStatus {
-  doneGeneration = 0;
-  doneSec = 0;
-  failedGeneration = 0;
-  failedSec = 0;
-  failedReason = '';
-  failedMessage = '';
+  /** Oldest first, one per generation. */
+  readonly ends: GenerationEnd[] = [];
   desired = -1;
   ready = -1;
   /** Deployment `Available=True` transition (a span event on the root). */
   availableSec = 0;
+
+  /** How generation `g` ended, if the status said so. */
+  endOf(g: number): GenerationEnd | undefined {
+    for (let i = this.ends.length - 1; i >= 0; i--)
+      if (this.ends[i]!.generation === g) return this.ends[i];
+    return undefined;
+  }
+
+  /** The newest generation reported ended (0: none). */
+  get newest(): number {
+    return this.ends.length ? this.ends[this.ends.length - 1]!.generation : 0;
+  }
+
+  /** Notes the first report of a generation's end; later reports of the same one change nothing. */
+  ended(e: GenerationEnd): void {
+    if (e.generation < this.newest || this.endOf(e.generation)) return;
+    this.ends.push(e);
+    if (this.ends.length > MAX_ENDS) this.ends.shift();
+  }
 }
 
 /** Kinds whose status tells when a change of theirs ended. */
@@ -139,20 +165,16 @@ export function readTopStatus(prev: TopStatus | undefined, o: KubeObject): TopSt
   // Jobs report no observedGeneration: their status is always about their (only) spec.
   const observed = o.kind === 'Job' ? 1 : num(status.observedGeneration);
   const conds = conditions(status);
-  const done = (doneSec: number) => {
-    if (observed >= t.doneGeneration && !(observed === t.doneGeneration && t.doneSec)) {
-      t.doneGeneration = observed;
-      t.doneSec = doneSec;
-    }
-  };
-  const fail = (c: Condition) => {
-    if (observed > t.failedGeneration) {
-      t.failedGeneration = observed;
-      t.failedSec = c.updateSec || c.transitionSec;
-      t.failedReason = c.reason || c.type;
-      t.failedMessage = c.message;
-    }
-  };
+  const done = (sec: number) =>
+    t.ended({ generation: observed, failed: false, sec, reason: '', message: '' });
+  const fail = (c: Condition) =>
+    t.ended({
+      generation: observed,
+      failed: true,
+      sec: c.updateSec || c.transitionSec,
+      reason: c.reason || c.type,
+      message: c.message,
+    });
   const desiredFrom = (statusCount: unknown) =>
     spec && 'replicas' in spec ? num(spec.replicas) : num(statusCount);
   switch (o.kind) {

@@ -159,7 +159,7 @@ export class SpanOutput {
     // status has none (StatefulSet, DaemonSet) or one older than the change (nothing had to move),
     // the end of its last descendant.
     let end = start;
-    if (ending) end = ending.endUs >= start ? ending.endUs : Math.max(start, c.maxEnd);
+    if (ending) end = endOfChange(ending.endUs, start, c.maxEnd);
     c.rootEmitted = true;
     c.rootStartUs = start;
     this.emit(
@@ -292,6 +292,16 @@ export class SpanOutput {
     }
     return undefined;
   }
+}
+
+/**
+ * Where a root with a status ends: the status's time (whole seconds: within that second, its last
+ * descendant's end if that is later); without a status time, or with one older than the change
+ * (a scale-down: nothing had to progress, the condition was not touched), its last descendant.
+ */
+function endOfChange(statusUs: number, start: number, lastDescendant: number): number {
+  if (!(statusUs >= start)) return Math.max(start, lastDescendant);
+  return lastDescendant > statusUs && lastDescendant < statusUs + 1e6 ? lastDescendant : statusUs;
 }
 
 /** A failed change's status message: the reason and what the status said. */
