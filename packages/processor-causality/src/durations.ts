@@ -30,7 +30,7 @@ export interface Story {
  * - a controller's deleting span (`Deleted pod: x`) lasts until the Pod is gone;
  * - `Pod.Pulling` lasts until the next event of the same container (`Pulled`, `Failed`), however
  *   long the pull took;
- * - `Pod.Scheduled` starts at the Pod's creation (the binding is its end).
+ * - `Pod.Scheduled` lasts from the Pod's creation to the binding (the event's own time).
  * Without status (metadata-only watches, old captures) spans keep their event extent.
  */
 export class Durations {
@@ -70,8 +70,11 @@ export class Durations {
       const pod = this.graph.lookup(e.ev.regarding.uid, e.objKey);
       const created = pod?.createdSec ? pod.createdSec * 1e6 : NaN;
       // A creation much older than the binding is another pod's of the same name: not this one.
-      if (created < story.start && story.start - created <= this.opts.maxRootDelayUs)
+      if (created < story.start && story.start - created <= this.opts.maxRootDelayUs) {
         story.start = created;
+        // From the creation to the binding (the event's own time), not to the Pod's next event.
+        story.end = s.last().t;
+      }
     }
     return story;
   }

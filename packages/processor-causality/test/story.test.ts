@@ -188,6 +188,56 @@ describe('story: a rollout told by its objects (issue 11)', () => {
     expect([startOf(pulling), endOf(pulling)]).to.deep.equal([1, 41]);
   });
 
+  it('Pod.Scheduled lasts from the pod’s creation to the binding (never before its parent)', async () => {
+    const { items, p1 } = rollout({ withStatus: true });
+    const spans = await replay(items);
+    const scheduled = spans.find(
+      (s) => s.name === 'Pod.Scheduled' && s.attributes['k8s.pod.name'] === p1,
+    )!;
+    // Created at 0 (creationTimestamp), bound at 0.6; before, it ran to the Pulling at 1.
+    expect([startOf(scheduled), endOf(scheduled)]).to.deep.equal([0, 0.6]);
+  });
+
+  it('a deleting span lasts until the pod is gone (its DELETED item’s final deletionTimestamp)', async () => {
+    const { items, p2 } = rollout({ withStatus: true });
+    const rs = items.find((w) => w.object.kind === 'ReplicaSet')!;
+    const podItem = items.filter((w) => w.object.metadata?.name === p2).pop()!;
+    const gone = (
+      observedAt: number,
+      deletion: { at: number; grace: number },
+      type: 'MODIFIED' | 'DELETED',
+    ) => ({
+      ...podItem,
+      type,
+      observedAt: at(observedAt),
+      object: {
+        ...podItem.object,
+        metadata: {
+          ...podItem.object.metadata,
+          deletionTimestamp: at(deletion.at),
+          deletionGracePeriodSeconds: deletion.grace,
+        },
+      },
+    });
+    const spans = await replay([
+      ...items,
+      coreEvent({
+        on: { kind: 'ReplicaSet', name: rs.object.metadata!.name as string, uid: uidOf(rs) },
+        reason: 'SuccessfulDelete',
+        message: `Deleted pod: ${p2}`,
+        component: 'replicaset-controller',
+        time: 50,
+        observedAt: 50.05,
+      }),
+      gone(50.1, { at: 80, grace: 30 }, 'MODIFIED'),
+      // The kubelet stopped it after 7 s and deleted it for good (grace 0): the API server moved
+      // deletionTimestamp to that moment.
+      gone(57.1, { at: 57, grace: 0 }, 'DELETED'),
+    ]);
+    const deleting = find(spans, 'ReplicaSet.SuccessfulDelete', p2);
+    expect([startOf(deleting), endOf(deleting)]).to.deep.equal([50, 57]);
+  });
+
   it('without status (an old capture) the root is the spec write, an instant, and spans keep their event extent', async () => {
     const { items, p1 } = rollout({ withStatus: false });
     const spans = await replay(items);
@@ -444,6 +494,69 @@ describe('story: how a change ended', () => {
       expect(run.attributes['kspan.change.outcome']).to.equal(failed ? 'failed' : 'complete');
       expect(run.status.code).to.equal(failed ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
     }
+  });
+
+  it('a StatefulSet: its status carries no time, so the root ends with its last pod’s Ready once the status says every replica is updated and ready', async () => {
+    const stsUid = 'sts-db-0000-4000-8000-000000000001';
+    const sts = (observedAt: number, status: Record<string, unknown>) =>
+      obj('StatefulSet', 'db', {
+        uid: stsUid,
+        generation: 1,
+        created: 0,
+        specWriter: { manager: 'kubectl-create', at: 0 },
+        observedAt,
+        type: observedAt < 1 ? 'ADDED' : 'MODIFIED',
+        spec: { replicas: 2 },
+        status,
+      });
+    const owner = { kind: 'StatefulSet', name: 'db', uid: stsUid };
+    const pod = (name: string, created: number, observedAt: number, ready?: number) =>
+      obj('Pod', name, {
+        uid: `pod-${name}-0000-4000-8000-000000000001`,
+        owner,
+        created,
+        observedAt,
+        type: ready === undefined ? 'ADDED' : 'MODIFIED',
+        status: podStatus(ready === undefined ? {} : { scheduled: created, ready }),
+      });
+    const created = (name: string, t: number) =>
+      coreEvent({
+        on: owner,
+        reason: 'SuccessfulCreate',
+        message: `create Pod ${name} in StatefulSet db successful`,
+        component: 'statefulset-controller',
+        time: t,
+        observedAt: t + 0.05,
+      });
+    const spans = await replay(
+      byObs([
+        sts(0.05, { observedGeneration: 0 }),
+        pod('db-0', 0, 0.1),
+        created('db-0', 0),
+        pod('db-0', 0, 5.1, 5),
+        pod('db-1', 5, 5.2),
+        created('db-1', 5),
+        sts(5.3, {
+          observedGeneration: 1,
+          replicas: 1,
+          readyReplicas: 1,
+          currentRevision: 'db-1',
+          updateRevision: 'db-1',
+        }),
+        pod('db-1', 5, 11.1, 11),
+        sts(11.2, {
+          observedGeneration: 1,
+          replicas: 2,
+          readyReplicas: 2,
+          currentRevision: 'db-1',
+          updateRevision: 'db-1',
+        }),
+      ]),
+    );
+    const root = spans.find((s) => s.name === 'StatefulSet.Update')!;
+    expect(root, renderTree(spans)).to.not.equal(undefined);
+    expect([startOf(root), endOf(root)]).to.deep.equal([0, 11]);
+    expect(root.attributes['kspan.change.outcome']).to.equal('complete');
   });
 
   it("a lone Node event's root is named after what is known, never the service `unknown`", async () => {
