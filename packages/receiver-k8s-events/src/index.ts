@@ -25,6 +25,7 @@ export {
   CORE_EVENTS,
   EVENTS_K8S_IO,
   DEFAULT_OWNER_KINDS,
+  DEFAULT_STATUS_KINDS,
   resolveKind,
   resourcePath,
   resourceName,
@@ -32,6 +33,13 @@ export {
 } from './k8s/resource.js';
 export type { ResourceRef, OwnerKindConfig } from './k8s/resource.js';
 export { ownerMetadata, slimManagedField, DROPPED_ANNOTATIONS } from './k8s/owner-metadata.js';
+export {
+  objectWithStatus,
+  statusFingerprint,
+  MAX_SPEC_BYTES,
+  MAX_CONDITION_MESSAGE,
+} from './k8s/object-with-status.js';
+export type { Fingerprint } from './k8s/object-with-status.js';
 export { toCoreEvent } from './k8s/event-shape.js';
 export { eventFilter, withExcludedNamespaces } from './k8s/filters.js';
 export type { EventFilterConfig, DropReason } from './k8s/filters.js';

@@ -1,7 +1,12 @@
 import { BoundedMap, type KubeObject, type WatchEventType } from '@kspan/core';
+import type { Fingerprint } from './object-with-status.js';
 
-/** The resourceVersion emitted for a uid; with names kept, also where the object lives. */
-type Known = string | { rv: string; name?: string; namespace?: string };
+/**
+ * The resourceVersion emitted for a uid; with names kept, also where the object lives; with
+ * fingerprints, a digest of the form last emitted.
+ */
+type Known =
+  string | { rv: string; name?: string; namespace?: string; fpHi?: number; fpLo?: number };
 
 /**
  * What one list-watch has emitted, by uid, so that a relist or a repeated watch event emits
@@ -30,14 +35,17 @@ export class EmittedObjects {
   /**
    * The type to emit an object with `uid` as, `duplicate` when it was emitted already, or
    * undefined when a listed object is refused by `acceptListed`. A listed object is ADDED when new,
-   * MODIFIED when its resourceVersion moved on.
+   * MODIFIED when its resourceVersion moved on. With a `fingerprint` (a digest of what would be
+   * emitted, without what changes on every write), a new resourceVersion whose fingerprint equals
+   * the last one emitted is `unchanged`: remembered, not emitted.
    */
   admit(
     type: WatchEventType,
     object: KubeObject & { metadata: { uid: string } },
     listed: boolean,
     acceptListed?: (object: KubeObject) => boolean,
-  ): WatchEventType | 'duplicate' | undefined {
+    fingerprint?: Fingerprint,
+  ): WatchEventType | 'duplicate' | 'unchanged' | undefined {
     const meta = object.metadata;
     const uid = meta.uid;
     if (type === 'DELETED') {
@@ -51,16 +59,25 @@ export class EmittedObjects {
     const prevRv = typeof prev === 'object' ? prev.rv : prev;
     if (prev !== undefined && prevRv === rv) return 'duplicate';
     if (listed && prev === undefined && acceptListed && !acceptListed(object)) return undefined;
+    const unchanged =
+      fingerprint !== undefined &&
+      typeof prev === 'object' &&
+      prev.fpHi === fingerprint[0] &&
+      prev.fpLo === fingerprint[1];
     this.known.set(
       uid,
-      this.keepNames
+      this.keepNames || fingerprint !== undefined
         ? {
             rv,
-            ...(meta.name !== undefined ? { name: meta.name } : {}),
-            ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
+            ...(this.keepNames && meta.name !== undefined ? { name: meta.name } : {}),
+            ...(this.keepNames && meta.namespace !== undefined
+              ? { namespace: meta.namespace }
+              : {}),
+            ...(fingerprint !== undefined ? { fpHi: fingerprint[0], fpLo: fingerprint[1] } : {}),
           }
         : rv,
     );
+    if (unchanged) return 'unchanged';
     return listed ? (prev === undefined ? 'ADDED' : 'MODIFIED') : type;
   }
 

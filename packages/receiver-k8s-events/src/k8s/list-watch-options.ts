@@ -1,4 +1,5 @@
 import type { Clock, KubeObject } from '@kspan/core';
+import type { Fingerprint } from './object-with-status.js';
 import type { ResourceRef } from './resource.js';
 import type { Transport } from './transport.js';
 
@@ -14,6 +15,8 @@ export interface ListWatchObserver {
   malformed?(reason: string, line: string): void;
   /** An item already emitted with the same uid and resourceVersion, suppressed. */
   duplicate?(): void;
+  /** An item whose fingerprint equals the last one emitted for its uid, suppressed. */
+  unchanged?(): void;
   /** The dedupe table was full and forgot its oldest entry. */
   evicted?(): void;
 }
@@ -45,6 +48,12 @@ export interface ListWatchOptions {
   syntheticDeletes?: boolean;
   /** Applied to each object before dedupe and emission (normalise, strip); `undefined` drops it. */
   transform?: (object: KubeObject) => KubeObject | undefined;
+  /**
+   * A digest of the transformed object without what changes on every write (resourceVersion,
+   * managedFields): an ADDED/MODIFIED whose digest equals the last one emitted for its uid is not
+   * emitted (`observer.unchanged`). Absent: only the same resourceVersion is suppressed.
+   */
+  fingerprint?: (object: KubeObject) => Fingerprint;
   /** A listed object not emitted before passes only if this says so (e.g. not older than max_age). */
   acceptListed?: (object: KubeObject) => boolean;
   observer?: ListWatchObserver;

@@ -354,8 +354,11 @@ class ListWatchLoop {
       return;
     }
     const withUid = object as KubeObject & { metadata: { uid: string } };
-    const out = this.emitted.admit(type, withUid, listed, this.o.acceptListed);
+    const fingerprint =
+      type !== 'DELETED' && this.o.fingerprint ? this.o.fingerprint(object) : undefined;
+    const out = this.emitted.admit(type, withUid, listed, this.o.acceptListed, fingerprint);
     if (out === 'duplicate') this.observer.duplicate?.();
+    else if (out === 'unchanged') this.observer.unchanged?.();
     else if (out) this.emit({ type: out, object, observedAt });
   }
 }

@@ -3,9 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   ConfigError,
   DurationSchema,
-  errorMessage,
   parseDuration,
-  type ConfigProblem,
   type ComponentContext,
   type KubeObject,
   type ReceiverFactory,
@@ -17,14 +15,15 @@ import { toCoreEvent } from './event-shape.js';
 import { eventFilter, withExcludedNamespaces } from './filters.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { listWatch, type ListWatchObserver } from './list-watch.js';
+import { objectWithStatus, statusFingerprint } from './object-with-status.js';
+import { ownerKindsOf } from './owner-kinds.js';
 import { ownerMetadata } from './owner-metadata.js';
 import {
   CORE_EVENTS,
   DEFAULT_OWNER_KINDS,
+  DEFAULT_STATUS_KINDS,
   EVENTS_K8S_IO,
-  resolveKind,
   resourceName,
-  type OwnerKindConfig,
   type ResourceRef,
 } from './resource.js';
 import { kubeTransport, type Transport } from './transport.js';
@@ -83,12 +82,18 @@ export const EventsConfigSchema = Type.Object(
       {
         enabled: Type.Boolean({
           default: true,
-          description: 'Watch the kinds owner chains run through, metadata only',
+          description:
+            'Watch the kinds owner chains run through (metadata only, except status_kinds)',
         }),
         kinds: Type.Array(OwnerKindSchema, {
           default: DEFAULT_OWNER_KINDS.map((k) => k.kind),
           description:
             'Kinds to watch: well-known names, or {api_version, kind, resource, namespaced} for custom resources',
+        }),
+        status_kinds: Type.Array(Type.String({ minLength: 1 }), {
+          default: [...DEFAULT_STATUS_KINDS],
+          description:
+            'Of the watched kinds, those watched as full objects, kept with their status (and, except Pods, spec): conditions, counts, container states. [] = all metadata only',
         }),
       },
       { additionalProperties: false, default: {} },
@@ -147,34 +152,19 @@ export interface EventsStreamOptions {
   random?: () => number;
 }
 
-/** Watches a live cluster: Events, and the objects owner chains run through (metadata only). */
+/** Watches a live cluster: Events, and the objects owner chains run through (metadata, status). */
 export const k8sEventsReceiver: ReceiverFactory<typeof EventsConfigSchema, 'k8s_watch'> = {
   kind: 'receiver',
   type: 'k8s_events',
   stability: 'beta',
   description:
-    'Watches Kubernetes Events (core/v1 or events.k8s.io/v1) and, metadata only, the objects owner chains run through',
+    'Watches Kubernetes Events (core/v1 or events.k8s.io/v1) and the objects owner chains run through (metadata, and for status_kinds their status)',
   produces: 'k8s_watch',
   configSchema: EventsConfigSchema,
-  checkConfig: (config) => ownerKindsOf(config).problems,
+  checkConfig: (config) => ownerKindsOf(config.owners).problems,
   create: (config, ctx) => k8sEventsStream(config, ctx),
   leaderElectorOf: (config) => config.k8s_leader_elector,
 };
-
-/** The owner kinds to watch, each resolved; a kind that cannot be is a problem with its path. */
-function ownerKindsOf(config: EventsConfig): { refs: ResourceRef[]; problems: ConfigProblem[] } {
-  const refs: ResourceRef[] = [];
-  const problems: ConfigProblem[] = [];
-  if (!config.owners.enabled) return { refs, problems };
-  config.owners.kinds.forEach((k, i) => {
-    try {
-      refs.push(resolveKind(k as OwnerKindConfig));
-    } catch (err) {
-      problems.push({ path: `owners.kinds[${i}]`, message: errorMessage(err) });
-    }
-  });
-  return { refs, problems };
-}
 
 /** The `k8s_events` stream, with an injectable transport. No I/O until subscribed. */
 export function k8sEventsStream(
@@ -183,7 +173,7 @@ export function k8sEventsStream(
   options: EventsStreamOptions = {},
 ): Observable<WatchEvent> {
   // core's validation ran checkConfig already; this guards a config that skipped it.
-  const { refs: ownerKinds, problems } = ownerKindsOf(config);
+  const { refs: ownerKinds, withStatus, problems } = ownerKindsOf(config.owners);
   if (problems.length > 0)
     throw new ConfigError(
       problems.map((p) => ({ path: `${ctx.id}.${p.path}`, message: p.message })),
@@ -222,6 +212,11 @@ export function k8sEventsStream(
   const malformed = m.counter(
     'watch_malformed_total',
     'Malformed watch lines or list items, skipped',
+    ['resource'],
+  );
+  const unchanged = m.counter(
+    'watch_unchanged_total',
+    'Objects watched with status not emitted: what is kept of them did not change',
     ['resource'],
   );
   const duplicates = m.counter(
@@ -310,6 +305,7 @@ export function k8sEventsStream(
             });
           },
           duplicate: () => duplicates.inc({ resource: name }),
+          unchanged: () => unchanged.inc({ resource: name }),
           evicted: () => evictions.inc({ resource: name }),
         };
       };
@@ -332,16 +328,19 @@ export function k8sEventsStream(
       const owners = ownerKinds.flatMap((ref) =>
         scopes(ref).map((ns) => {
           const name = label(ref, ns);
+          // Kinds with status come whole (a metadata-only watch has no status) and are shrunk here.
+          const full = withStatus.has(ref.kind);
           return listWatch({
             ...common,
             resource: ref,
             ...(ns !== undefined ? { namespace: ns } : {}),
-            metadataOnly: true,
+            metadataOnly: !full,
             syntheticDeletes: true,
             ...(ref.namespaced && exclude.length > 0
               ? { fieldSelector: withExcludedNamespaces(undefined, exclude) }
               : {}),
-            transform: ownerMetadata,
+            transform: full ? objectWithStatus : ownerMetadata,
+            ...(full ? { fingerprint: statusFingerprint } : {}),
             observer: observer(name),
           });
         }),

@@ -56,6 +56,19 @@ export const DEFAULT_OWNER_KINDS: readonly ResourceRef[] = [
   { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false },
 ];
 
+/**
+ * The owner kinds watched with their status by default: the top-level kinds a change is made to,
+ * and Pods (issue 11: when a change ended, when a pod became Ready).
+ */
+export const DEFAULT_STATUS_KINDS: readonly string[] = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Pod',
+];
+
 /** More well-known kinds a user may name without spelling out group/version/resource. */
 const KNOWN_KINDS: readonly ResourceRef[] = [
   ...DEFAULT_OWNER_KINDS,

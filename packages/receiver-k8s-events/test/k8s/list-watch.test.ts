@@ -35,6 +35,7 @@ interface Log {
   relists: string[];
   malformed: string[];
   duplicates: number;
+  unchanged: number;
   evicted: number;
 }
 
@@ -46,6 +47,7 @@ function setup(fake: Fake, extra: Partial<ListWatchOptions> = {}) {
     relists: [],
     malformed: [],
     duplicates: 0,
+    unchanged: 0,
     evicted: 0,
   };
   const obs = listWatch({
@@ -64,6 +66,7 @@ function setup(fake: Fake, extra: Partial<ListWatchOptions> = {}) {
       relist: (c) => log.relists.push(c),
       malformed: (r) => log.malformed.push(r),
       duplicate: () => log.duplicates++,
+      unchanged: () => log.unchanged++,
       evicted: () => log.evicted++,
     },
     ...extra,
@@ -176,6 +179,65 @@ describe('listWatch', () => {
     expect(log.relists).to.deep.equal(['initial', 'gone']);
     expect(log.duplicates).to.equal(1);
     expect(fake.calls[3]!.query.resourceVersion).to.equal('40');
+  });
+
+  it('with a fingerprint, suppresses a MODIFIED (watched or relisted) whose fingerprint did not change', async () => {
+    const phase = (p: string) => ({ status: { phase: p } });
+    const fake = sequence(
+      page([pod('a', 'ua', '5', phase('Pending')), pod('b', 'ub', '6', phase('Running'))], '10'),
+      ok([
+        watchEvent('MODIFIED', pod('a', 'ua', '11', phase('Pending'))), // unchanged
+        watchEvent('MODIFIED', pod('a', 'ua', '12', phase('Running'))),
+        watchEvent('MODIFIED', pod('a', 'ua', '13', phase('Running'))), // unchanged
+        watchEvent('DELETED', pod('b', 'ub', '14', phase('Running'))), // a deletion always goes
+        { type: 'ERROR', object: { kind: 'Status', code: 410, message: 'too old' } },
+      ]),
+      // relist: a at a new resourceVersion, still Running (unchanged); c new
+      page([pod('a', 'ua', '20', phase('Running')), pod('c', 'uc', '21', phase('Pending'))], '30'),
+      hang(),
+    );
+    const { obs, scheduler, log } = setup(fake, {
+      syntheticDeletes: true,
+      // the phase as a number: the same phase, the same fingerprint
+      fingerprint: (o) => [
+        ['Pending', 'Running'].indexOf((o.status as { phase: string }).phase),
+        0,
+      ],
+    });
+    const { items, sub } = await drive(obs, scheduler, () => fake.calls.length >= 4);
+    sub.unsubscribe();
+    expect(summary(items)).to.deep.equal([
+      'ADDED a@5',
+      'ADDED b@6',
+      'MODIFIED a@12',
+      'DELETED b@14',
+      'ADDED c@21',
+    ]);
+    expect(log.unchanged).to.equal(3);
+    expect(log.duplicates).to.equal(0);
+    // The suppressed versions still moved the watch on: it resumed from the relist's version.
+    expect(fake.calls[3]!.query.resourceVersion).to.equal('30');
+  });
+
+  it('without a fingerprint, a new resourceVersion is always emitted (metadata-only owners, Events)', async () => {
+    const fake = sequence(
+      page([pod('a', 'ua', '5')], '10'),
+      ok([
+        watchEvent('MODIFIED', pod('a', 'ua', '11')),
+        watchEvent('MODIFIED', pod('a', 'ua', '11')),
+      ]),
+      hang(),
+    );
+    const { obs, scheduler, log } = setup(fake);
+    const { items, sub } = await drive(
+      obs,
+      scheduler,
+      (i) => i.length >= 2 && fake.calls.length >= 3,
+    );
+    sub.unsubscribe();
+    expect(summary(items)).to.deep.equal(['ADDED a@5', 'MODIFIED a@11']);
+    expect(log.duplicates).to.equal(1);
+    expect(log.unchanged).to.equal(0);
   });
 
   it('treats an HTTP 410 at watch start the same way', async () => {

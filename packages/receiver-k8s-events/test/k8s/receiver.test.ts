@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import {
   MetricsRegistry,
+  type KubeObject,
   resolveComponentConfig,
   standaloneContext,
   type WatchEvent,
@@ -41,7 +43,11 @@ function coreEvent(
   };
 }
 
-function config(extra: Partial<EventsConfig> = {}): EventsConfig {
+type ConfigInput = Omit<Partial<EventsConfig>, 'owners'> & {
+  owners?: Partial<EventsConfig['owners']>;
+};
+
+function config(extra: ConfigInput = {}): EventsConfig {
   return resolveComponentConfig(k8sEventsReceiver, extra, 'receivers.k8s_events');
 }
 
@@ -116,7 +122,7 @@ describe('k8s_events receiver', () => {
 
   it('emits events and metadata-only owners in one stream; drops events older than max_age on start only', async () => {
     const { fake, metrics, health, result } = run(
-      config({ owners: { enabled: true, kinds: ['Deployment'] } }),
+      config({ owners: { enabled: true, kinds: ['Deployment'], status_kinds: [] } }),
       {
         'GET /apis/apps/v1/deployments': [
           page(
@@ -282,6 +288,95 @@ describe('k8s_events receiver', () => {
       message: 'assigned',
       reportingComponent: 'default-scheduler',
       involvedObject: { kind: 'Pod', name: 'p' },
+    });
+  });
+
+  describe('owners.status_kinds (objects with status)', () => {
+    const FULL = (
+      JSON.parse(
+        readFileSync(new URL('./fixtures/full-objects.json', import.meta.url), 'utf8'),
+      ) as { items: KubeObject[] }
+    ).items;
+    const fullPod = () =>
+      structuredClone(FULL.find((o) => o.kind === 'Pod' && o.metadata?.name?.startsWith('web-'))!);
+    const fullDeployment = () => structuredClone(FULL.find((o) => o.kind === 'Deployment')!);
+
+    it('defaults to the top-level kinds and Pods; rejects an unknown kind with its path', () => {
+      expect(config().owners.status_kinds).to.deep.equal([
+        'Deployment',
+        'StatefulSet',
+        'DaemonSet',
+        'Job',
+        'CronJob',
+        'Pod',
+      ]);
+      expect(() => config({ owners: { status_kinds: ['Pod', 'Gizmo'] } })).to.throw(
+        /receivers\.k8s_events\.owners\.status_kinds\[1\]: unknown kind "Gizmo"/,
+      );
+      // A well-known kind not in `kinds` is no problem (not watched at all).
+      expect(() => config({ owners: { kinds: ['Pod'] } })).to.not.throw();
+    });
+
+    it('lists and watches those kinds whole, shrinks them, and does not re-emit an unchanged one', async () => {
+      const pod = fullPod() as any;
+      const rv = Number(pod.metadata.resourceVersion);
+      // kwok rewrites status with nothing we keep changed: a new resourceVersion, managedFields time.
+      const rewritten = structuredClone(pod);
+      rewritten.metadata.resourceVersion = String(rv + 1);
+      rewritten.metadata.managedFields[1].time = '2030-01-01T00:00:00Z';
+      rewritten.status.podIP = '10.0.0.99';
+      const notReady = structuredClone(rewritten);
+      notReady.metadata.resourceVersion = String(rv + 2);
+      notReady.status.conditions.find((c: any) => c.type === 'Ready').status = 'False';
+      const { fake, metrics, result } = run(
+        config({ owners: { kinds: ['Deployment', 'ReplicaSet', 'Pod'] } }),
+        {
+          'GET /apis/apps/v1/deployments': [page([fullDeployment()], '10')],
+          'GET /apis/apps/v1/replicasets': [page([], '10')],
+          'GET /api/v1/pods': [page([pod], '10')],
+          'WATCH /api/v1/pods': [
+            ok([watchEvent('MODIFIED', rewritten), watchEvent('MODIFIED', notReady)], {
+              hang: true,
+            }),
+          ],
+          'GET /api/v1/events': [page([], '10')],
+        },
+        (i) => i.length >= 3,
+      );
+      const { items, sub } = await result;
+      sub.unsubscribe();
+      expect(
+        items.map((i) => `${i.type} ${i.object.kind} ${i.object.metadata?.resourceVersion}`),
+      ).to.have.members([
+        `ADDED Deployment ${fullDeployment().metadata!.resourceVersion}`,
+        `ADDED Pod ${rv}`,
+        `MODIFIED Pod ${rv + 2}`,
+      ]);
+      const accept = (p: string) => fake.calls.find((c) => c.path === p)!.accept;
+      expect(accept('/apis/apps/v1/deployments')).to.equal('application/json');
+      expect(accept('/api/v1/pods')).to.equal('application/json');
+      expect(accept('/apis/apps/v1/replicasets')).to.contain('as=PartialObjectMetadataList');
+      const dep = items.find((i) => i.object.kind === 'Deployment')!.object as any;
+      expect(dep.spec).to.deep.equal((fullDeployment() as any).spec);
+      expect(dep.status.conditions.length).to.equal(2);
+      const last = items.find((i) => i.type === 'MODIFIED')!.object as any;
+      expect(last).to.not.have.property('spec');
+      expect(last.status.conditions.find((c: any) => c.type === 'Ready').status).to.equal('False');
+      expect(await metrics.value('watch_unchanged_total', { resource: 'pods' })).to.equal(1);
+    });
+
+    it('[] keeps every owner kind metadata only', async () => {
+      const { fake, result } = run(
+        config({ owners: { kinds: ['Pod'], status_kinds: [] } }),
+        { 'GET /api/v1/pods': [page([fullPod()], '10')], 'GET /api/v1/events': [page([], '1')] },
+        (i) => i.length >= 1,
+      );
+      const { items, sub } = await result;
+      sub.unsubscribe();
+      expect(fake.calls.find((c) => c.path === '/api/v1/pods')!.accept).to.contain(
+        'as=PartialObjectMetadataList',
+      );
+      expect(items[0]!.object).to.not.have.any.keys('spec', 'status');
     });
   });
 
