@@ -128,14 +128,25 @@ interface Mark {
   coarse: boolean;
 }
 
+/**
+ * How long after its effect a cause may be stamped: a controller records its event after its API
+ * call returns, and the next controller may already have acted (the deployment controller's
+ * `Scaled up replica set X from 0 to 1` after X's first `Created pod`).
+ */
+const CAUSE_LAG_US = 2_000;
+
+/** `a` may have happened before `b` (in the same second when either has only whole seconds). */
 function notAfter(a: { t: number; coarse: boolean }, b: { t: number; coarse: boolean }): boolean {
   if (a.coarse || b.coarse) return Math.floor(a.t / 1e6) <= Math.floor(b.t / 1e6);
-  return a.t <= b.t;
+  return a.t <= b.t + CAUSE_LAG_US;
 }
 
 /**
  * The latest event that named `obj` no later than `e` (its first occurrence). A repeated naming
  * event counts at its first and at its latest occurrence (the ones between are not in the API).
+ * When none did, the earliest that named it later in the same second: its controller was slower to
+ * record it than the next controller was to act (a busy kube-controller-manager stamps a new
+ * ReplicaSet's `Scaled up … from 0 to 1` several ms after the `Created pod` it caused).
  */
 function latestNamed(
   obj: ObjRef,
@@ -154,7 +165,7 @@ function latestNamed(
   // the processor's order: time, then arrival (resourceVersion order within one watch)
   marks.sort((a, b) => a.t - b.t || a.event.rv - b.event.rv);
   for (let i = marks.length - 1; i >= 0; i--) if (notAfter(marks[i]!, e)) return marks[i]!.event;
-  return undefined;
+  return marks.find((m) => Math.floor(m.t / 1e6) === Math.floor(e.t / 1e6))?.event;
 }
 
 /**

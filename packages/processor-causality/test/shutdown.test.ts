@@ -56,7 +56,7 @@ const d2 = withCreation(
 const rs1 = obj('ReplicaSet', 'web-5d4f8b7c9', { owner: dep, observedAt: 0 });
 const rs2 = obj('ReplicaSet', 'web-6b8c9d7f4', { owner: dep, observedAt: 20 });
 const ref = (w: WatchEvent) => ({
-  kind: w.object.kind!,
+  kind: w.object.kind as string,
   name: w.object.metadata!.name as string,
   uid: uidOf(w),
 });
