@@ -19,7 +19,20 @@ import type { KspanProcess } from './lib/kspan.js';
 import { getObject, startPipeline, stopPipeline } from './lib/suite.js';
 import { renderTraces, type SpanView, type TraceView } from './lib/trace.js';
 import { sleep, waitUntil } from './lib/wait.js';
-import { IMAGE_1, IMAGE_2, deployment } from './lib/workloads.js';
+import { IMAGE_1, IMAGE_2, deployment, podTemplate, statefulSet } from './lib/workloads.js';
+
+function daemonSet(name: string, image: string): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      updateStrategy: { type: 'RollingUpdate' },
+      template: podTemplate(name, image),
+    },
+  });
+}
 
 type Obj = Record<string, unknown>;
 const conditionOf = (o: KubeObj, type: string) =>
@@ -44,12 +57,13 @@ async function readyTimes(ns: string, into: Map<string, number>): Promise<void> 
   }
 }
 
-/** Polls Jaeger until the namespace has a root `Deployment.<op>` of each generation wanted. */
+/** Polls Jaeger until the namespace has a root `<kind>.<op>` of each generation wanted. */
 async function rootsByGeneration(
   ns: string,
   object: string,
   generations: number[],
   ok: (r: SpanView) => boolean = () => true,
+  kind = 'Deployment',
 ): Promise<{ roots: Map<number, SpanView>; traces: TraceView[] }> {
   let traces: TraceView[] = [];
   return waitUntil(
@@ -61,7 +75,7 @@ async function rootsByGeneration(
         for (const s of t.spans)
           if (
             !s.parentId &&
-            s.name.startsWith('Deployment.') &&
+            s.name.startsWith(`${kind}.`) &&
             s.tags['k8s.object.name'] === object &&
             ok(s)
           )
@@ -192,4 +206,34 @@ describe('suite: story — real durations and outcomes read back from Jaeger', f
     const deadline = ms(failed.lastUpdateTime);
     expect(Math.abs(endMs(r) - deadline), where).to.be.at.most(1000);
   });
+
+  for (const kind of ['StatefulSet', 'DaemonSet'] as const)
+    it(`a ${kind} given a new image: its status carries no time, so its root ends at its last pod’s Ready (± 1 s) once the status says every pod is updated and ready`, async () => {
+      const name = kind === 'StatefulSet' ? 'db' : 'agent';
+      const manifest = (image: string) =>
+        kind === 'StatefulSet' ? statefulSet(name, { image, replicas: 2 }) : daemonSet(name, image);
+      const ref = `${kind.toLowerCase()}/${name}`;
+      await apply(ns, manifest(IMAGE_1));
+      await rolloutStatus(ns, ref);
+      await sleep(2500);
+      await apply(ns, manifest(IMAGE_2));
+      await rolloutStatus(ns, ref);
+      const o = await getObject(ns, ref);
+      expect(o.metadata.generation).to.equal(2);
+      const write = writeTime(o)!;
+      const ready = new Map<string, number>();
+      await readyTimes(ns, ready);
+      const owned = [...(await list(ns, 'pods'))]
+        .filter((p) => p.metadata.ownerReferences?.some((r) => r.name === name))
+        .map((p) => ready.get(p.metadata.name)!)
+        .filter((t) => t >= Math.floor(write / 1000) * 1000);
+      expect(owned.length, 'pods of the update').to.be.greaterThan(0);
+      const done = Math.max(...owned);
+      const { roots, traces } = await rootsByGeneration(ns, name, [2], undefined, kind);
+      const r = roots.get(2)!;
+      const where = `root ${startMs(r)}..${endMs(r)}, truth ${write}..${done}\n${renderTraces(traces)}`;
+      expect(r.tags['kspan.change.outcome'], where).to.equal('complete');
+      expect(Math.abs(startMs(r) - write), where).to.be.at.most(1000);
+      expect(Math.abs(endMs(r) - done), where).to.be.at.most(1000);
+    });
 });
