@@ -335,6 +335,8 @@ export class CausalityEngine {
 
   /** Holds a released span until its end is known (or `max_root_delay` has passed). */
   private hold(s: SpanRec, key: string): void {
+    s.held = true;
+    s.heldEnd = this.output.eventEnd(s);
     this.held.add(s, key);
     const at = s.releaseAt + this.opts.maxRootDelayUs;
     this.heap.push({ at, span: s, change: undefined, hold: true });
@@ -401,7 +403,10 @@ export class CausalityEngine {
   private fire(t: Timer): void {
     const s = t.span;
     if (s && t.hold) {
-      if (s.state !== State.Exported) this.held.expire(s);
+      if (s.state !== State.Exported) {
+        this.stats.expired.held++;
+        this.held.expire(s);
+      }
     } else if (s) {
       this.pending--;
       s.released = true;
@@ -409,8 +414,10 @@ export class CausalityEngine {
       // change is quiet, so that it spans its children; the change's root timer lets it out.
       if (!this.release(s) || (s.isRoot && s.change && !s.change.rootEmitted)) return;
       const waitsFor = this.output.durations.awaits(s);
-      if (waitsFor !== undefined && this.held.size < this.opts.maxPendingEvents)
-        return this.hold(s, waitsFor);
+      if (waitsFor !== undefined) {
+        if (this.held.size < this.opts.maxPendingEvents) return this.hold(s, waitsFor);
+        this.stats.evicted.held++;
+      }
       this.output.export(s);
     } else if (t.change) this.rootDue(t.change, t.at);
   }

@@ -121,6 +121,12 @@ export class SpanRec {
   startUs = NaN;
   /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
   voided = false;
+  /**
+   * Held for its end after its window closed (durations.ts), with the end its events gave then
+   * (µs): the timelines it was read from may be swept before the span goes out.
+   */
+  held = false;
+  heldEnd = NaN;
 
   constructor(
     readonly entry: EventEntry,

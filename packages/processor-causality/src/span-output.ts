@@ -46,7 +46,8 @@ export class SpanOutput {
     const entry = s.entry;
     const e = entry.ev;
     const last = s.last();
-    const story = this.durations.extend(s, ...this.extent(s));
+    const [from, to] = this.extent(s);
+    const story = this.durations.extend(s, from, s.heldEnd > to ? s.heldEnd : to);
     let { start, end } = story;
     const c = s.change;
     if (s.isRoot && c) {
@@ -207,6 +208,11 @@ export class SpanOutput {
     const t = st.availableSec * 1e6;
     if (t < start || t > end) return NO_EVENTS;
     return [{ name: 'Available', time: toHrTime(t), attributes: { 'k8s.condition': 'Available' } }];
+  }
+
+  /** The end a span's events give it now (a held span keeps it: its timelines may be swept). */
+  eventEnd(s: SpanRec): number {
+    return this.extent(s)[1];
   }
 
   /**

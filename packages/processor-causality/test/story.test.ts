@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Subject, VirtualTimeScheduler } from 'rxjs';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { schedulerClock, standaloneContext, type WatchEvent } from '@kspan/core';
+import { MetricsRegistry, schedulerClock, standaloneContext, type WatchEvent } from '@kspan/core';
 import { causalityProcessor, withDefaults } from '../src/index.js';
 import {
   at,
@@ -186,6 +186,27 @@ describe('story: a rollout told by its objects (issue 11)', () => {
       (s) => s.name === 'Pod.Pulling' && s.attributes['k8s.pod.name'] === p1,
     )!;
     expect([startOf(pulling), endOf(pulling)]).to.deep.equal([1, 41]);
+  });
+
+  it('a pod that never becomes Ready: its creating span waits max_root_delay, then goes out with what is known, counted; over max_pending_events it is not held, counted', async () => {
+    const { items, p1 } = rollout({ withStatus: true });
+    // p1 never Ready: drop its last status and everything after the pull started.
+    const stuck = items.filter(
+      (w) =>
+        !(w.object.metadata?.name === p1 && Date.parse(w.observedAt!) / 1000 - BASE_S > 40) &&
+        w.object.kind !== 'Deployment',
+    );
+    const r = new MetricsRegistry();
+    const spans = await replay(stuck, { max_root_delay: '2m' }, r);
+    const c1 = find(spans, 'ReplicaSet.SuccessfulCreate', p1);
+    // Out with the extent its events gave it when its window closed (up to the Pulling at 1),
+    // though their timelines were swept in the 2 minutes it waited; no Ready step.
+    expect(endOf(c1)).to.equal(1);
+    expect(c1.events.map((e) => e.name)).to.deep.equal(['PodScheduled']);
+    expect(await r.value('causality_expirations_total', { cache: 'held' })).to.equal(1);
+    const r2 = new MetricsRegistry();
+    await replay(stuck, { max_pending_events: 1 }, r2);
+    expect(await r2.value('causality_evictions_total', { cache: 'held' })).to.be.greaterThan(0);
   });
 
   it('Pod.Scheduled lasts from the pod’s creation to the binding (never before its parent)', async () => {
