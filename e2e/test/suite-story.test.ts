@@ -19,7 +19,14 @@ import type { KspanProcess } from './lib/kspan.js';
 import { getObject, startPipeline, stopPipeline } from './lib/suite.js';
 import { renderTraces, type SpanView, type TraceView } from './lib/trace.js';
 import { sleep, waitUntil } from './lib/wait.js';
-import { IMAGE_1, IMAGE_2, deployment, podTemplate, statefulSet } from './lib/workloads.js';
+import {
+  IMAGE_1,
+  IMAGE_2,
+  cronJob,
+  deployment,
+  podTemplate,
+  statefulSet,
+} from './lib/workloads.js';
 
 function daemonSet(name: string, image: string): string {
   return JSON.stringify({
@@ -236,4 +243,43 @@ describe('suite: story — real durations and outcomes read back from Jaeger', f
       expect(Math.abs(startMs(r) - write), where).to.be.at.most(1000);
       expect(Math.abs(endMs(r) - done), where).to.be.at.most(1000);
     });
+
+  it('a CronJob run: the run’s root (the `Created job` event) ends at its Job’s completionTime (± 1 s), outcome complete', async function () {
+    this.timeout(240_000);
+    const name = 'tick';
+    await apply(ns, cronJob(name, { image: IMAGE_1, schedule: '* * * * *' }));
+    const job = await waitUntil(
+      'a Job of the CronJob that completed',
+      async () =>
+        (await list(ns, 'jobs')).find(
+          (j) =>
+            j.metadata.ownerReferences?.some((r) => r.name === name) &&
+            conditionOf(j, 'Complete')?.status === 'True',
+        ),
+      { timeoutMs: 150_000, intervalMs: 2000 },
+    );
+    await kubectl(['-n', ns, 'patch', `cronjob/${name}`, '-p', '{"spec":{"suspend":true}}']);
+    const completed = ms(job.status?.completionTime);
+    let traces: TraceView[] = [];
+    const run = await waitUntil(
+      `the run root of ${job.metadata.name} in Jaeger`,
+      async () => {
+        traces = await jaegerTraces(ns);
+        return traces
+          .flatMap((t) => t.spans)
+          .find(
+            (s) =>
+              !s.parentId &&
+              s.tags['kspan.child.name'] === job.metadata.name &&
+              s.tags['kspan.change.outcome'] !== undefined,
+          );
+      },
+      { timeoutMs: 90_000, intervalMs: 2000, detail: () => renderTraces(traces) },
+    );
+    const where = `${job.metadata.name}: completed at ${String(job.status?.completionTime)}\n${renderTraces(traces)}`;
+    expect(run.name, where).to.equal('CronJob.SuccessfulCreate');
+    expect(run.tags['kspan.change.outcome'], where).to.equal('complete');
+    expect(run.error, where).to.equal(false);
+    expect(Math.abs(endMs(run) - completed), where).to.be.at.most(1000);
+  });
 });
