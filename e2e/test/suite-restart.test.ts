@@ -11,6 +11,7 @@ import {
   createNamespace,
   deleteNamespace,
   describeEvent,
+  firstEventMatching,
   replicaSetWithImage,
 } from './lib/kubectl.js';
 import { jaegerTraces } from './lib/jaeger.js';
@@ -24,7 +25,6 @@ import {
   renderTree,
   type TraceView,
 } from './lib/trace.js';
-import { waitUntil } from './lib/wait.js';
 import { IMAGE_1, IMAGE_2, deployment } from './lib/workloads.js';
 
 describe('suite: kspan restarted in the middle of a rollout', function () {
@@ -82,22 +82,27 @@ describe('suite: kspan restarted in the middle of a rollout', function () {
       root,
     });
 
-    // roll, and stop kspan once the rollout is under way (an old pod deleted) but not done
+    // roll, and stop kspan the moment the first old pod is deleted (the rollout part-way): its
+    // `Deleted pod` span is then still open, the pod's `Killing` (about 0.3 s later) not yet seen
     await apply(ns, spec(IMAGE_2));
-    const midway = await waitUntil(
-      'the rollout to be part-way (an old pod deleted, new pods still to come)',
-      async () => {
-        const ev = await clusterEvents(ns);
-        const deleted = ev.filter((e) => /^Deleted pod:/.test(e.message)).length;
-        const rs = await replicaSetWithImage(ns, name, IMAGE_2).catch(() => undefined);
-        const ready = Number(rs?.status?.readyReplicas ?? 0);
-        return deleted >= 1 && ready < 3 ? { deleted, ready } : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const deletedAt = await firstEventMatching(ns, /^Deleted pod:/);
+    const signalledAt = Date.now();
     const code = await first.stop();
+    // where the rollout stood, and when the deleted pod's Killing came (after the stop, mostly)
+    const afterStop = await clusterEvents(ns);
+    const killedPod = /^Deleted pod: (\S+)/.exec(deletedAt)?.[1];
+    const killing = afterStop.find((e) => e.reason === 'Killing' && e.objName === killedPod);
+    const rs = await replicaSetWithImage(ns, name, IMAGE_2).catch(() => undefined);
+    const midway = {
+      stoppedAfter: deletedAt,
+      deleted: afterStop.filter((e) => /^Deleted pod:/.test(e.message)).length,
+      ready: Number(rs?.status?.readyReplicas ?? 0),
+      killingMsAfterSigterm: killing ? Math.round(killing.t / 1000 - signalledAt) : 'not yet',
+    };
     expect(code, `first kspan's exit code after SIGTERM\n${first.tail()}`).to.equal(0);
     const held = heldAtShutdown(first.logs());
+    // The stop cut windows open (else this run would not exercise the shutdown rule).
+    expect(held.events, `event spans held back at SIGTERM\n${first.tail()}`).to.be.greaterThan(0);
     const dep = await getObject(ns, `deployment/${name}`);
     const second = await startKspan('second');
 

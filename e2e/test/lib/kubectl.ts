@@ -1,6 +1,6 @@
 // kubectl against the e2e cluster (the built kubectl from e2e/.run/env), and the cluster's own record
 // of what happened: its Events, read back as the ground truth the traces are checked against.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { suiteEnv } from './env.js';
 import { waitUntil } from './wait.js';
 
@@ -264,6 +264,55 @@ function toClusterEvent(e: RawEvent): ClusterEvent {
 export async function clusterEvents(ns: string): Promise<ClusterEvent[]> {
   const l = await kubectlJson<{ items: RawEvent[] }>(['-n', ns, 'get', 'events']);
   return l.items.map(toClusterEvent).sort((a, b) => a.t - b.t || a.rv - b.rv);
+}
+
+/**
+ * Resolves with the message of the namespace's first Event (listed or new) whose message matches
+ * `re`, as soon as the API server's watch delivers it (`kubectl get events --watch`): for acting
+ * within the fraction of a second before the next event, which polling cannot.
+ */
+export function firstEventMatching(ns: string, re: RegExp, timeoutMs = 90_000): Promise<string> {
+  const env = suiteEnv();
+  const child = spawn(
+    env.KUBECTL,
+    [
+      '--kubeconfig',
+      env.KUBECONFIG,
+      '-n',
+      ns,
+      'get',
+      'events',
+      '--watch',
+      '-o',
+      'jsonpath={.message}{"\\n"}',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    let stderr = '';
+    const timer = setTimeout(
+      () => finish(new Error(`no event matching ${re} in ${ns} within ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    );
+    const finish = (result: string | Error) => {
+      clearTimeout(timer);
+      child.kill();
+      if (typeof result === 'string') resolve(result);
+      else reject(result);
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      const hit = lines.find((l) => re.test(l));
+      if (hit !== undefined) finish(hit);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('exit', (code) =>
+      finish(new Error(`kubectl get events --watch exited (${code}): ${stderr}`)),
+    );
+  });
 }
 
 export function describeEvent(e: ClusterEvent): string {

@@ -378,25 +378,26 @@ export class CausalityEngine {
   }
 
   /**
-   * The input was cut off (the service is stopping; a replay's end is `flush`): what is due goes
-   * out, and what is not final yet is held back and counted — event spans still in their window
-   * (a later event may still extend them: a `Deleted pod`'s `Killing`), spans waiting for their end
-   * (a Pod not Ready yet, an image pull), roots whose status has not said the change ended, and
-   * roots not yet due (a
-   * late top-level event may still claim them, and a claimed root spans its change). Emitted now,
-   * they would end with what this process happened to see, and a restarted kspan, which re-derives
-   * them from its relist, would emit the same span ids with another extent.
+   * The service is stopping (a replay's end is `flush`): what is due goes out; event spans still in
+   * their window (a `Killing` may still extend its `Deleted pod`), spans held for their end (a Pod
+   * not Ready yet, an image pull), roots whose status has not said the change ended and roots not
+   * yet due (still to be claimed, or spanning their change) are held back and counted. A restart
+   * re-derives them from its relist; emitted now, they would be cut short, and stored twice under
+   * one id with its copy.
    */
   interrupt(): HeldAtShutdown {
     this.advance();
     const held = this.stats.heldAtShutdown;
+    // A root waiting for its status may have several timers (one per status item): counted once.
+    const roots = new Set<Change>();
     for (let t = this.heap.pop(); t; t = this.heap.pop()) {
       if (t.span) {
         // A held span (its Pod not Ready yet, its pull not done) is not pending: its window closed.
         if (!t.hold) this.pending--;
         if (t.span.state !== State.Exported) held.events++;
-      } else if (t.change && !t.change.rootEmitted) held.roots++;
+      } else if (t.change && !t.change.rootEmitted) roots.add(t.change);
     }
+    held.roots += roots.size;
     return held;
   }
 
