@@ -114,8 +114,11 @@ export class Durations {
     if (e.match?.child?.kind !== 'Pod') return undefined;
     const pod = this.graph.byKeyOnly(e.childKey);
     if (!pod) return undefined;
-    // A StatefulSet's pod re-created under the same name later is not this span's.
+    // A StatefulSet's pod re-created under the same name later is not this span's: not the one it
+    // created, nor the one it deleted (created no earlier than the deletion's second).
     if (e.creates && pod.createdSec && pod.createdSec * 1e6 > s.last().t + this.opts.windowUs)
+      return undefined;
+    if (e.deletes && pod.succeeds && pod.createdSec >= Math.floor(s.first().t / 1e6))
       return undefined;
     return pod;
   }
