@@ -26,7 +26,8 @@ export interface Story {
  * Real durations below a change's root (issue 11), from object timestamps only — never from when
  * an item arrived — so a live run, a replay and a restarted process give the same spans:
  * - a Pod's creating span (`Created pod: x`) lasts until the Pod is Ready (its `Ready` condition's
- *   `lastTransitionTime`), or gone if it never was; its status conditions are span events on it;
+ *   `lastTransitionTime`), or ran to completion (a Job's pod: `finishedAt`), or gone if neither;
+ *   its status conditions are span events on it;
  * - a controller's deleting span (`Deleted pod: x`) lasts until the Pod is gone;
  * - `Pod.Pulling` lasts until the next event of the same container (`Pulled`, `Failed`), however
  *   long the pull took;
@@ -50,7 +51,7 @@ export class Durations {
       const pod = this.namedPod(s);
       const times = pod?.status;
       if (!pod || !(times instanceof PodTimes) || times.goneSec || pod.deleted) return undefined;
-      return e.creates && times.readySec ? undefined : e.childKey;
+      return e.creates && (times.readySec || times.finishedSec) ? undefined : e.childKey;
     }
     if (this.isPull(s) && this.pulled(s) === undefined) return e.objKey;
     return undefined;
@@ -82,7 +83,11 @@ export class Durations {
   private podStory(s: SpanRec, times: PodTimes, story: Story): void {
     const creates = s.entry.creates;
     if (creates && times.readySec) story.end = this.readyAt(s, times.readySec, story.start);
-    else if (times.goneSec && times.goneSec * 1e6 > story.end) story.end = times.goneSec * 1e6;
+    else {
+      // A pod that ran to completion without being Ready (a Job's), else one gone before it was.
+      const until = (creates && times.finishedSec) || times.goneSec;
+      if (until && until * 1e6 > story.end) story.end = until * 1e6;
+    }
     if (!creates) return;
     for (const [name, field] of POD_STEPS) {
       const sec = times[field];

@@ -14,6 +14,11 @@ export class PodTimes {
   /** The first `Ready=True` seen (a later flap does not move it: the span already ended there). */
   readySec = 0;
   /**
+   * When it ran to completion without (or after) being Ready — phase `Succeeded`/`Failed`, a Job's
+   * pod: its containers' latest `finishedAt`.
+   */
+  finishedSec = 0;
+  /**
    * When the Pod was gone: the `deletionTimestamp` of its DELETED item when the grace period left
    * is 0 (the API server moves it to the final delete), else its containers' latest `finishedAt`.
    */
@@ -129,18 +134,22 @@ export function readPodStatus(
     else if (c.type === 'ContainersReady') t.containersReadySec ||= c.transitionSec;
     else if (c.type === 'Ready') t.readySec ||= c.transitionSec;
   }
+  // Without a container's finishedAt, the last condition change (Ready=False at completion).
+  if (!t.finishedSec && (status.phase === 'Succeeded' || status.phase === 'Failed'))
+    t.finishedSec =
+      latestFinish(status) || Math.max(0, ...conditions(status).map((c) => c.transitionSec));
   if (type === 'DELETED') {
     const meta = o.metadata;
     const grace = meta?.deletionGracePeriodSeconds;
     const deletion = sec(meta?.deletionTimestamp);
-    t.goneSec = deletion && (grace === 0 || grace === undefined) ? deletion : finishedSec(status);
+    t.goneSec = deletion && (grace === 0 || grace === undefined) ? deletion : latestFinish(status);
     if (!t.goneSec) t.goneSec = deletion;
   }
   return t;
 }
 
 /** The latest `finishedAt` of the pod's terminated containers (s; 0: none). */
-function finishedSec(status: Obj): number {
+function latestFinish(status: Obj): number {
   let latest = 0;
   for (const list of [status.containerStatuses, status.initContainerStatuses]) {
     if (!Array.isArray(list)) continue;

@@ -625,6 +625,54 @@ describe('story: how a change ended', () => {
     expect(await r.value('causality_expirations_total', { cache: 'held' })).to.equal(0);
   });
 
+  it("a Job's pod that completes without ever being Ready: its creating span ends when it finished, not held", async () => {
+    const jobRef = { kind: 'Job', name: 'once', uid: 'job-once-0000-4000-8000-000000000001' };
+    const pod = (observedAt: number, status: Record<string, unknown>) =>
+      obj('Pod', 'once-bcdfg', {
+        uid: 'pod-once-0000-4000-8000-000000000001',
+        owner: jobRef,
+        created: 0,
+        observedAt,
+        type: observedAt < 1 ? 'ADDED' : 'MODIFIED',
+        status,
+      });
+    const r = new MetricsRegistry();
+    const spans = await replay(
+      [
+        obj('Job', 'once', { uid: jobRef.uid, generation: 1, created: 0, observedAt: 0 }),
+        pod(0.1, { phase: 'Pending', conditions: [condition('PodScheduled', 'True', 0)] }),
+        coreEvent({
+          on: jobRef,
+          reason: 'SuccessfulCreate',
+          message: 'Created pod: once-bcdfg',
+          component: 'job-controller',
+          time: 0,
+          observedAt: 0.2,
+        }),
+        pod(9.1, {
+          phase: 'Succeeded',
+          conditions: [
+            condition('PodScheduled', 'True', 0),
+            condition('Ready', 'False', 9, { reason: 'PodCompleted' }),
+          ],
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              state: { terminated: { reason: 'Completed', exitCode: 0, finishedAt: at(8) } },
+            },
+          ],
+        }),
+      ],
+      { max_root_delay: '5m' },
+      r,
+    );
+    const created = find(spans, 'Job.SuccessfulCreate');
+    expect([startOf(created), endOf(created)]).to.deep.equal([0, 8]);
+    expect(await r.value('causality_expirations_total', { cache: 'held' })).to.equal(0);
+  });
+
   it("a lone Node event's root is named after what is known, never the service `unknown`", async () => {
     const node = obj('Node', 'node-7', { observedAt: 0 });
     const spans = await replay([
