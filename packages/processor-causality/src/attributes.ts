@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import type { ChangeEnd } from './change-end.js';
 import type { Ancestor } from './obj-record.js';
 import type { Change, SpanRec } from './records.js';
 import { kindKeys } from './span.js';
@@ -56,7 +57,10 @@ export function eventAttributes(s: SpanRec, chain: readonly Ancestor[]): Attribu
   return a;
 }
 
-/** Attributes of a synthesised root span: the top object of the change. */
+/**
+ * Attributes of a synthesised root span: the top object of the change, and how it ended. The one
+ * place a root's attributes are assembled.
+ */
 export function rootAttributes(c: Change): Attributes {
   const t = c.top;
   const a: Attributes = {};
@@ -70,5 +74,14 @@ export function rootAttributes(c: Change): Attributes {
   a['kspan.synthetic'] = true;
   if (t.manager) a['kspan.manager'] = t.manager;
   a['kspan.parent.via'] = c.remote ? 'traceparent' : 'none';
+  return c.ending ? outcomeAttributes(a, c.ending) : a;
+}
+
+/** How a change ended (its top object's status): `kspan.change.*` on its root span. */
+export function outcomeAttributes(a: Attributes, end: ChangeEnd): Attributes {
+  a['kspan.change.outcome'] = end.outcome;
+  if (end.reason) a['kspan.change.reason'] = end.reason;
+  if (end.desired >= 0) a['kspan.change.replicas.desired'] = end.desired;
+  if (end.ready >= 0) a['kspan.change.replicas.ready'] = end.ready;
   return a;
 }

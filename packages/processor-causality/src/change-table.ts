@@ -1,5 +1,6 @@
 import type { ClusterIdentity } from '@kspan/core';
 import { CappedMap } from './capped.js';
+import { changeEnd, unfinished } from './change-end.js';
 import type { ResolvedOptions } from './config.js';
 import { objKey, type NormEvent, type ObjRef } from './normalize.js';
 import type { Ancestor, ObjRecord } from './obj-record.js';
@@ -54,6 +55,30 @@ export class ChangeTable {
   /** The change in progress of a top object's generation, if any. */
   inProgress(top: ObjRecord, key: string, generation: number): Change | undefined {
     return this.active.get(`${top.uid || key}/${generation}`);
+  }
+
+  /** The top object of a change, if known. */
+  topRecord(c: Change): ObjRecord | undefined {
+    const t = c.top;
+    return this.graph.lookup(t.uid, objKey(t.kind, t.namespace, t.name));
+  }
+
+  /**
+   * The changes in progress whose top is `rec`: its current and previous generation's (a new
+   * write supersedes the previous change), and a Job's run of its CronJob.
+   */
+  of(rec: ObjRecord): Change[] {
+    const out: Change[] = [];
+    const id = rec.uid || rec.key;
+    for (const g of [rec.generation, rec.prevGeneration]) {
+      const c = g >= 0 ? this.active.get(`${id}/${g}`) : undefined;
+      if (c) out.push(c);
+    }
+    if (rec.ownerUid) {
+      const run = this.active.get(`${rec.ownerUid}/run/${rec.kind}/${rec.name}`);
+      if (run) out.push(run);
+    }
+    return out;
   }
 
   /** The change an event belongs to when no event caused it: its top object's, or a run's. */
@@ -152,6 +177,27 @@ export class ChangeTable {
       Math.min(c.lastAttach + idle, c.firstAttach + this.opts.maxRootDelayUs),
     );
     return r && !r.released ? Math.max(due, r.releaseAt) : due;
+  }
+
+  /**
+   * A change whose root is due: with a status on its top object, it goes out once that status says
+   * the change ended, at the latest `max_root_delay` after it began (unfinished). Sets `c.ending`
+   * and returns undefined when the root can go out, else when to look again.
+   */
+  settle(c: Change, at: number): number | undefined {
+    const top = this.topRecord(c);
+    const end = changeEnd(top, c.top.generation);
+    if (end === 'pending') {
+      const began = Number.isNaN(c.firstAttach) ? at : c.firstAttach;
+      const deadline = began + this.opts.maxRootDelayUs;
+      if (at < deadline) {
+        c.awaitingEnd = true;
+        return deadline;
+      }
+      c.ending = unfinished(top);
+    } else if (end !== 'untracked') c.ending = end;
+    c.awaitingEnd = false;
+    return undefined;
   }
 
   /** Closes changes quiet for `trace_idle` whose root is out. Changes are few: a full pass is cheap. */

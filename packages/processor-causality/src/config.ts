@@ -79,8 +79,8 @@ export const CausalityConfigSchema = Type.Object(
       'a change’s root span (synthesised, or a top-level event such as Flux `Sync`) goes out once the change has had no new event for this long, so it spans its children',
     ),
     max_root_delay: DurationSchema(
-      '60s',
-      'a change’s root span goes out at the latest this long after the change’s first event',
+      '10m',
+      'a change’s root span goes out at the latest this long after the change’s first event (marked unfinished when its status has not said it ended); a span waiting for its end (a Pod becoming Ready, an image pull) waits at most this long',
     ),
     parent_ttl: DurationSchema(
       '5m',

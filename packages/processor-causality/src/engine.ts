@@ -1,9 +1,12 @@
+// Over 400 lines: intake, the pipeline's time and the one timer heap (event windows, roots, held
+// spans) belong together — the heap's order is what makes a replay give the same spans as a live run.
 import { Heap, type ClusterIdentity, type KubeObject, type WatchEvent } from '@kspan/core';
 import { actionKey } from './aggregation.js';
 import { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
 import { deletionEvent, modelsDeletion, ownerKey } from './deletions.js';
 import { EventStore } from './event-store.js';
+import { HeldSpans } from './held-spans.js';
 import { occurrenceTime } from './event-order.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
@@ -26,6 +29,8 @@ interface Timer {
   at: number;
   span: SpanRec | undefined;
   change: Change | undefined;
+  /** The span was held for its end (durations.ts): now it goes out with what is known. */
+  hold?: true;
 }
 
 /** Timer order: time, then event windows before roots, then event time and uid — never arrival order. */
@@ -67,6 +72,7 @@ export class CausalityEngine {
   private readonly specs: SpecHistory;
   private readonly heap = new Heap<Timer>(earlier);
   private pending = 0;
+  private readonly held: HeldSpans;
   private lastSweep = -Infinity;
   /** The observation time of the object item being applied (for a deletion it shows). */
   private objectObs: number | undefined;
@@ -97,10 +103,15 @@ export class CausalityEngine {
     this.output = new SpanOutput(opts, this.graph, this.timelines, this.stats, emit);
     this.specs = new SpecHistory(opts.diff, () => this.stats.evicted.specs++);
     this.output.rootExtras = (c, startUs) => this.specs.rootExtras(c, startUs);
+    this.held = new HeldSpans(
+      (s) => this.output.durations.awaits(s),
+      (s) => this.output.export(s),
+    );
     this.events = new EventStore(opts, this.stats, (s) => {
       if (this.release(s)) this.output.export(s);
     });
     this.graph.onDeleting = (rec) => this.onDeleting(rec);
+    this.graph.onStatus = (rec) => this.onStatus(rec);
     this.changes = new ChangeTable(opts, this.graph, this.rules, this.stats, {
       started: (c) =>
         this.heap.push({ at: this.time.now + opts.windowUs, span: undefined, change: c }),
@@ -131,6 +142,7 @@ export class CausalityEngine {
     return {
       objects: this.graph.size,
       pending: this.pending,
+      held: this.held.size,
       events: this.events.size,
       timelines: this.timelines.size,
       traces: this.changes.size,
@@ -308,6 +320,32 @@ export class CausalityEngine {
     const mark = { t: o.t, coarse: o.coarse, at: o.at, obs: o.obs, span };
     this.timelines.addAbout(entry.objKey, mark, now);
     if (entry.childKey) this.timelines.addNamed(entry.childKey, mark, now);
+    if (this.held.has(entry.objKey)) this.held.news(entry.objKey);
+  }
+
+  // ---------------------------------------------------------------- real ends (issue 11)
+
+  /** An object item with a status was applied: what waits on it may go now. */
+  private onStatus(rec: ObjRecord): void {
+    if (this.held.has(rec.key)) this.held.news(rec.key);
+    if (rec.kind === 'Pod') return;
+    const now = this.time.now;
+    for (const c of this.changes.of(rec))
+      if (!c.rootEmitted && c.awaitingEnd)
+        this.heap.push({
+          at: Math.max(now, this.changes.rootDueAt(c)),
+          span: undefined,
+          change: c,
+        });
+  }
+
+  /** Holds a released span until its end is known (or `max_root_delay` has passed). */
+  private hold(s: SpanRec, key: string): void {
+    s.held = true;
+    s.heldEnd = this.output.eventEnd(s);
+    this.held.add(s, key);
+    const at = s.releaseAt + this.opts.maxRootDelayUs;
+    this.heap.push({ at, span: s, change: undefined, hold: true });
   }
 
   private schedule(span: SpanRec, obs: number): void {
@@ -347,30 +385,46 @@ export class CausalityEngine {
 
   /**
    * The service is stopping (a replay's end is `flush`): what is due goes out; event spans still in
-   * their window (a `Killing` may still extend its `Deleted pod`) and roots not yet due (still to be
-   * claimed, or spanning their change) are held back and counted. A restart re-derives them from its
-   * relist; emitted now, they would be cut short, and stored twice under one id with its copy.
+   * their window (a `Killing` may still extend its `Deleted pod`), spans held for their end (a Pod
+   * not Ready yet, an image pull), roots whose status has not said the change ended and roots not
+   * yet due (still to be claimed, or spanning their change) are held back and counted. A restart
+   * re-derives them from its relist; emitted now, they would be cut short, and stored twice under
+   * one id with its copy.
    */
   interrupt(): HeldAtShutdown {
     this.advance();
     const held = this.stats.heldAtShutdown;
+    // A root waiting for its status may have several timers (one per status item): counted once.
+    const roots = new Set<Change>();
     for (let t = this.heap.pop(); t; t = this.heap.pop()) {
       if (t.span) {
-        this.pending--;
-        held.events++;
-      } else if (t.change && !t.change.rootEmitted) held.roots++;
+        // A held span (its Pod not Ready yet, its pull not done) is not pending: its window closed.
+        if (!t.hold) this.pending--;
+        if (t.span.state !== State.Exported) held.events++;
+      } else if (t.change && !t.change.rootEmitted) roots.add(t.change);
     }
+    held.roots += roots.size;
     return held;
   }
 
   private fire(t: Timer): void {
     const s = t.span;
-    if (s) {
+    if (s && t.hold) {
+      if (s.state !== State.Exported) {
+        this.stats.expired.held++;
+        this.held.expire(s);
+      }
+    } else if (s) {
       this.pending--;
       s.released = true;
       // A top-level event that took its change's root waits, like a synthesised root, until the
       // change is quiet, so that it spans its children; the change's root timer lets it out.
       if (!this.release(s) || (s.isRoot && s.change && !s.change.rootEmitted)) return;
+      const waitsFor = this.output.durations.awaits(s);
+      if (waitsFor !== undefined) {
+        if (this.held.size < this.opts.maxPendingEvents) return this.hold(s, waitsFor);
+        this.stats.evicted.held++;
+      }
       this.output.export(s);
     } else if (t.change) this.rootDue(t.change, t.at);
   }
@@ -387,12 +441,18 @@ export class CausalityEngine {
     return false;
   }
 
-  /** A change's root timer: the root goes out if due (see ChangeTable.rootDueAt), else later. */
+  /**
+   * A change's root timer: the root goes out if due (see ChangeTable.rootDueAt) and, when its top
+   * object has a status, once that status says the change ended — at the latest `max_root_delay`
+   * after the change began, marked unfinished.
+   */
   private rootDue(c: Change, at: number): void {
     if (c.rootEmitted) return;
     const due = this.changes.rootDueAt(c);
-    if (due > at) this.heap.push({ at: due, span: undefined, change: c });
-    else if (c.rootSpan) this.output.export(c.rootSpan);
+    if (due > at) return this.heap.push({ at: due, span: undefined, change: c });
+    const wait = this.changes.settle(c, at);
+    if (wait !== undefined) return this.heap.push({ at: wait, span: undefined, change: c });
+    if (c.rootSpan) this.output.export(c.rootSpan);
     else this.output.emitRoot(c, this.time.now);
   }
 

@@ -137,7 +137,8 @@ export class EventStore {
     for (const [order, ttl] of ttls) {
       this.stats.expired.events += expireOldest(
         () => order.oldest(),
-        (e) => now - e.touched > ttl && e.current.state === State.Exported,
+        // A span held for its end (a Pod not Ready for minutes) does not keep older events.
+        (e) => now - e.touched > ttl && (e.current.state === State.Exported || e.current.held),
         (e) => this.forget(e),
       );
     }
@@ -158,7 +159,7 @@ export class EventStore {
         e.key,
         e.maxCount,
         e.touched,
-        cur.state === State.Exported ? cur.ref(eventSpanId) : cur.prev,
+        cur.state === State.Exported || cur.held ? cur.ref(eventSpanId) : cur.prev,
       ),
     );
   }

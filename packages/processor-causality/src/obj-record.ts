@@ -1,4 +1,5 @@
 import type { RemoteParent } from './ids.js';
+import type { StatusRecord } from './object-status.js';
 
 /** Who wrote a generation's spec (a `managedFields` manager and operation), and when (s; 0: unknown). */
 export interface SpecWriter {
@@ -46,6 +47,8 @@ export class ObjRecord {
   /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
   createdSec = 0;
   traceparent: RemoteParent | undefined = undefined;
+  /** What its status said (object-status.ts); absent for objects watched without status. */
+  status: StatusRecord | undefined = undefined;
   /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
   deletedSec = 0;
   /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */

@@ -1,3 +1,5 @@
+// Over 400 lines: applying an object item (owner, generations, writers, deletion, status) and the
+// owner chain with its naming fallbacks share the two indexes; split, each half would reach into them.
 import type { KubeObject, WatchEventType } from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTraceparent } from './ids.js';
@@ -6,6 +8,7 @@ import { CLUSTER_SCOPED, objKey } from './normalize.js';
 import { evictOverCap } from './capped.js';
 import { Recency } from '@kspan/core';
 import { parseTime } from './time.js';
+import { readStatus } from './object-status.js';
 
 // Kubernetes' generated-name alphabet (k8s.io/apimachinery/pkg/util/rand): pod suffixes and
 // pod-template-hashes use only these characters, which makes the name heuristics safe.
@@ -111,6 +114,7 @@ export class OwnerGraph {
     this.readTraceparent(rec, meta.annotations, meta.managedFields);
 
     this.readDeletion(rec, type, meta.deletionTimestamp, meta.deletionGracePeriodSeconds, seenSec);
+    rec.status = readStatus(rec.status, type, o);
     if (type === 'DELETED') {
       rec.deletedSec = now === -Infinity ? -1 : Math.max(1, Math.floor(now / 1e6));
       this.tombstones.touch(rec);
@@ -124,6 +128,7 @@ export class OwnerGraph {
       this.leastRecent,
       this.remove,
     );
+    if (rec.status) this.onStatus?.(rec);
     return true;
   }
 
@@ -157,6 +162,9 @@ export class OwnerGraph {
 
   /** Told when an object's deletion is first seen (the engine models deletions by users). */
   onDeleting: ((rec: ObjRecord) => void) | undefined;
+
+  /** Told after an object item of an object with a status was applied (what waits on it may go). */
+  onStatus: ((rec: ObjRecord) => void) | undefined;
 
   private readOwner(rec: ObjRecord, refs: unknown): void {
     rec.ownerUid = rec.ownerKind = rec.ownerName = '';

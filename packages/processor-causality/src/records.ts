@@ -6,6 +6,7 @@ import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
 import type { RuleMatch } from './rules.js';
+import type { ChangeEnd } from './change-end.js';
 
 /** One occurrence of an event (a `count`/`series` step) at its own time. */
 export interface Occurrence {
@@ -120,6 +121,12 @@ export class SpanRec {
   startUs = NaN;
   /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
   voided = false;
+  /**
+   * Held for its end after its window closed (durations.ts), with the end its events gave then
+   * (µs): the timelines it was read from may be swept before the span goes out.
+   */
+  held = false;
+  heldEnd = NaN;
 
   constructor(
     readonly entry: EventEntry,
@@ -207,6 +214,12 @@ export class Change {
   lastAttach = NaN;
   /** Recency queue stamp (creation order, for the cap). */
   stamp = 0;
+  /** How it ended (its top object's status), once known; undefined without status. */
+  ending: ChangeEnd | undefined = undefined;
+  /** Its root is due but waits for the status to say the change ended (not flushed at shutdown). */
+  awaitingEnd = false;
+  /** The component of its first event: the root's service when the spec writer is unknown. */
+  component = '';
 
   constructor(
     /** Active-change map key: `<uid>/<generation>` or `<owner uid>/run/<kind>/<name>`. */
@@ -222,9 +235,16 @@ export class Change {
     this.rootSpanId = rootSpanId(key);
   }
 
-  attach(now: number, start: number, end: number): void {
+  attach(now: number, start: number, end: number, component: string): void {
     if (Number.isNaN(this.firstAttach)) this.firstAttach = now;
     this.lastAttach = now;
+    // The earliest event's component (by time, then name: never by arrival).
+    if (
+      component &&
+      (start < this.minStart ||
+        (start === this.minStart && (!this.component || component < this.component)))
+    )
+      this.component = component;
     if (start < this.minStart) this.minStart = start;
     if (end > this.maxEnd) this.maxEnd = end;
   }

@@ -45,7 +45,7 @@ export class Resolver {
     if (s.prev && !this.movedOn(s)) this.resolveFollowOn(s);
     else this.resolveFirst(s);
     s.state = State.Resolved;
-    s.change?.attach(this.time.now, s.first().t, s.last().t);
+    s.change?.attach(this.time.now, s.first().t, s.last().t, s.entry.ev.component);
     if (!s.entry.deletion) this.stats.parents[s.via]++;
     // Occurrences in a newer change go on in a span of their own (a follow-on, resolved later).
     if (later) this.split(s, later);

@@ -1,6 +1,10 @@
 import type { Link } from '@opentelemetry/api';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { eventAttributes, rootAttributes } from './attributes.js';
+import { eventAttributes, outcomeAttributes, rootAttributes } from './attributes.js';
+import type { ChangeEnd } from './change-end.js';
+import { Durations } from './durations.js';
+import { changeTraceId, rootSpanId } from './ids.js';
+import { TopStatus } from './object-status.js';
 import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
 import { objKey, type NormEvent } from './normalize.js';
@@ -22,6 +26,8 @@ const NO_EVENTS: TimedEvent[] = [];
  */
 export class SpanOutput {
   private readonly resources: Resources;
+  /** Real durations from object times (issue 11): also asked by the engine what a span waits for. */
+  readonly durations: Durations;
   private readonly hasEvidence = (key: string) => this.timelines.has(key);
   /** What a synthesised root adds about its change (what changed in spec: spec-history.ts). */
   rootExtras: (c: Change, startUs: number) => RootExtras | undefined = () => undefined;
@@ -34,6 +40,7 @@ export class SpanOutput {
     private readonly emit: (span: EventSpan) => void,
   ) {
     this.resources = new Resources(opts.serviceName);
+    this.durations = new Durations(opts, graph, timelines);
   }
 
   /** Emits an event's span (once). */
@@ -42,11 +49,14 @@ export class SpanOutput {
     const entry = s.entry;
     const e = entry.ev;
     const last = s.last();
-    let [start, end] = this.extent(s);
+    const [from, to] = this.extent(s);
+    const story = this.durations.extend(s, from, s.heldEnd > to ? s.heldEnd : to);
+    let { start, end } = story;
     const c = s.change;
     if (s.isRoot && c) {
       start = Math.min(start, c.minStart);
       end = Math.max(end, c.maxEnd);
+      if (c.ending && c.ending.endUs > end) end = c.ending.endUs;
     }
     // A child never starts before its parent (the parent's start is its first occurrence, known
     // whether or not it is out yet, so this does not depend on arrival).
@@ -59,6 +69,8 @@ export class SpanOutput {
         : NaN;
     if (!Number.isNaN(parentStart) && start < parentStart) start = parentStart;
     if (end < start) end = start;
+    // A descendant that lasts longer (a pod Ready later) extends the change it belongs to.
+    if (c && !s.isRoot && end > c.maxEnd) c.maxEnd = end;
 
     s.startUs = start;
     s.state = State.Exported;
@@ -76,7 +88,7 @@ export class SpanOutput {
     const related = this.relatedLink(s);
     if (related) links.push(related);
 
-    const events: TimedEvent[] =
+    let events: TimedEvent[] =
       s.occ.length > 1 || s.prev
         ? s.occ.map((o) => ({
             name: 'occurrence',
@@ -87,6 +99,7 @@ export class SpanOutput {
                 : { 'k8s.event.count': o.count },
           }))
         : NO_EVENTS;
+    if (story.events.length) events = [...events, ...story.events];
 
     const chain =
       s.chain ??
@@ -108,8 +121,16 @@ export class SpanOutput {
         traceFlags: s.traceFlags,
         startUs: start,
         endUs: end,
-        error: e.type === 'Warning' ? last.message || e.reason : undefined,
-        attributes: eventAttributes(s, chain),
+        error:
+          e.type === 'Warning'
+            ? last.message || e.reason
+            : s.isRoot
+              ? failure(c?.ending)
+              : undefined,
+        attributes:
+          s.isRoot && c?.ending
+            ? outcomeAttributes(eventAttributes(s, chain), c.ending)
+            : eventAttributes(s, chain),
         links,
         events,
         resource: this.resources.for(e.component, e.cluster),
@@ -120,7 +141,11 @@ export class SpanOutput {
     s.shrink();
   }
 
-  /** Emits a change's synthesised root; `now` (the pipeline's time) starts it if nothing attached. */
+  /**
+   * Emits a change's synthesised root; `now` (the pipeline's time) starts it if nothing attached.
+   * It starts at the spec write and ends when the top object's status says the change ended
+   * (`c.ending`, change-end.ts); without status it is the spec write itself, an instant.
+   */
   emitRoot(c: Change, now: number): void {
     const top = c.top;
     let start = Number.isFinite(c.minStart) ? c.minStart : now;
@@ -131,10 +156,14 @@ export class SpanOutput {
       start - top.specTime <= this.opts.maxRootDelayUs
     )
       start = top.specTime;
-    // The root is the spec write itself: an instant. Its end does not depend on how much of the
-    // change this process saw before the root went out (a process stopped half-way through a
-    // rollout, and the one started after it, emit the same root span).
-    const end = start;
+    const ending = c.ending;
+    // Without status, the root is the spec write itself, an instant: its end does not depend on
+    // how much of the change this process saw (a process stopped half-way through a rollout and
+    // the one started after it emit the same root). With status, the status's own time; where the
+    // status has none (StatefulSet, DaemonSet) or one older than the change (nothing had to move),
+    // the end of its last descendant.
+    let end = start;
+    if (ending) end = endOfChange(ending.endUs, start, c.maxEnd);
     c.rootEmitted = true;
     c.rootStartUs = start;
     const extras = this.rootExtras(c, start);
@@ -148,14 +177,48 @@ export class SpanOutput {
         traceFlags: c.remote?.traceFlags ?? SAMPLED,
         startUs: start,
         endUs: end,
-        error: undefined,
+        error: failure(ending),
         attributes: extras ? { ...rootAttributes(c), ...extras.attributes } : rootAttributes(c),
-        links: [],
-        events: extras?.events ?? [],
-        resource: this.resources.for(top.manager || 'unknown', c.cluster),
+        links: this.supersededLink(c),
+        events: extras
+          ? [...this.rootEvents(c, start, end), ...extras.events]
+          : this.rootEvents(c, start, end),
+        resource: this.resources.for(rootService(c), c.cluster),
       }),
     );
     this.stats.spans.root++;
+  }
+
+  /** A superseded change links to the root of the change that superseded it. */
+  private supersededLink(c: Change): Link[] {
+    const next = c.ending?.nextGeneration;
+    if (!next) return NO_LINKS;
+    const key = `${c.top.uid || objKey(c.top.kind, c.top.namespace, c.top.name)}/${next}`;
+    return [
+      {
+        context: {
+          traceId: changeTraceId(key, c.cluster?.uid),
+          spanId: rootSpanId(key),
+          traceFlags: SAMPLED,
+        },
+        attributes: { 'kspan.link': 'superseded_by' },
+      },
+    ];
+  }
+
+  /** Status conditions without an event, as span events on the root (Deployment `Available`). */
+  private rootEvents(c: Change, start: number, end: number): TimedEvent[] {
+    const top = this.graph.lookup(c.top.uid, objKey(c.top.kind, c.top.namespace, c.top.name));
+    const st = top?.status;
+    if (!(st instanceof TopStatus) || !st.availableSec) return NO_EVENTS;
+    const t = st.availableSec * 1e6;
+    if (t < start || t > end) return NO_EVENTS;
+    return [{ name: 'Available', time: toHrTime(t), attributes: { 'k8s.condition': 'Available' } }];
+  }
+
+  /** The end a span's events give it now (a held span keeps it: its timelines may be swept). */
+  eventEnd(s: SpanRec): number {
+    return this.extent(s)[1];
   }
 
   /**
@@ -241,6 +304,33 @@ export class SpanOutput {
     }
     return undefined;
   }
+}
+
+/**
+ * Where a root with a status ends: the status's time (whole seconds: within that second, its last
+ * descendant's end if that is later); without a status time, or with one older than the change
+ * (a scale-down: nothing had to progress, the condition was not touched), its last descendant.
+ */
+function endOfChange(statusUs: number, start: number, lastDescendant: number): number {
+  if (!(statusUs >= start)) return Math.max(start, lastDescendant);
+  return lastDescendant > statusUs && lastDescendant < statusUs + 1e6 ? lastDescendant : statusUs;
+}
+
+/** A failed change's status message: the reason and what the status said. */
+function failure(end: ChangeEnd | undefined): string | undefined {
+  if (end?.outcome !== 'failed') return undefined;
+  return end.message ? `${end.reason}: ${end.message}` : end.reason;
+}
+
+/**
+ * The service of a synthesised root: the spec's writer; else — never `unknown` — the component of
+ * the change's earliest event (a Node's `RegisteredNode` → `node-controller`), or for a deletion
+ * nobody's event records, the API server that recorded it.
+ */
+function rootService(c: Change): string {
+  if (c.top.manager) return c.top.manager;
+  if (c.top.operation === 'Delete') return 'kube-apiserver';
+  return c.component || 'kube-apiserver';
 }
 
 /** Creation order of two events (core/v1 names are `<object>.<hex creation time>`), then uid. */

@@ -32,8 +32,10 @@ export class Stats {
     repeat: 0,
   };
   spans = { event: 0, root: 0, follow_on: 0 };
-  evicted = { pending: 0, events: 0, seen: 0, traces: 0, specs: 0 };
-  expired = { events: 0, seen: 0, traces: 0 };
+  /** `held`: a span that would have waited for its end, let out at once (`max_pending_events`). */
+  evicted = { pending: 0, events: 0, seen: 0, traces: 0, held: 0, specs: 0 };
+  /** `held`: a span whose end did not come within `max_root_delay`: out with the extent known. */
+  expired = { events: 0, seen: 0, traces: 0, held: 0 };
   heldAtShutdown: HeldAtShutdown = { events: 0, roots: 0 };
   drop(reason: DropReason, item: unknown): void {
     this.dropped[reason] = (this.dropped[reason] ?? 0) + 1;

@@ -77,7 +77,7 @@ describe('config', () => {
     expect(resolved.processors.get('causality')!.config).to.deep.equal({
       window: '2s',
       root_idle: '15s',
-      max_root_delay: '60s',
+      max_root_delay: '10m',
       parent_ttl: '5m',
       tombstone_ttl: '10m',
       trace_idle: '10m',

@@ -12,5 +12,16 @@ export type { HttpReceiverOptions, HttpReplyScript, HttpRequestRecord } from './
 export { traceServiceServer, listenOnLoopback } from './grpc-sink.js';
 export type { ExportHandler } from './grpc-sink.js';
 export { repoRoot, conformanceDir, kspanCasesDir } from './conformance.js';
-export { at, uid, uidOf, obj, coreEvent, newEvent, coreViaNewApi } from './k8s-objects.js';
+export {
+  at,
+  uid,
+  uidOf,
+  obj,
+  coreEvent,
+  newEvent,
+  coreViaNewApi,
+  condition,
+  podStatus,
+  deploymentStatus,
+} from './k8s-objects.js';
 export type { ObjOptions, EventOptions, NewEventOptions } from './k8s-objects.js';

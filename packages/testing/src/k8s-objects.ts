@@ -35,6 +35,97 @@ export interface ObjOptions {
   type?: WatchEventType;
   observedAt?: number;
   apiVersion?: string;
+  /** `metadata.creationTimestamp` (seconds after base). */
+  created?: number;
+  /** `metadata.deletionTimestamp` (seconds after base) and `deletionGracePeriodSeconds`. */
+  deletion?: { at: number; grace?: number };
+  /** `spec` as a status watch carries it (top-level kinds). */
+  spec?: Record<string, unknown>;
+  /** `status` as a status watch carries it (see `condition`, `podStatus`, `deploymentStatus`). */
+  status?: Record<string, unknown>;
+}
+
+/** A status condition (issue 11 interface): times are seconds after base. */
+export function condition(
+  type: string,
+  status: 'True' | 'False' | 'Unknown',
+  transition: number,
+  o: { reason?: string; message?: string; update?: number } = {},
+): Record<string, unknown> {
+  return {
+    type,
+    status,
+    ...(o.reason ? { reason: o.reason } : {}),
+    ...(o.message ? { message: o.message } : {}),
+    lastTransitionTime: at(transition),
+    ...(o.update !== undefined ? { lastUpdateTime: at(o.update) } : {}),
+  };
+}
+
+/**
+ * A Pod's status as the receiver shrinks it: `phase` and the conditions reached so far — each
+ * given as the second (after base) it became True.
+ */
+export function podStatus(steps: {
+  scheduled?: number;
+  initialized?: number;
+  containersReady?: number;
+  ready?: number;
+}): Record<string, unknown> {
+  const conditions: Record<string, unknown>[] = [];
+  const add = (type: string, t: number | undefined) => {
+    if (t !== undefined) conditions.push(condition(type, 'True', t));
+  };
+  add('PodScheduled', steps.scheduled);
+  add('Initialized', steps.initialized);
+  add('ContainersReady', steps.containersReady);
+  add('Ready', steps.ready);
+  return { phase: steps.ready !== undefined ? 'Running' : 'Pending', conditions };
+}
+
+/**
+ * A Deployment's status: the generation observed, replica counts, and its `Progressing` condition
+ * (reason, last update in seconds after base).
+ */
+export function deploymentStatus(o: {
+  observedGeneration: number;
+  replicas: number;
+  updated?: number;
+  ready?: number;
+  available?: number;
+  progressing: {
+    reason: string;
+    status?: 'True' | 'False';
+    since: number;
+    update: number;
+    message?: string;
+  };
+  availableSince?: number;
+}): Record<string, unknown> {
+  const p = o.progressing;
+  const conditions = [
+    ...(o.availableSince !== undefined
+      ? [
+          condition('Available', 'True', o.availableSince, {
+            reason: 'MinimumReplicasAvailable',
+            update: o.availableSince,
+          }),
+        ]
+      : []),
+    condition('Progressing', p.status ?? 'True', p.since, {
+      reason: p.reason,
+      update: p.update,
+      ...(p.message ? { message: p.message } : {}),
+    }),
+  ];
+  return {
+    observedGeneration: o.observedGeneration,
+    replicas: o.replicas,
+    updatedReplicas: o.updated ?? o.replicas,
+    readyReplicas: o.ready ?? o.replicas,
+    availableReplicas: o.available ?? o.ready ?? o.replicas,
+    conditions,
+  };
 }
 
 /** A watch event of a non-Event object (metadata is all causality reads). */
@@ -71,6 +162,13 @@ export function obj(kind: string, name: string, o: ObjOptions = {}): WatchEvent 
       ...(kind === 'Node' ? {} : { namespace: o.ns ?? 'default' }),
       uid: o.uid ?? uid(kind.toLowerCase()),
       ...(o.generation !== undefined ? { generation: o.generation } : {}),
+      ...(o.created !== undefined ? { creationTimestamp: at(o.created) } : {}),
+      ...(o.deletion
+        ? {
+            deletionTimestamp: at(o.deletion.at),
+            deletionGracePeriodSeconds: o.deletion.grace ?? 0,
+          }
+        : {}),
       ...(o.owner
         ? {
             ownerReferences: [
@@ -87,6 +185,8 @@ export function obj(kind: string, name: string, o: ObjOptions = {}): WatchEvent 
       ...(managedFields.length ? { managedFields } : {}),
       ...(o.annotations ? { annotations: o.annotations } : {}),
     },
+    ...(o.spec ? { spec: o.spec } : {}),
+    ...(o.status ? { status: o.status } : {}),
   };
   return watchItem(object, o.type, o.observedAt);
 }
