@@ -60,7 +60,7 @@ async function replayThroughPipe(
   });
   closeSync(out);
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
 
   const lines = readFileSync(file, 'utf8').split('\n');
@@ -69,10 +69,10 @@ async function replayThroughPipe(
     const chunk = lines.slice(i, i + linesPerChunk).join('\n');
     const last = i + linesPerChunk >= lines.length;
     if (!pipe.write(last ? chunk : `${chunk}\n`))
-      await new Promise((resolve) => pipe.once('drain', resolve));
+      await new Promise<void>((resolve) => pipe.once('drain', () => resolve()));
     if (!last) await sleep(pauseMs);
   }
-  await new Promise<void>((resolve) => pipe.end(resolve));
+  await new Promise<void>((resolve) => pipe.end(() => resolve()));
   expect(await exited, stderr).to.equal(0);
   return readFileSync(output, 'utf8');
 }
