@@ -371,6 +371,88 @@ describe('story: a restart mid-rollout', () => {
   });
 });
 
+describe('story: a restart after a newer generation was written (the documented limit)', () => {
+  it('the restarted process emits every span as one run does, but generation g − 1’s root: its end is no longer in any status', async () => {
+    const { items, dep } = rollout({ withStatus: true });
+    const owner = { kind: 'Deployment', name: 'web', uid: uidOf(items[0]!) };
+    // Generation 2 written at 60 (the fixture's spec stays the same), reported done at 62.
+    const all = byObs([
+      ...items,
+      dep(2, 60, 60.05, undefined),
+      coreEvent({
+        on: owner,
+        reason: 'ScalingReplicaSet',
+        message: 'Scaled down replica set web-5d4f8b7c9 to 2',
+        component: 'deployment-controller',
+        time: 60,
+        observedAt: 60.2,
+      }),
+      dep(
+        2,
+        60,
+        62.1,
+        deploymentStatus({
+          observedGeneration: 2,
+          replicas: 2,
+          progressing: { reason: 'NewReplicaSetAvailable', since: 0, update: 62 },
+          availableSince: 42,
+        }),
+      ),
+    ]);
+    const whole = await replay(all);
+    // Restarted at 70: each object as it is now (generation 2 and its status), then every event.
+    const RESTART = 70;
+    let i = 0;
+    const seen = (w: WatchEvent): WatchEvent => ({
+      ...w,
+      type: 'ADDED',
+      observedAt: at(RESTART + 0.001 * i++),
+    });
+    const latest = new Map<string, WatchEvent>();
+    for (const w of all) if (w.object.kind !== 'Event') latest.set(uidOf(w), w);
+    const second = await replay([
+      ...[...latest.values()].map(seen),
+      ...all.filter((w) => w.object.kind === 'Event').map(seen),
+    ]);
+
+    const trees = `one run:\n${renderTree(whole)}\nrestarted:\n${renderTree(second)}`;
+    // What changed is compared apart: the restarted process never saw generation 1's spec.
+    const DIFF = ['kspan.change.diff', 'kspan.change.diff.count', 'kspan.change.previous'];
+    const content = (s: ReadableSpan) =>
+      JSON.stringify([
+        s.name,
+        s.parentSpanContext?.spanId,
+        s.startTime,
+        s.endTime,
+        Object.entries(s.attributes).filter(([k]) => !DIFF.includes(k)),
+      ]);
+    const mine = new Map(second.map((s) => [s.spanContext().spanId, content(s)]));
+    expect([...mine.keys()].sort(), trees).to.deep.equal(
+      whole.map((s) => s.spanContext().spanId).sort(),
+    );
+    const differ = whole.filter((s) => mine.get(s.spanContext().spanId) !== content(s));
+    const [gen1, gen2] = roots(whole, 'Deployment.Update');
+    expect(gen2!.attributes['kspan.change.outcome'], trees).to.equal('complete');
+    const gen2Again = second.find((s) => s.spanContext().spanId === gen2!.spanContext().spanId)!;
+    expect(gen2Again.attributes['kspan.change.previous']).to.equal('unknown');
+    expect(gen2!.attributes['kspan.change.previous']).to.equal(undefined);
+    expect(
+      differ.map((s) => s.spanContext().spanId),
+      trees,
+    ).to.deep.equal([gen1!.spanContext().spanId]);
+    const again = second.find((s) => s.spanContext().spanId === gen1!.spanContext().spanId)!;
+    // One run read the end from generation 1's status; the restarted one has only generation 2's.
+    expect([endOf(gen1!), gen1!.attributes['kspan.change.outcome']]).to.deep.equal([
+      42,
+      'complete',
+    ]);
+    expect([endOf(again), again.attributes['kspan.change.outcome']]).to.deep.equal([
+      60,
+      'superseded',
+    ]);
+  });
+});
+
 describe('story: how a change ended', () => {
   it('a rollout that exceeded its progress deadline: root ERROR with ProgressDeadlineExceeded, ending at the condition time', async () => {
     const { items, dep } = rollout({ withStatus: true });
