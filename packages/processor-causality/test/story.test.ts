@@ -292,6 +292,33 @@ describe('story: a rollout told by its objects (issue 11)', () => {
 /** Seconds after base of an item's observation. */
 const obsOf = (w: WatchEvent) => Date.parse(w.observedAt!) / 1000 - BASE_S;
 
+/** A span as compared across processes: everything but its ids, attributes in `omit` left out. */
+function spanContent(s: ReadableSpan, o: { events?: boolean; omit?: string[] }): string {
+  const attributes = Object.entries(s.attributes).filter(([k]) => !o.omit?.includes(k));
+  const fields = [s.name, s.parentSpanContext?.spanId, s.startTime, s.endTime, attributes];
+  return JSON.stringify(o.events ? [...fields, s.events] : fields);
+}
+
+/**
+ * What a process started at `restartAt` lists: each object as it is then (its status included),
+ * then every event so far, all ADDED and observed at the restart.
+ */
+function relistedAt(items: WatchEvent[], restartAt: number): WatchEvent[] {
+  let i = 0;
+  const seen = (w: WatchEvent): WatchEvent => ({
+    ...w,
+    type: 'ADDED',
+    observedAt: at(restartAt + 0.001 * i++),
+  });
+  const latest = new Map<string, WatchEvent>();
+  for (const w of items)
+    if (w.object.kind !== 'Event' && obsOf(w) <= restartAt) latest.set(uidOf(w), w);
+  return [
+    ...[...latest.values()].map(seen),
+    ...items.filter((w) => w.object.kind === 'Event' && obsOf(w) <= restartAt).map(seen),
+  ];
+}
+
 /** A live process on a virtual clock, fed `input` at its observation times, stopped by SIGTERM at `stopAt`. */
 function stoppedAt(input: WatchEvent[], stopAt: number): ReadableSpan[] {
   const scheduler = new VirtualTimeScheduler();
@@ -321,33 +348,12 @@ describe('story: a restart mid-rollout', () => {
     const RESTART = 25;
     const whole = await replay(items);
     const first = stoppedAt(items, STOP);
-    // The restarted process lists each object as it is now (its status included), then every
-    // event so far, then watches.
-    let i = 0;
-    const seen = (w: WatchEvent): WatchEvent => ({
-      ...w,
-      type: 'ADDED',
-      observedAt: at(RESTART + 0.001 * i++),
-    });
-    const latest = new Map<string, WatchEvent>();
-    for (const w of items)
-      if (w.object.kind !== 'Event' && obsOf(w) <= RESTART)
-        latest.set(w.object.metadata!.uid as string, w);
-    const relist = [
-      ...[...latest.values()].map(seen),
-      ...items.filter((w) => w.object.kind === 'Event' && obsOf(w) <= RESTART).map(seen),
-    ];
-    const second = await replay([...relist, ...items.filter((w) => obsOf(w) > RESTART)]);
+    const second = await replay([
+      ...relistedAt(items, RESTART),
+      ...items.filter((w) => obsOf(w) > RESTART),
+    ]);
 
-    const content = (s: ReadableSpan) =>
-      JSON.stringify([
-        s.name,
-        s.parentSpanContext?.spanId,
-        s.startTime,
-        s.endTime,
-        s.attributes,
-        s.events,
-      ]);
+    const content = (s: ReadableSpan) => spanContent(s, { events: true });
     const byId = new Map<string, Set<string>>();
     for (const spans of [whole, first, second])
       for (const s of spans) {
@@ -400,32 +406,13 @@ describe('story: a restart after a newer generation was written (the documented 
       ),
     ]);
     const whole = await replay(all);
-    // Restarted at 70: each object as it is now (generation 2 and its status), then every event.
-    const RESTART = 70;
-    let i = 0;
-    const seen = (w: WatchEvent): WatchEvent => ({
-      ...w,
-      type: 'ADDED',
-      observedAt: at(RESTART + 0.001 * i++),
-    });
-    const latest = new Map<string, WatchEvent>();
-    for (const w of all) if (w.object.kind !== 'Event') latest.set(uidOf(w), w);
-    const second = await replay([
-      ...[...latest.values()].map(seen),
-      ...all.filter((w) => w.object.kind === 'Event').map(seen),
-    ]);
+    // Restarted at 70: the Deployment is at generation 2, its status says generation 2 is done.
+    const second = await replay(relistedAt(all, 70));
 
     const trees = `one run:\n${renderTree(whole)}\nrestarted:\n${renderTree(second)}`;
     // What changed is compared apart: the restarted process never saw generation 1's spec.
     const DIFF = ['kspan.change.diff', 'kspan.change.diff.count', 'kspan.change.previous'];
-    const content = (s: ReadableSpan) =>
-      JSON.stringify([
-        s.name,
-        s.parentSpanContext?.spanId,
-        s.startTime,
-        s.endTime,
-        Object.entries(s.attributes).filter(([k]) => !DIFF.includes(k)),
-      ]);
+    const content = (s: ReadableSpan) => spanContent(s, { omit: DIFF });
     const mine = new Map(second.map((s) => [s.spanContext().spanId, content(s)]));
     expect([...mine.keys()].sort(), trees).to.deep.equal(
       whole.map((s) => s.spanContext().spanId).sort(),
