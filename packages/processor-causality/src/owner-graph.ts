@@ -109,8 +109,11 @@ export class OwnerGraph {
     } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
       const since = rec.specSec || Math.floor((obsUs ?? now) / 1e6);
-      rec.endGeneration(ending, gen, Number.isFinite(since) ? since : 0);
+      const sec = Number.isFinite(since) ? since : 0;
+      rec.endGeneration(ending, gen, sec, subSecondSince(sec, rec.seenUs, obsUs ?? now));
     }
+    const seen = obsUs ?? now;
+    if (Number.isFinite(seen)) rec.seenUs = seen;
     this.readTraceparent(rec, meta.annotations, meta.managedFields);
 
     this.readDeletion(rec, type, meta.deletionTimestamp, meta.deletionGracePeriodSeconds, seenSec);
@@ -213,10 +216,12 @@ export class OwnerGraph {
         secondUs = t.us;
       }
     }
-    // Only ever forward: later updates of the same generation still list the older timed writer.
+    // Only ever forward: later updates of the same generation still list the older timed writer,
+    // which must not displace an untimed one that wrote a newer generation in the same second.
     const bestSec = Math.floor(bestUs / 1e6);
     const known = best !== undefined && bestSec === rec.specSec && best.manager === rec.specManager;
-    if (best && bestSec >= rec.specSec) this.setSpecWriter(rec, best, bestSec);
+    const forward = bestSec > rec.specSec || (bestSec === rec.specSec && changedAtSec !== undefined);
+    if (best && (forward || !rec.specManager)) this.setSpecWriter(rec, best, bestSec);
     // A timed writer within a second of the change is taken to be its author, unless it is the
     // one already known (it wrote an earlier generation; this one came through a subresource).
     if (untimed && changedAtSec !== undefined && (bestUs < (changedAtSec - 1) * 1e6 || known))
@@ -411,4 +416,17 @@ function annotationTime(fields: unknown, annotation: string): number | undefined
     if (t && (latest === undefined || t.us > latest)) latest = t.us;
   }
   return latest;
+}
+
+/**
+ * Where below second `sec` a generation written in it took effect (µs within the second): after
+ * the last version of the previous generation the watch delivered (`prevSeenUs`: the write came
+ * after it, and a step of the previous generation comes before the status write that reports it),
+ * no later than this one was seen. Two changes in one second (set image, then scale) are told apart
+ * this way; 0 when those times do not fall in `sec`.
+ */
+function subSecondSince(sec: number, prevSeenUs: number, seenUs: number): number {
+  const start = sec * 1e6;
+  if (!sec || !Number.isFinite(seenUs) || prevSeenUs <= start || prevSeenUs > seenUs) return 0;
+  return prevSeenUs < start + 1e6 ? prevSeenUs - start : 0;
 }

@@ -189,7 +189,7 @@ export class Resolver {
     if (!top) return false;
     const rec = top.rec;
     const g = rec.generationAt(s.first().t);
-    if (g !== rec.prevGeneration && bornUs < rec.genSince * 1e6) return false;
+    if (g !== rec.prevGeneration && bornUs < rec.genSinceUs) return false;
     if (prev.change) return prev.change.top.uid === rec.uid && g > prev.change.top.generation;
     // The previous span's change is gone (its record too): only a change in progress counts.
     const active = this.changes.inProgress(rec, top.key, g);
