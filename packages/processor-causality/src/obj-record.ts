@@ -194,3 +194,16 @@ export interface Ancestor {
   record: ObjRecord | undefined;
   via: 'graph' | 'tombstone' | 'name';
 }
+
+/**
+ * Where below second `sec` a generation written in it took effect (µs within the second): after
+ * the last version of the previous generation the watch delivered (`prevSeenUs`: the write came
+ * after it, and a step of the previous generation comes before the status write that reports it),
+ * no later than this one was seen. Two changes in one second (set image, then scale) are told apart
+ * this way; 0 when those times do not fall in `sec`.
+ */
+export function subSecondSince(sec: number, prevSeenUs: number, seenUs: number): number {
+  const start = sec * 1e6;
+  if (!sec || !Number.isFinite(seenUs) || prevSeenUs <= start || prevSeenUs > seenUs) return 0;
+  return prevSeenUs < start + 1e6 ? prevSeenUs - start : 0;
+}

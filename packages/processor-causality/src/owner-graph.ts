@@ -3,7 +3,7 @@
 import type { KubeObject, WatchEventType } from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTraceparent } from './ids.js';
-import { ObjRecord, type Ancestor, type SpecWriter } from './obj-record.js';
+import { ObjRecord, subSecondSince, type Ancestor, type SpecWriter } from './obj-record.js';
 import { CLUSTER_SCOPED, objKey } from './normalize.js';
 import { evictOverCap } from './capped.js';
 import { Recency } from '@kspan/core';
@@ -220,7 +220,8 @@ export class OwnerGraph {
     // which must not displace an untimed one that wrote a newer generation in the same second.
     const bestSec = Math.floor(bestUs / 1e6);
     const known = best !== undefined && bestSec === rec.specSec && best.manager === rec.specManager;
-    const forward = bestSec > rec.specSec || (bestSec === rec.specSec && changedAtSec !== undefined);
+    const forward =
+      bestSec > rec.specSec || (bestSec === rec.specSec && changedAtSec !== undefined);
     if (best && (forward || !rec.specManager)) this.setSpecWriter(rec, best, bestSec);
     // A timed writer within a second of the change is taken to be its author, unless it is the
     // one already known (it wrote an earlier generation; this one came through a subresource).
@@ -416,17 +417,4 @@ function annotationTime(fields: unknown, annotation: string): number | undefined
     if (t && (latest === undefined || t.us > latest)) latest = t.us;
   }
   return latest;
-}
-
-/**
- * Where below second `sec` a generation written in it took effect (µs within the second): after
- * the last version of the previous generation the watch delivered (`prevSeenUs`: the write came
- * after it, and a step of the previous generation comes before the status write that reports it),
- * no later than this one was seen. Two changes in one second (set image, then scale) are told apart
- * this way; 0 when those times do not fall in `sec`.
- */
-function subSecondSince(sec: number, prevSeenUs: number, seenUs: number): number {
-  const start = sec * 1e6;
-  if (!sec || !Number.isFinite(seenUs) || prevSeenUs <= start || prevSeenUs > seenUs) return 0;
-  return prevSeenUs < start + 1e6 ? prevSeenUs - start : 0;
 }
