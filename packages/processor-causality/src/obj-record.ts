@@ -139,6 +139,18 @@ export class ObjRecord {
     return past[0]!.generation;
   }
 
+  /**
+   * When the generation in force at `t` (µs) took effect (µs), if that lies in `t`'s second: a
+   * controller's step that wrote this object (a ReplicaSet's replicas) happened then.
+   */
+  writtenBefore(t: number): number | undefined {
+    const g = this.generationAt(t);
+    const p = g === this.generation ? undefined : this.past(g);
+    const since = p ? p.sinceSec * 1e6 + p.sinceSub : this.genSinceUs;
+    const second = Math.floor(t / 1e6) * 1e6;
+    return since >= second && since <= t ? since : undefined;
+  }
+
   /** When `generation` took effect (µs; 0 when it predates what we saw). */
   get genSinceUs(): number {
     return this.genSince * 1e6 + this.genSinceSub;

@@ -9,7 +9,7 @@ import { State, type Change, type Occurrence, type ParentVia, type SpanRec } fro
 import type { RuleMatch, RuleTable } from './rules.js';
 import { SAMPLED } from './span.js';
 import type { Stats } from './stats.js';
-import type { Timelines } from './timeline.js';
+import type { Mark, Timelines } from './timeline.js';
 
 /**
  * Resolution: which event caused which. Holds no state of its own; reads the owner graph, the
@@ -152,10 +152,17 @@ export class Resolver {
         r.uid !== '' &&
         p.entry.ev.regarding.uid !== r.uid);
     const minT = o.t - this.opts.parentTtlUs;
-    const parent = this.timelines.latestNamed(s.entry.objKey, o, minT, skipOwn, this.opts.windowUs);
+    const parent = this.timelines.latestNamed(
+      s.entry.objKey,
+      o,
+      minT,
+      skipOwn,
+      this.opts.windowUs,
+      this.writtenAt,
+    );
     if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
     for (const a of chain) {
-      const p = this.timelines.latestNamed(a.key, o, minT, skip);
+      const p = this.timelines.latestNamed(a.key, o, minT, skip, 0, this.writtenAt);
       if (p) return [p, 'owner'];
     }
     return [undefined, 'root'];
@@ -234,6 +241,19 @@ export class Resolver {
     for (let i = 1; i < s.occ.length; i++) if (rec.generationAt(s.occ[i]!.t) > g) return i;
     return -1;
   }
+
+  /**
+   * When a step known in whole seconds only (a later occurrence of an aggregated Event) happened:
+   * the write it reports to the object it names — that object's generation change (a ReplicaSet's
+   * replicas), seen before the occurrence was observed, in its second. A controller writes, then
+   * records the event; the pods it creates or deletes come after the write.
+   */
+  private readonly writtenAt = (m: Mark): number | undefined => {
+    const key = m.span.entry.childKey;
+    if (!key) return undefined;
+    const at = Math.min(m.obs, Math.floor(m.t / 1e6) * 1e6 + 999_999);
+    return this.graph.byKeyOnly(key)?.writtenBefore(at);
+  };
 
   /** Whether a span is a modelled deletion that turned out to be a controller's (no cause). */
   private voided(p: SpanRec): boolean {
