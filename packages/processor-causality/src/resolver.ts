@@ -189,7 +189,12 @@ export class Resolver {
     if (cause) {
       if (via === 'owner' && bornUs < cause.first().t) return false;
       this.resolve(cause);
-      return cause.traceId !== prev.traceId && newer(cause.change, prev.change);
+      if (cause.traceId === prev.traceId) return false;
+      // A user's deletion in another trace than the previous span's (so after it): the
+      // controller's answer to it (a StatefulSet recreating its pod under the same name, the same
+      // Event text), not one more of that span.
+      if (cause.entry.deletion) return true;
+      return newer(cause.change, prev.change);
     }
     // No event caused it: its top object's change at the occurrence's time.
     const top = this.topOf(s, chain);
