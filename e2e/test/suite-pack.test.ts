@@ -125,13 +125,18 @@ describe('suite: the packages, packed and installed with npm outside the workspa
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('each public package installs as a real directory with its README, CHANGELOG and no build leftovers', () => {
+  it('each public package installs as a real directory with its README, CHANGELOG, LICENSE and no build leftovers', () => {
     expect(packages.map((p) => p.name)).to.include.members(['kspan', '@kspan/core']);
     for (const p of packages) {
       const dir = join(project, 'node_modules', p.name);
       expect(lstatSync(dir).isSymbolicLink(), `${p.name} is linked`).to.equal(false);
       const files = readdirSync(dir, { recursive: true }).map(String);
-      expect(files, p.name).to.include.members(['README.md', 'CHANGELOG.md', 'dist/index.js']);
+      expect(files, p.name).to.include.members([
+        'README.md',
+        'CHANGELOG.md',
+        'LICENSE',
+        'dist/index.js',
+      ]);
       expect(
         files.filter(
           (f) => f.endsWith('.map') || f.endsWith('.tsbuildinfo') || f.startsWith('src'),
