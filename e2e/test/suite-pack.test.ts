@@ -237,6 +237,19 @@ describe('suite: the packages, packed and installed with npm outside the workspa
     });
   }
 
+  it('the installed kspan CLI (no bundle in the tarball) validates a config', async () => {
+    const cli = join(project, 'node_modules/kspan/dist/bin/kspan.js');
+    const files = readdirSync(join(project, 'node_modules/kspan'), { recursive: true }).map(String);
+    expect(files).to.not.include('dist/commands/validate.bundle.js');
+    const r = await run(
+      process.execPath,
+      [cli, 'validate', '--config', join(REPO, 'config/jaeger.yaml')],
+      project,
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/: valid \(1 pipeline\)/);
+  });
+
   it('every public entry loads in Node and exports something', async () => {
     const script = packages
       .map(
