@@ -5,25 +5,37 @@
 // loads instead of some 400 modules (start-up time, issue 15: about half of validate's CPU time
 // went to loading modules). Not published (package.json `files`): a published kspan runs the same
 // code unbundled. The image bundles the whole CLI the same way (packages/kspan/Dockerfile).
+// A unit test bundles again in memory and compares, so a stale bundle (dist rebuilt by `tsc -b`
+// alone) fails the tests.
 //   node scripts/bundle-validate.mjs
 import { build } from 'esbuild';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'packages/kspan/dist/commands');
-const outfile = join(dist, 'validate.bundle.js');
+export const VALIDATE_BUNDLE = join(dist, 'validate.bundle.js');
 
-await build({
-  entryPoints: [join(dist, 'validate-entry.js')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  // yaml is CommonJS: its `require` calls need a require in an ES module
-  banner: {
-    js: "import { createRequire as kspanCreateRequire } from 'node:module'; const require = kspanCreateRequire(import.meta.url);",
-  },
-});
-console.log(`wrote ${outfile.slice(root.length + 1)}`);
+/** Bundles validate; with `write: false` returns the text instead of writing the file. */
+export async function bundleValidate({ write = true } = {}) {
+  const result = await build({
+    entryPoints: [join(dist, 'validate-entry.js')],
+    outfile: VALIDATE_BUNDLE,
+    write,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    // yaml is CommonJS: its `require` calls need a require in an ES module
+    banner: {
+      js: "import { createRequire as kspanCreateRequire } from 'node:module'; const require = kspanCreateRequire(import.meta.url);",
+    },
+  });
+  return write ? undefined : result.outputFiles[0].text;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await bundleValidate();
+  console.log(`wrote ${VALIDATE_BUNDLE.slice(root.length + 1)}`);
+}

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +43,7 @@ function verdict(check: CompiledCheck, input: unknown) {
   return { valid, value, errors: valid ? [] : errors };
 }
 
-describe('the config checks the build generates (kspan validate, no ajv at start-up)', () => {
+describe('the config checks and the validate bundle the build generates (kspan validate start-up)', () => {
   let generated: Generated;
   before(async () => {
     generated = (await import(pathToFileURL(GENERATED).href)) as Generated;
@@ -55,6 +56,17 @@ describe('the config checks the build generates (kspan validate, no ajv at start
       return schema !== undefined && schemaDigest(schema) === digest;
     });
     expect(fresh.map(([key]) => key).sort()).to.deep.equal([...schemas.keys()].sort());
+  });
+
+  it('the validate bundle is the one the current dist makes (else: pnpm build)', async () => {
+    const script = pathToFileURL(join(REPO, 'scripts/bundle-validate.mjs')).href;
+    const { bundleValidate, VALIDATE_BUNDLE } = (await import(script)) as {
+      bundleValidate(o: { write: boolean }): Promise<string>;
+      VALIDATE_BUNDLE: string;
+    };
+    expect(
+      readFileSync(VALIDATE_BUNDLE, 'utf8') === (await bundleValidate({ write: false })),
+    ).to.equal(true);
   });
 
   it('answers each schema’s edge values as ajv compiling the schema at run time does', () => {
