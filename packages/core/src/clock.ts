@@ -35,3 +35,13 @@ export function schedulerClock(scheduler: SchedulerLike): Clock {
 
 /** The wall clock. */
 export const systemClock: Clock = schedulerClock(asyncScheduler);
+
+/**
+ * A replay's clock: `now()` stands still at `at`, so time comes from the items alone and a replay
+ * is a pure function of its input (with the wall clock, a pause in reading — a slow disk, a pipe,
+ * GC — moved the pipeline's watermark on and closed windows before items stamped earlier were in).
+ * Waits (`sleep`, timers) still take real time: a shutdown deadline or an exporter's timeout works.
+ */
+export function stoppedClock(at: number = Date.now()): Clock {
+  return { ...systemClock, now: () => at };
+}

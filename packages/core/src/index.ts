@@ -1,7 +1,7 @@
 // Public API of @kspan/core: the component model, config, engine, shared operators and telemetry.
 export { createLogger, silentLogger } from './logger.js';
 export type { Logger, LogLevel, LogFields, LogEntry, LoggerOptions } from './logger.js';
-export { systemClock, schedulerClock } from './clock.js';
+export { systemClock, schedulerClock, stoppedClock } from './clock.js';
 export type { Clock } from './clock.js';
 export type {
   KubeObject,

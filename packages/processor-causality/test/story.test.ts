@@ -292,6 +292,33 @@ describe('story: a rollout told by its objects (issue 11)', () => {
 /** Seconds after base of an item's observation. */
 const obsOf = (w: WatchEvent) => Date.parse(w.observedAt!) / 1000 - BASE_S;
 
+/** A span as compared across processes: everything but its ids, attributes in `omit` left out. */
+function spanContent(s: ReadableSpan, o: { events?: boolean; omit?: string[] }): string {
+  const attributes = Object.entries(s.attributes).filter(([k]) => !o.omit?.includes(k));
+  const fields = [s.name, s.parentSpanContext?.spanId, s.startTime, s.endTime, attributes];
+  return JSON.stringify(o.events ? [...fields, s.events] : fields);
+}
+
+/**
+ * What a process started at `restartAt` lists: each object as it is then (its status included),
+ * then every event so far, all ADDED and observed at the restart.
+ */
+function relistedAt(items: WatchEvent[], restartAt: number): WatchEvent[] {
+  let i = 0;
+  const seen = (w: WatchEvent): WatchEvent => ({
+    ...w,
+    type: 'ADDED',
+    observedAt: at(restartAt + 0.001 * i++),
+  });
+  const latest = new Map<string, WatchEvent>();
+  for (const w of items)
+    if (w.object.kind !== 'Event' && obsOf(w) <= restartAt) latest.set(uidOf(w), w);
+  return [
+    ...[...latest.values()].map(seen),
+    ...items.filter((w) => w.object.kind === 'Event' && obsOf(w) <= restartAt).map(seen),
+  ];
+}
+
 /** A live process on a virtual clock, fed `input` at its observation times, stopped by SIGTERM at `stopAt`. */
 function stoppedAt(input: WatchEvent[], stopAt: number): ReadableSpan[] {
   const scheduler = new VirtualTimeScheduler();
@@ -321,33 +348,12 @@ describe('story: a restart mid-rollout', () => {
     const RESTART = 25;
     const whole = await replay(items);
     const first = stoppedAt(items, STOP);
-    // The restarted process lists each object as it is now (its status included), then every
-    // event so far, then watches.
-    let i = 0;
-    const seen = (w: WatchEvent): WatchEvent => ({
-      ...w,
-      type: 'ADDED',
-      observedAt: at(RESTART + 0.001 * i++),
-    });
-    const latest = new Map<string, WatchEvent>();
-    for (const w of items)
-      if (w.object.kind !== 'Event' && obsOf(w) <= RESTART)
-        latest.set(w.object.metadata!.uid as string, w);
-    const relist = [
-      ...[...latest.values()].map(seen),
-      ...items.filter((w) => w.object.kind === 'Event' && obsOf(w) <= RESTART).map(seen),
-    ];
-    const second = await replay([...relist, ...items.filter((w) => obsOf(w) > RESTART)]);
+    const second = await replay([
+      ...relistedAt(items, RESTART),
+      ...items.filter((w) => obsOf(w) > RESTART),
+    ]);
 
-    const content = (s: ReadableSpan) =>
-      JSON.stringify([
-        s.name,
-        s.parentSpanContext?.spanId,
-        s.startTime,
-        s.endTime,
-        s.attributes,
-        s.events,
-      ]);
+    const content = (s: ReadableSpan) => spanContent(s, { events: true });
     const byId = new Map<string, Set<string>>();
     for (const spans of [whole, first, second])
       for (const s of spans) {
@@ -368,6 +374,69 @@ describe('story: a restart mid-rollout', () => {
     expect(new Set(second.map((s) => s.spanContext().spanId))).to.deep.equal(
       new Set(whole.map((s) => s.spanContext().spanId)),
     );
+  });
+});
+
+describe('story: a restart after a newer generation was written (the documented limit)', () => {
+  it('the restarted process emits every span as one run does, but generation g − 1’s root: its end is no longer in any status', async () => {
+    const { items, dep } = rollout({ withStatus: true });
+    const owner = { kind: 'Deployment', name: 'web', uid: uidOf(items[0]!) };
+    // Generation 2 written at 60 (the fixture's spec stays the same), reported done at 62.
+    const all = byObs([
+      ...items,
+      dep(2, 60, 60.05, undefined),
+      coreEvent({
+        on: owner,
+        reason: 'ScalingReplicaSet',
+        message: 'Scaled down replica set web-5d4f8b7c9 to 2',
+        component: 'deployment-controller',
+        time: 60,
+        observedAt: 60.2,
+      }),
+      dep(
+        2,
+        60,
+        62.1,
+        deploymentStatus({
+          observedGeneration: 2,
+          replicas: 2,
+          progressing: { reason: 'NewReplicaSetAvailable', since: 0, update: 62 },
+          availableSince: 42,
+        }),
+      ),
+    ]);
+    const whole = await replay(all);
+    // Restarted at 70: the Deployment is at generation 2, its status says generation 2 is done.
+    const second = await replay(relistedAt(all, 70));
+
+    const trees = `one run:\n${renderTree(whole)}\nrestarted:\n${renderTree(second)}`;
+    // What changed is compared apart: the restarted process never saw generation 1's spec.
+    const DIFF = ['kspan.change.diff', 'kspan.change.diff.count', 'kspan.change.previous'];
+    const content = (s: ReadableSpan) => spanContent(s, { omit: DIFF });
+    const mine = new Map(second.map((s) => [s.spanContext().spanId, content(s)]));
+    expect([...mine.keys()].sort(), trees).to.deep.equal(
+      whole.map((s) => s.spanContext().spanId).sort(),
+    );
+    const differ = whole.filter((s) => mine.get(s.spanContext().spanId) !== content(s));
+    const [gen1, gen2] = roots(whole, 'Deployment.Update');
+    expect(gen2!.attributes['kspan.change.outcome'], trees).to.equal('complete');
+    const gen2Again = second.find((s) => s.spanContext().spanId === gen2!.spanContext().spanId)!;
+    expect(gen2Again.attributes['kspan.change.previous']).to.equal('unknown');
+    expect(gen2!.attributes['kspan.change.previous']).to.equal(undefined);
+    expect(
+      differ.map((s) => s.spanContext().spanId),
+      trees,
+    ).to.deep.equal([gen1!.spanContext().spanId]);
+    const again = second.find((s) => s.spanContext().spanId === gen1!.spanContext().spanId)!;
+    // One run read the end from generation 1's status; the restarted one has only generation 2's.
+    expect([endOf(gen1!), gen1!.attributes['kspan.change.outcome']]).to.deep.equal([
+      42,
+      'complete',
+    ]);
+    expect([endOf(again), again.attributes['kspan.change.outcome']]).to.deep.equal([
+      60,
+      'superseded',
+    ]);
   });
 });
 

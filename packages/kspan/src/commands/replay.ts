@@ -4,6 +4,7 @@ import {
   createLogger,
   escapeControlChars,
   loadConfigFile,
+  stoppedClock,
   validateConfig,
 } from '@kspan/core';
 import { components } from '../components.js';
@@ -79,7 +80,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const config = validateConfig(raw, components, 'replay');
   const skips = new ReplaySkips(new Set([exporterId]));
   const logger = createLogger({ level: 'warn', observe: skips.observe });
-  const service = Service.build(config, { logger });
+  // The capture's own times are the replay's only time: the same file gives the same spans.
+  const service = Service.build(config, { logger, clock: stoppedClock() });
   await service.run();
 
   const tally = service.tallies.get(exporterId);

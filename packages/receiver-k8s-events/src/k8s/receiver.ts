@@ -101,6 +101,12 @@ export function k8sEventsStream(
   const liveGauge = m.gauge('watch_live', '1 when the watch is listed and streaming', ['resource']);
   const activity = new WatchActivity(m, ctx.clock);
 
+  // Not ready until every watch has listed (report() below). The service counts a component that
+  // has not reported as ready, and the cluster identity is read before any watch starts: without
+  // this, /readyz said 200 while no watch existed yet, and a change made then was never seen
+  // (a Deployment's first generation, reported done before its watch listed, ended `superseded`).
+  ctx.health.setReady(false, 'starting: reading the cluster identity');
+
   // Credentials (and the client library behind them) load on subscribe, not at create() or import;
   // the cluster identity is read before any watch starts, so that every item carries it.
   const setup$ = defer(

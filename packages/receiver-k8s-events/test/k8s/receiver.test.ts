@@ -403,6 +403,28 @@ describe('k8s_events receiver', () => {
     ).to.equal(1);
   });
 
+  it('is not ready from creation until its watches have listed: not while it reads the cluster identity', async () => {
+    const { fake, health, result } = run(
+      config({ owners: { enabled: true, kinds: ['Deployment'] } }),
+      {
+        [KUBE_SYSTEM]: [status(503, 'starting'), status(503, 'starting'), ok([kubeSystem('u')])],
+        'GET /apis/apps/v1/deployments': [page([], '1')],
+        'GET /api/v1/events': [page([], '1')],
+      },
+      (_i, h) => h.length > 0 && h[h.length - 1]![0],
+    );
+    // Reported before anything was asked of the API server (the service counts a component
+    // that has not reported as ready: /readyz said 200 while no watch existed yet).
+    expect(health[0]).to.deep.equal([false, 'starting: reading the cluster identity']);
+    const { sub } = await result;
+    sub.unsubscribe();
+    const ready = health.findIndex(([r]) => r);
+    const listed = (path: string) => fake.calls.findIndex((c) => c.path === path);
+    expect(listed('/apis/apps/v1/deployments')).to.be.greaterThan(2);
+    expect(health.slice(0, ready).every(([r]) => !r)).to.equal(true);
+    expect(health[ready]).to.deep.equal([true, undefined]);
+  });
+
   describe('cluster identity (k8s.cluster.name, k8s.cluster.uid)', () => {
     // a fresh script each time: answers are consumed
     const events = () => ({
