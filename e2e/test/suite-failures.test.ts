@@ -93,8 +93,13 @@ describe('suite: failures traced live into Jaeger', function () {
   it('a Pod that cannot be scheduled: FailedScheduling is an error span under its creation, its repeat in the same trace', async () => {
     const ns = unschedulableNs;
     const name = 'huge';
-    // 64 CPUs requested, the node has 32
-    await apply(ns, deployment(name, { image: IMAGE_1, replicas: 1, cpu: '64' }));
+    // 64 CPUs requested, the node has 32. A progress deadline of 10 s: the rollout fails then, and
+    // its trace goes out whole (the pod's creating span waits for Ready until the change ends).
+    const manifest = JSON.parse(deployment(name, { image: IMAGE_1, replicas: 1, cpu: '64' })) as {
+      spec: Record<string, unknown>;
+    };
+    manifest.spec.progressDeadlineSeconds = 10;
+    await apply(ns, JSON.stringify(manifest));
     // The scheduler records each failed attempt through events.k8s.io: an Event object per version
     // of the pod it tried, and a repeat on the same version as a `series` (count 2, …) of that
     // Event. The one that went furthest:

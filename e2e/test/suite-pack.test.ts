@@ -125,13 +125,18 @@ describe('suite: the packages, packed and installed with npm outside the workspa
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('each public package installs as a real directory with its README, CHANGELOG and no build leftovers', () => {
+  it('each public package installs as a real directory with its README, CHANGELOG, LICENSE and no build leftovers', () => {
     expect(packages.map((p) => p.name)).to.include.members(['kspan', '@kspan/core']);
     for (const p of packages) {
       const dir = join(project, 'node_modules', p.name);
       expect(lstatSync(dir).isSymbolicLink(), `${p.name} is linked`).to.equal(false);
       const files = readdirSync(dir, { recursive: true }).map(String);
-      expect(files, p.name).to.include.members(['README.md', 'CHANGELOG.md', 'dist/index.js']);
+      expect(files, p.name).to.include.members([
+        'README.md',
+        'CHANGELOG.md',
+        'LICENSE',
+        'dist/index.js',
+      ]);
       expect(
         files.filter(
           (f) => f.endsWith('.map') || f.endsWith('.tsbuildinfo') || f.startsWith('src'),
@@ -231,6 +236,19 @@ describe('suite: the packages, packed and installed with npm outside the workspa
       expect(tsc.code, `tsc (${resolution}):\n${tsc.stdout}${tsc.stderr}`).to.equal(0);
     });
   }
+
+  it('the installed kspan CLI (no bundle in the tarball) validates a config', async () => {
+    const cli = join(project, 'node_modules/kspan/dist/bin/kspan.js');
+    const files = readdirSync(join(project, 'node_modules/kspan'), { recursive: true }).map(String);
+    expect(files).to.not.include('dist/commands/validate.bundle.js');
+    const r = await run(
+      process.execPath,
+      [cli, 'validate', '--config', join(REPO, 'config/jaeger.yaml')],
+      project,
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/: valid \(1 pipeline\)/);
+  });
 
   it('every public entry loads in Node and exports something', async () => {
     const script = packages

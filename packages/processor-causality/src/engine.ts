@@ -454,6 +454,8 @@ export class CausalityEngine {
     if (wait !== undefined) return this.heap.push({ at: wait, span: undefined, change: c });
     if (c.rootSpan) this.output.export(c.rootSpan);
     else this.output.emitRoot(c, this.time.now);
+    // The status said the change ended: what of it still waits for an end goes out now.
+    if (c.ending) this.held.changeEnded(c);
   }
 
   private sweep(): void {

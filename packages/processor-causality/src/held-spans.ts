@@ -45,6 +45,24 @@ export class HeldSpans {
     else this.byKey.delete(key);
   }
 
+  /**
+   * The change `c` ended (its root went out): spans of it still waiting for their end go out with
+   * the extent known now, e.g. the creating span of a pod that never became Ready in a rollout
+   * that failed. Nothing more will make them part of a change still going on.
+   */
+  changeEnded(c: object): void {
+    for (const [key, list] of this.byKey) {
+      const waiting = list.filter((s) => {
+        if (s.change !== c || s.state === State.Exported) return s.state !== State.Exported;
+        this.out(s);
+        return false;
+      });
+      this.held -= list.length - waiting.length;
+      if (waiting.length) this.byKey.set(key, waiting);
+      else this.byKey.delete(key);
+    }
+  }
+
   /** A held span's time is up: it goes out with the extent known now. */
   expire(s: SpanRec): void {
     const key = this.awaits(s);

@@ -12,6 +12,8 @@ export interface SpecWriter {
 interface PastGeneration extends SpecWriter {
   readonly generation: number;
   readonly sinceSec: number;
+  /** µs within `sinceSec`: two generations written in one second (set image, then scale). */
+  readonly sinceSub: number;
 }
 
 /** Generations kept per object: a change's events resolve within a window or so of it. */
@@ -38,6 +40,10 @@ export class ObjRecord {
   generation = 0;
   /** When `generation` took effect (s; 0 when it predates what we saw). */
   genSince = 0;
+  /** µs within `genSince` when it took effect below the second (0: the second's start). */
+  genSinceSub = 0;
+  /** When the watch last delivered this object (µs; 0: never with a time). */
+  seenUs = 0;
   /** The generation before, for events still arriving about the previous change. */
   prevGeneration = -1;
   specManager = '';
@@ -62,7 +68,7 @@ export class ObjRecord {
    * — or, first seen after a change (`next` undefined), notes the one before it (its writer the
    * runner-up in managedFields).
    */
-  endGeneration(writer: SpecWriter | undefined, next?: number, sinceSec = 0): void {
+  endGeneration(writer: SpecWriter | undefined, next?: number, sinceSec = 0, sinceSub = 0): void {
     const ended = next === undefined ? this.generation - 1 : this.generation;
     // Nothing to remember but the number (most objects first seen after a change): no history.
     if (next === undefined && !writer && !this.history) {
@@ -73,6 +79,7 @@ export class ObjRecord {
     h.past.push({
       generation: ended,
       sinceSec: next === undefined ? 0 : this.genSince,
+      sinceSub: next === undefined ? 0 : this.genSinceSub,
       manager: writer?.manager ?? '',
       operation: writer?.operation ?? '',
       sec: writer?.sec ?? 0,
@@ -82,6 +89,7 @@ export class ObjRecord {
     if (next === undefined) return;
     this.generation = next;
     this.genSince = sinceSec;
+    this.genSinceSub = sinceSub;
   }
 
   private past(g: number): PastGeneration | undefined {
@@ -123,12 +131,29 @@ export class ObjRecord {
 
   /** The generation in force at `t` (µs): events about earlier changes may still be arriving. */
   generationAt(t: number): number {
-    if (this.prevGeneration < 0 || t >= this.genSince * 1e6) return this.generation;
+    if (this.prevGeneration < 0 || t >= this.genSinceUs) return this.generation;
     const past = this.history?.past;
     if (!past) return this.prevGeneration;
     for (let i = past.length - 1; i > 0; i--)
-      if (t >= past[i]!.sinceSec * 1e6) return past[i]!.generation;
+      if (t >= past[i]!.sinceSec * 1e6 + past[i]!.sinceSub) return past[i]!.generation;
     return past[0]!.generation;
+  }
+
+  /**
+   * When the generation in force at `t` (µs) took effect (µs), if that lies in `t`'s second: a
+   * controller's step that wrote this object (a ReplicaSet's replicas) happened then.
+   */
+  writtenBefore(t: number): number | undefined {
+    const g = this.generationAt(t);
+    const p = g === this.generation ? undefined : this.past(g);
+    const since = p ? p.sinceSec * 1e6 + p.sinceSub : this.genSinceUs;
+    const second = Math.floor(t / 1e6) * 1e6;
+    return since >= second && since <= t ? since : undefined;
+  }
+
+  /** When `generation` took effect (µs; 0 when it predates what we saw). */
+  get genSinceUs(): number {
+    return this.genSince * 1e6 + this.genSinceSub;
   }
 
   /** When spec was last written (µs), NaN when unknown. */
@@ -180,4 +205,17 @@ export interface Ancestor {
   uid: string;
   record: ObjRecord | undefined;
   via: 'graph' | 'tombstone' | 'name';
+}
+
+/**
+ * Where below second `sec` a generation written in it took effect (µs within the second): after
+ * the last version of the previous generation the watch delivered (`prevSeenUs`: the write came
+ * after it, and a step of the previous generation comes before the status write that reports it),
+ * no later than this one was seen. Two changes in one second (set image, then scale) are told apart
+ * this way; 0 when those times do not fall in `sec`.
+ */
+export function subSecondSince(sec: number, prevSeenUs: number, seenUs: number): number {
+  const start = sec * 1e6;
+  if (!sec || !Number.isFinite(seenUs) || prevSeenUs <= start || prevSeenUs > seenUs) return 0;
+  return prevSeenUs < start + 1e6 ? prevSeenUs - start : 0;
 }

@@ -3,7 +3,7 @@
 import type { KubeObject, WatchEventType } from '@kspan/core';
 import type { Interner } from './intern.js';
 import { parseTraceparent } from './ids.js';
-import { ObjRecord, type Ancestor, type SpecWriter } from './obj-record.js';
+import { ObjRecord, subSecondSince, type Ancestor, type SpecWriter } from './obj-record.js';
 import { CLUSTER_SCOPED, objKey } from './normalize.js';
 import { evictOverCap } from './capped.js';
 import { Recency } from '@kspan/core';
@@ -109,8 +109,11 @@ export class OwnerGraph {
     } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
       const since = rec.specSec || Math.floor((obsUs ?? now) / 1e6);
-      rec.endGeneration(ending, gen, Number.isFinite(since) ? since : 0);
+      const sec = Number.isFinite(since) ? since : 0;
+      rec.endGeneration(ending, gen, sec, subSecondSince(sec, rec.seenUs, obsUs ?? now));
     }
+    const seen = obsUs ?? now;
+    if (Number.isFinite(seen)) rec.seenUs = seen;
     this.readTraceparent(rec, meta.annotations, meta.managedFields);
 
     this.readDeletion(rec, type, meta.deletionTimestamp, meta.deletionGracePeriodSeconds, seenSec);
@@ -213,10 +216,13 @@ export class OwnerGraph {
         secondUs = t.us;
       }
     }
-    // Only ever forward: later updates of the same generation still list the older timed writer.
+    // Only ever forward: later updates of the same generation still list the older timed writer,
+    // which must not displace an untimed one that wrote a newer generation in the same second.
     const bestSec = Math.floor(bestUs / 1e6);
     const known = best !== undefined && bestSec === rec.specSec && best.manager === rec.specManager;
-    if (best && bestSec >= rec.specSec) this.setSpecWriter(rec, best, bestSec);
+    const forward =
+      bestSec > rec.specSec || (bestSec === rec.specSec && changedAtSec !== undefined);
+    if (best && (forward || !rec.specManager)) this.setSpecWriter(rec, best, bestSec);
     // A timed writer within a second of the change is taken to be its author, unless it is the
     // one already known (it wrote an earlier generation; this one came through a subresource).
     if (untimed && changedAtSec !== undefined && (bestUs < (changedAtSec - 1) * 1e6 || known))

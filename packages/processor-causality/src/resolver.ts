@@ -9,7 +9,7 @@ import { State, type Change, type Occurrence, type ParentVia, type SpanRec } fro
 import type { RuleMatch, RuleTable } from './rules.js';
 import { SAMPLED } from './span.js';
 import type { Stats } from './stats.js';
-import type { Timelines } from './timeline.js';
+import type { Mark, Timelines } from './timeline.js';
 
 /**
  * Resolution: which event caused which. Holds no state of its own; reads the owner graph, the
@@ -152,10 +152,17 @@ export class Resolver {
         r.uid !== '' &&
         p.entry.ev.regarding.uid !== r.uid);
     const minT = o.t - this.opts.parentTtlUs;
-    const parent = this.timelines.latestNamed(s.entry.objKey, o, minT, skipOwn, this.opts.windowUs);
+    const parent = this.timelines.latestNamed(
+      s.entry.objKey,
+      o,
+      minT,
+      skipOwn,
+      this.opts.windowUs,
+      this.writtenAt,
+    );
     if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
     for (const a of chain) {
-      const p = this.timelines.latestNamed(a.key, o, minT, skip);
+      const p = this.timelines.latestNamed(a.key, o, minT, skip, 0, this.writtenAt);
       if (p) return [p, 'owner'];
     }
     return [undefined, 'root'];
@@ -182,14 +189,19 @@ export class Resolver {
     if (cause) {
       if (via === 'owner' && bornUs < cause.first().t) return false;
       this.resolve(cause);
-      return cause.traceId !== prev.traceId && newer(cause.change, prev.change);
+      if (cause.traceId === prev.traceId) return false;
+      // A user's deletion in another trace than the previous span's (so after it): the
+      // controller's answer to it (a StatefulSet recreating its pod under the same name, the same
+      // Event text), not one more of that span.
+      if (cause.entry.deletion) return true;
+      return newer(cause.change, prev.change);
     }
     // No event caused it: its top object's change at the occurrence's time.
     const top = this.topOf(s, chain);
     if (!top) return false;
     const rec = top.rec;
     const g = rec.generationAt(s.first().t);
-    if (g !== rec.prevGeneration && bornUs < rec.genSince * 1e6) return false;
+    if (g !== rec.prevGeneration && bornUs < rec.genSinceUs) return false;
     if (prev.change) return prev.change.top.uid === rec.uid && g > prev.change.top.generation;
     // The previous span's change is gone (its record too): only a change in progress counts.
     const active = this.changes.inProgress(rec, top.key, g);
@@ -234,6 +246,19 @@ export class Resolver {
     for (let i = 1; i < s.occ.length; i++) if (rec.generationAt(s.occ[i]!.t) > g) return i;
     return -1;
   }
+
+  /**
+   * When a step known in whole seconds only (a later occurrence of an aggregated Event) happened:
+   * the write it reports to the object it names — that object's generation change (a ReplicaSet's
+   * replicas), seen before the occurrence was observed, in its second. A controller writes, then
+   * records the event; the pods it creates or deletes come after the write.
+   */
+  private readonly writtenAt = (m: Mark): number | undefined => {
+    const key = m.span.entry.childKey;
+    if (!key) return undefined;
+    const at = Math.min(m.obs, Math.floor(m.t / 1e6) * 1e6 + 999_999);
+    return this.graph.byKeyOnly(key)?.writtenBefore(at);
+  };
 
   /** Whether a span is a modelled deletion that turned out to be a controller's (no cause). */
   private voided(p: SpanRec): boolean {

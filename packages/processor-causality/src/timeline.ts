@@ -233,23 +233,32 @@ export class Timelines {
     minT: number,
     skip: (span: SpanRec, t: number) => boolean,
     creationAheadUs = 0,
+    writtenAt?: (m: Mark) => number | undefined,
   ): SpanRec | undefined {
     const list = this.map.get(key)?.named;
     if (!list) return undefined;
     const second = Math.floor(o.at / 1e6);
     const upTo = latest(o);
     let best: Mark | undefined;
+    let bestT = NaN;
     let sameSecond: Mark | undefined;
     let creation: Mark | undefined;
     // Lists are sorted by `t`: the latest by `t` wins; among equal times (whole seconds), the
-    // latest by `at`.
+    // latest by `at`. A mark in whole seconds timed by the write it reports (`writtenAt`) counts
+    // as precise at that time, so the scan goes on through the best one's second.
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
-      if (m.t < minT || (best && m.t < best.t)) break;
+      if (m.t < minT || (best && m.t < Math.floor(bestT / 1e6) * 1e6)) break;
       if (skip(m.span, m.t)) continue;
+      const w = m.coarse && writtenAt ? writtenAt(m) : undefined;
+      if (w !== undefined && (o.coarse ? w <= upTo : w <= o.t + CAUSE_LAG_US)) {
+        if (!best || w > bestT) [best, bestT] = [m, w];
+        continue;
+      }
       const before = m.coarse || o.coarse ? earliest(m) <= upTo : m.t <= o.t + CAUSE_LAG_US;
-      if (before) {
-        if (!best || (m.t === best.t && closer(m.at, best.at, upTo))) best = m;
+      if (before && w === undefined) {
+        if (!best) [best, bestT] = [m, m.t];
+        else if (m.t === best.t && bestT === best.t && closer(m.at, best.at, upTo)) best = m;
         continue;
       }
       if (m.span.entry.creates && earliest(m) <= upTo + creationAheadUs) creation = m;

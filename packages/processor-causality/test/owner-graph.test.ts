@@ -134,6 +134,46 @@ describe('owner graph', () => {
     expect(g2.lookup(uidOf(d1), '')!).to.include({ specManager: 'helm' });
   });
 
+  it('two generations written in one second (set image, then scale): each from its own item, below the second', () => {
+    // As recorded in test/real/two-changes-one-second: generation 2 (kubectl-set, timed) seen at
+    // .075, the controller's status write of generation 2 at .152, generation 3 (kubectl via the
+    // scale subresource, untimed) at .169, then more status writes of generation 3.
+    const g = graph();
+    const base = Date.parse('2024-03-01T10:00:00Z') * 1e3;
+    const s = base + 100e6;
+    const v1 = obj('Deployment', 'web', {
+      generation: 1,
+      specWriter: { manager: 'kubectl-create', at: 0 },
+    });
+    g.apply('ADDED', v1.object, base, base);
+    const v2 = obj('Deployment', 'web', {
+      uid: uidOf(v1),
+      generation: 2,
+      specWriter: { manager: 'kubectl-set', at: 100 },
+    });
+    v2.object.metadata!.managedFields!.push(v1.object.metadata!.managedFields![0]!);
+    g.apply('MODIFIED', v2.object, s + 75e3, s + 75e3);
+    g.apply('MODIFIED', v2.object, s + 152e3, s + 152e3);
+    const v3 = structuredClone(v2);
+    v3.object.metadata!.generation = 3;
+    v3.object.metadata!.managedFields!.unshift({
+      manager: 'kubectl',
+      operation: 'Update',
+      subresource: 'scale',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    });
+    g.apply('MODIFIED', v3.object, s + 169e3, s + 169e3);
+    g.apply('MODIFIED', v3.object, s + 199e3, s + 199e3);
+    const rec = g.lookup(uidOf(v1), '')!;
+    // The gen-2 step (.084) and the gen-3 step (.169) of the recording.
+    expect(rec.generationAt(s + 84e3)).to.equal(2);
+    expect(rec.generationAt(s + 169_215)).to.equal(3);
+    expect(rec.generationAt(s - 1)).to.equal(1);
+    expect(rec.writerOf(2).manager).to.equal('kubectl-set');
+    // The later status write still lists kubectl-set (timed, same second) first: not the author.
+    expect(rec.writerOf(3).manager).to.equal('kubectl');
+  });
+
   it('a new object under an old name does not inherit the old one', () => {
     const g = graph();
     const a = obj('Pod', 'db-0', { owner: { kind: 'StatefulSet', name: 'db', uid: 's1' } });

@@ -441,6 +441,45 @@ describe('story: a restart after a newer generation was written (the documented 
 });
 
 describe('story: how a change ended', () => {
+  it('a rollout that failed (progress deadline) lets out at once the creating span of its pod that never became Ready, not max_root_delay later', async () => {
+    const { items, dep, p1 } = rollout({ withStatus: true });
+    const failing = byObs([
+      ...items
+        .filter(
+          (w) => w.object.kind !== 'Deployment' || Date.parse(w.observedAt!) / 1000 - BASE_S < 40,
+        )
+        .filter(
+          (w) =>
+            !(w.object.metadata?.name === p1 && Date.parse(w.observedAt!) / 1000 - BASE_S > 40),
+        ),
+      dep(
+        1,
+        0,
+        30.1,
+        deploymentStatus({
+          observedGeneration: 1,
+          replicas: 2,
+          updated: 2,
+          ready: 1,
+          available: 1,
+          progressing: {
+            reason: 'ProgressDeadlineExceeded',
+            status: 'False',
+            since: 30,
+            update: 30,
+            message: 'ReplicaSet "web-5d4f8b7c9" has timed out progressing.',
+          },
+        }),
+      ),
+    ]);
+    // Stopped at 60 s, long before max_root_delay (10m): only what went out by then is seen.
+    const spans = stoppedAt(failing, 60);
+    const [root] = roots(spans, 'Deployment.Update');
+    expect(root?.attributes['kspan.change.outcome'], renderTree(spans)).to.equal('failed');
+    const c1 = find(spans, 'ReplicaSet.SuccessfulCreate', p1);
+    expect(endOf(c1), renderTree(spans)).to.be.at.most(30);
+  });
+
   it('a rollout that exceeded its progress deadline: root ERROR with ProgressDeadlineExceeded, ending at the condition time', async () => {
     const { items, dep } = rollout({ withStatus: true });
     const failing = [

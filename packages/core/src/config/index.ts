@@ -17,7 +17,10 @@ export { parseComponentId } from './component-id.js';
 export type { ComponentId } from './component-id.js';
 export { expandEnv } from './env.js';
 export type { Env } from './env.js';
-export { validateConfig, resolveComponentConfig } from './validate.js';
+export { validateConfig, resolveComponentConfig, usePrecompiledChecks } from './validate.js';
+export { AJV_OPTIONS } from './schema-check.js';
+export type { CompiledCheck } from './schema-check.js';
+export { ServiceSchema } from './service-schema.js';
 export type {
   ResolvedConfig,
   ResolvedComponent,

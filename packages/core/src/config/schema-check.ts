@@ -1,4 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
 import type { TSchema } from '@sinclair/typebox';
 import type { FactoryBase } from '../component.js';
 import type { ConfigProblem } from '../errors.js';
@@ -6,29 +8,56 @@ import { fromPointer, joinPath } from './path.js';
 import { suggestion } from './suggest.js';
 
 /**
+ * A compiled check: true when `value` is valid (defaults written into it), else `errors` says why.
+ * What ajv compiles at run time and what the build generates ahead of time (`precompile`) alike.
+ */
+export interface CompiledCheck {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** The ajv options of every check, at run time and in the build's generated validators. */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  useDefaults: true,
+  strict: false,
+  verbose: true,
+  // Our schemas are built by TypeBox and checked against the meta-schema by a unit test instead of
+  // at every start.
+  validateSchema: false,
+} as const;
+
+// ajv is loaded only when a schema has no generated check (start-up time of `kspan validate`,
+// issue 15: loading and compiling cost about 100 ms). It is CommonJS, so it loads synchronously.
+const require = createRequire(import.meta.url);
+let runtimeAjv: Ajv | undefined;
+function ajv(): Ajv {
+  // The unoptimised validator code is as correct and compiles in half the time (it runs once per config).
+  runtimeAjv ??= new (require('ajv') as typeof AjvModule).Ajv({
+    ...AJV_OPTIONS,
+    code: { optimize: false },
+  });
+  return runtimeAjv;
+}
+
+/**
  * ajv with defaults applied in place and every error reported; one compiled validator per schema.
  * The one place a config value is checked against its schema: the service's validation, single
  * components (`resolveComponentConfig`) and the test helpers all come through here.
  */
 export class SchemaValidator {
-  private readonly ajv = new Ajv({
-    allErrors: true,
-    useDefaults: true,
-    strict: false,
-    verbose: true,
-    // Start-up time (`kspan validate`, issue 15): these two halve the compile cost. Our schemas
-    // are built by TypeBox and checked against the meta-schema by a unit test instead of at every
-    // start, and the unoptimised validator code is as correct (it runs once per config).
-    validateSchema: false,
-    code: { optimize: false },
-  });
-  private readonly compiled = new WeakMap<TSchema, ValidateFunction>();
+  private readonly compiled = new WeakMap<TSchema, CompiledCheck>();
+
+  /** Uses `check`, generated ahead of time from `schema` with AJV_OPTIONS, instead of compiling it. */
+  precompile(schema: TSchema, check: CompiledCheck): void {
+    this.compiled.set(schema, check);
+  }
 
   /** Checks `value` (defaults are written into it) and reports problems under `base`. */
   check(schema: TSchema, value: unknown, base: string): ConfigProblem[] {
     let fn = this.compiled.get(schema);
     if (!fn) {
-      fn = this.ajv.compile(schema);
+      fn = ajv().compile(schema);
       this.compiled.set(schema, fn);
     }
     if (fn(value)) return [];

@@ -16,7 +16,7 @@ import type { SignalKind } from '../items.js';
 import { parseComponentId } from './component-id.js';
 import { parseListenAddress } from './listen-address.js';
 import { joinPath } from './path.js';
-import { SchemaValidator } from './schema-check.js';
+import { SchemaValidator, type CompiledCheck } from './schema-check.js';
 import { ServiceSchema, type PipelineConfig, type TelemetryConfig } from './service-schema.js';
 import { suggestion } from './suggest.js';
 import { parseDuration } from '../duration.js';
@@ -59,6 +59,14 @@ const SECTIONS = [
 const TOP_KEYS = ['receivers', 'processors', 'exporters', 'extensions', 'service'];
 /** Shared: compiled schemas are cached per schema object. */
 const validator = new SchemaValidator();
+
+/**
+ * Checks generated ahead of time (ajv standalone code, with AJV_OPTIONS) for these schemas: used
+ * instead of compiling each at run time, so a command that only checks a config loads no ajv.
+ */
+export function usePrecompiledChecks(checks: Iterable<[TSchema, CompiledCheck]>): void {
+  for (const [schema, check] of checks) validator.precompile(schema, check);
+}
 
 /**
  * Checks a parsed, env-expanded config; throws one ConfigError listing every problem. `components`

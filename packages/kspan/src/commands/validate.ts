@@ -1,5 +1,6 @@
 import { ConfigError, loadConfigFile } from '@kspan/core/config';
 import { componentSpecs } from '../component-specs.js';
+import { usePrecompiledConfigChecks } from '../precompiled-checks.js';
 import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
 import { usageError } from '../cli/usage-error.js';
@@ -12,6 +13,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.config) throw usageError('kspan validate: --config FILE is required');
+  await usePrecompiledConfigChecks(componentSpecs);
   try {
     const config = await loadConfigFile(values.config, componentSpecs);
     const n = config.pipelines.length;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Re-records one scenario of the real corpus against the e2e cluster:
 #   bash packages/processor-causality/test/real/record.sh <scenario>
+# NS overrides the namespace (on a shared cluster: a helper's own prefix).
 # Needs the e2e environment ($KSPAN_E2E_RUN_DIR/env, else e2e/.run/env) and a built workspace.
 # It creates namespace real-<scenario>, starts `kspan capture` limited to it, runs
 # <scenario>/steps.sh, waits until the cluster is quiet, stops the capture, keeps only the scenario's
@@ -16,7 +17,7 @@ dir=$here/$scenario
 run=${KSPAN_E2E_RUN_DIR:-$repo/e2e/.run}
 # shellcheck disable=SC1091
 source "$run/env"
-export NS=real-$scenario KUBECTL KUBECONFIG
+export NS=${NS:-real-$scenario} KUBECTL KUBECONFIG
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 OWNER_KINDS='' NODE_EVENTS=0
