@@ -116,4 +116,24 @@ describe('kspan replay: the same capture gives the same spans', () => {
     const small = spansOf(await replayThroughPipe(capture, dir, 333, 60));
     expect(differing(small, expected), 'spans that differ').to.equal(0);
   });
+
+  // A reader slower than kspan fills the pipe: kspan waits for it. (Its standard output was once a
+  // stream of its own on fd 1, which failed with EAGAIN on a full non-blocking pipe: spans lost.)
+  it('to a standard output read slowly (the pipe full for 2 s): every span, exit 0', async function () {
+    this.timeout(120_000);
+    const expected = spansOf(replayFile(capture));
+    const child = spawn(process.execPath, [CLI, 'replay', capture, '--format', 'otlp-json'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout!.pause();
+    await sleep(2000);
+    const chunks: Buffer[] = [];
+    child.stdout!.on('data', (d: Buffer) => chunks.push(d));
+    expect(await exited, stderr).to.equal(0);
+    expect(differing(spansOf(Buffer.concat(chunks).toString('utf8')), expected)).to.equal(0);
+  });
 });

@@ -2,54 +2,13 @@ import { expect } from 'chai';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { WatchEvent } from '@kspan/core';
 import { at, coreEvent, newEvent, obj, uidOf } from '@kspan/testing';
+import { obsOf, observed, storedContent, twoGenerations, withCreation } from './helpers/live.js';
 import { replay } from './helpers/run.js';
 import { renderTree } from './helpers/tree.js';
 
-const withCreation = (w: WatchEvent, sec: number): WatchEvent => ({
-  ...w,
-  object: { ...w.object, metadata: { ...w.object.metadata, creationTimestamp: at(sec) } },
-});
-const observed = (w: WatchEvent, sec: number): WatchEvent => ({ ...w, observedAt: at(sec) });
-/** Time (s after base) an item is about: its observedAt. */
-const obsOf = (w: WatchEvent) => Date.parse(w.observedAt!) / 1000 - Date.parse(at(0)) / 1000;
-
-/** What a span says: everything a backend would store, but its export order. */
-const content = (s: ReadableSpan) =>
-  JSON.stringify({
-    name: s.name,
-    trace: s.spanContext().traceId,
-    parent: s.parentSpanContext?.spanId ?? '',
-    start: s.startTime,
-    end: s.endTime,
-    attributes: s.attributes,
-    links: s.links.map((l) => [l.context.spanId, l.attributes]),
-    events: s.events.map((e) => [e.name, e.time, e.attributes]),
-    service: s.resource.attributes['service.name'],
-  });
-
 describe('restart: the same events give the same spans, whoever emits them', () => {
   const ns = 'default';
-  const d1 = withCreation(
-    obj('Deployment', 'web', {
-      generation: 1,
-      specWriter: { manager: 'kubectl-client-side-apply', at: 0 },
-      observedAt: 0,
-    }),
-    0,
-  );
-  const dep = { kind: 'Deployment', name: 'web', uid: uidOf(d1) };
-  const d2 = withCreation(
-    obj('Deployment', 'web', {
-      uid: dep.uid,
-      generation: 2,
-      specWriter: { manager: 'kubectl-client-side-apply', at: 20 },
-      type: 'MODIFIED',
-      observedAt: 20,
-    }),
-    0,
-  );
-  const rs1 = obj('ReplicaSet', 'web-5d4f8b7c9', { owner: dep, observedAt: 0 });
-  const rs2 = obj('ReplicaSet', 'web-6b8c9d7f4', { owner: dep, observedAt: 20 });
+  const { d1, dep, d2, rs1, rs2 } = twoGenerations();
   const owner = (rs: WatchEvent) => ({
     kind: 'ReplicaSet',
     name: rs.object.metadata!.name as string,
@@ -167,7 +126,7 @@ describe('restart: the same events give the same spans, whoever emits them', () 
     ] as const)
       for (const s of spans) {
         const id = s.spanContext().spanId;
-        byId.set(id, [...(byId.get(id) ?? []), [who, content(s)]]);
+        byId.set(id, [...(byId.get(id) ?? []), [who, storedContent(s)]]);
       }
     const differ = [...byId.values()].filter((v) => new Set(v.map(([, c]) => c)).size > 1);
     expect(

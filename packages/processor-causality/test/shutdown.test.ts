@@ -1,9 +1,15 @@
 import { expect } from 'chai';
-import { Subject, VirtualTimeScheduler } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { MetricsRegistry, schedulerClock, standaloneContext, type WatchEvent } from '@kspan/core';
+import type { MetricsRegistry, WatchEvent } from '@kspan/core';
 import { at, coreEvent, newEvent, obj, uidOf } from '@kspan/testing';
-import { causalityProcessor, withDefaults } from '../src/index.js';
+import {
+  liveUntil,
+  obsOf,
+  observed,
+  storedContent,
+  twoGenerations,
+  withCreation,
+} from './helpers/live.js';
 import { replay } from './helpers/run.js';
 import { renderTree } from './helpers/tree.js';
 
@@ -13,48 +19,7 @@ import { renderTree } from './helpers/tree.js';
 // end of a replay's input still flushes everything.
 
 const BASE_MS = Date.parse(at(0));
-/** Seconds after base of an item's observation. */
-const obsOf = (w: WatchEvent) => (Date.parse(w.observedAt!) - BASE_MS) / 1000;
-const observed = (w: WatchEvent, sec: number): WatchEvent => ({ ...w, observedAt: at(sec) });
-const withCreation = (w: WatchEvent, sec: number): WatchEvent => ({
-  ...w,
-  object: { ...w.object, metadata: { ...w.object.metadata, creationTimestamp: at(sec) } },
-});
-
-/** What a backend stores of a span (all but the order of export). */
-const content = (s: ReadableSpan) =>
-  JSON.stringify({
-    name: s.name,
-    trace: s.spanContext().traceId,
-    parent: s.parentSpanContext?.spanId ?? '',
-    start: s.startTime,
-    end: s.endTime,
-    attributes: s.attributes,
-    links: s.links.map((l) => [l.context.spanId, l.attributes]),
-    events: s.events.map((e) => [e.name, e.time, e.attributes]),
-  });
-
-const d1 = withCreation(
-  obj('Deployment', 'web', {
-    generation: 1,
-    specWriter: { manager: 'kubectl-client-side-apply', at: 0 },
-    observedAt: 0,
-  }),
-  0,
-);
-const dep = { kind: 'Deployment', name: 'web', uid: uidOf(d1) };
-const d2 = withCreation(
-  obj('Deployment', 'web', {
-    uid: dep.uid,
-    generation: 2,
-    specWriter: { manager: 'kubectl-client-side-apply', at: 20 },
-    type: 'MODIFIED',
-    observedAt: 20,
-  }),
-  0,
-);
-const rs1 = obj('ReplicaSet', 'web-5d4f8b7c9', { owner: dep, observedAt: 0 });
-const rs2 = obj('ReplicaSet', 'web-6b8c9d7f4', { owner: dep, observedAt: 20 });
+const { d1, d2, rs1, rs2 } = twoGenerations();
 const ref = (w: WatchEvent) => ({
   kind: w.object.kind as string,
   name: w.object.metadata!.name as string,
@@ -117,33 +82,6 @@ const items: WatchEvent[] = [
 const STOP = 30.4;
 const RESTART = 33;
 
-/**
- * A live process on a virtual clock, fed `input` at its observation times and stopped at `stopAt`:
- * by the service's shutdown (`ctx.stopping` aborted first) or by its input ending (a replay's end).
- */
-function liveUntil(input: WatchEvent[], stopAt: number, how: 'shutdown' | 'end') {
-  const scheduler = new VirtualTimeScheduler();
-  const stopping = new AbortController();
-  const registry = new MetricsRegistry();
-  const ctx = standaloneContext({
-    id: 'causality',
-    clock: schedulerClock(scheduler),
-    stopping: stopping.signal,
-    metrics: registry.metricsFor('causality'),
-  });
-  const subject = new Subject<WatchEvent>();
-  const spans: ReadableSpan[] = [];
-  subject.pipe(causalityProcessor.create(withDefaults({}), ctx)).subscribe((s) => spans.push(s));
-  for (const w of input)
-    if (obsOf(w) <= stopAt) scheduler.schedule(() => subject.next(w), obsOf(w) * 1000);
-  scheduler.schedule(() => {
-    if (how === 'shutdown') stopping.abort();
-    subject.complete();
-  }, stopAt * 1000);
-  scheduler.flush();
-  return { spans, registry };
-}
-
 /** The restarted process: the objects as they are now and every event so far (ADDED), then the watch. */
 function relisted(): WatchEvent[] {
   let i = 0;
@@ -172,7 +110,7 @@ describe('shutdown: spans not yet final are held back, and a restart emits them 
     ] as const)
       for (const s of spans) {
         const id = s.spanContext().spanId;
-        byId.set(id, [...(byId.get(id) ?? []), [who, content(s)]]);
+        byId.set(id, [...(byId.get(id) ?? []), [who, storedContent(s)]]);
       }
     const differ = [...byId.values()].filter((v) => new Set(v.map(([, c]) => c)).size > 1);
     const trees =

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { Subject, VirtualTimeScheduler } from 'rxjs';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { MetricsRegistry, schedulerClock, standaloneContext, type WatchEvent } from '@kspan/core';
-import { causalityProcessor, withDefaults } from '../src/index.js';
+import { MetricsRegistry, type WatchEvent } from '@kspan/core';
 import {
   at,
   condition,
@@ -14,6 +12,7 @@ import {
   podStatus,
   uidOf,
 } from '@kspan/testing';
+import { liveUntil, obsOf } from './helpers/live.js';
 import { replay } from './helpers/run.js';
 import { renderTree } from './helpers/tree.js';
 
@@ -289,9 +288,6 @@ describe('story: a rollout told by its objects (issue 11)', () => {
   });
 });
 
-/** Seconds after base of an item's observation. */
-const obsOf = (w: WatchEvent) => Date.parse(w.observedAt!) / 1000 - BASE_S;
-
 /** A span as compared across processes: everything but its ids, attributes in `omit` left out. */
 function spanContent(s: ReadableSpan, o: { events?: boolean; omit?: string[] }): string {
   const attributes = Object.entries(s.attributes).filter(([k]) => !o.omit?.includes(k));
@@ -320,26 +316,7 @@ function relistedAt(items: WatchEvent[], restartAt: number): WatchEvent[] {
 }
 
 /** A live process on a virtual clock, fed `input` at its observation times, stopped by SIGTERM at `stopAt`. */
-function stoppedAt(input: WatchEvent[], stopAt: number): ReadableSpan[] {
-  const scheduler = new VirtualTimeScheduler();
-  const stopping = new AbortController();
-  const ctx = standaloneContext({
-    id: 'causality',
-    clock: schedulerClock(scheduler),
-    stopping: stopping.signal,
-  });
-  const subject = new Subject<WatchEvent>();
-  const spans: ReadableSpan[] = [];
-  subject.pipe(causalityProcessor.create(withDefaults({}), ctx)).subscribe((s) => spans.push(s));
-  for (const w of input)
-    if (obsOf(w) <= stopAt) scheduler.schedule(() => subject.next(w), obsOf(w) * 1000);
-  scheduler.schedule(() => {
-    stopping.abort();
-    subject.complete();
-  }, stopAt * 1000);
-  scheduler.flush();
-  return spans;
-}
+const stoppedAt = (input: WatchEvent[], stopAt: number) => liveUntil(input, stopAt).spans;
 
 describe('story: a restart mid-rollout', () => {
   it('stopped by SIGTERM while a pod pulls: what waits for its end is held back, and the restarted process (re-listing objects with their status) emits the same spans', async () => {

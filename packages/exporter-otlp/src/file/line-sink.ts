@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import type { EventEmitter } from 'node:events';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -37,19 +36,20 @@ export function fileSink(path: string): LineSink {
 export const STDOUT_CLOSED_EVENT = 'kspan:stdout-closed';
 
 /**
- * Writes to standard output through a stream of our own on fd 1, so that a closed pipe
- * (`kspan ... | head`) fails a write instead of crashing the process with EPIPE.
+ * Writes to standard output through `process.stdout`, which waits when a pipe is full (a stream of
+ * our own on fd 1 failed with EAGAIN there once the fd was non-blocking), with an error listener so
+ * that a closed pipe (`kspan ... | head`) fails a write instead of crashing the process with EPIPE.
  */
-export function stdoutSink(): LineSink {
-  const out = createWriteStream('', { fd: 1, autoClose: false });
+export function stdoutSink(out: NodeJS.WriteStream = process.stdout): LineSink {
   // Reported through the write callbacks. After an error the stream is destroyed and later
   // writes would never call back, so they fail at once with the first error.
   let broken: Error | undefined;
-  out.on('error', (err: NodeJS.ErrnoException) => {
+  const onError = (err: NodeJS.ErrnoException) => {
     broken ??= err;
     // The reader went away; a CLI that ends quietly then (kspan) listens for this on `process`.
     if (err.code === 'EPIPE') (process as EventEmitter).emit(STDOUT_CLOSED_EVENT, err);
-  });
+  };
+  out.on('error', onError);
   return {
     write: (text) =>
       new Promise<void>((resolve, reject) => {
@@ -59,6 +59,8 @@ export function stdoutSink(): LineSink {
           return err ? reject(err) : resolve();
         });
       }),
-    close: () => new Promise<void>((resolve) => out.end(resolve)),
+    // Every write waited for its callback; standard output stays open for the process (and the
+    // error listener on it: an EPIPE after the close must not crash it either).
+    close: () => Promise.resolve(),
   };
 }

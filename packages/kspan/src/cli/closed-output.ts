@@ -18,8 +18,8 @@ export function endQuietlyOnClosedOutput(): void {
 }
 
 /**
- * The `file` exporter writes stdout through a stream of its own and reports EPIPE on `process`.
- * Separate from the above so that `--help` and `--version` need not load the exporter package.
+ * The `file` exporter reports an EPIPE on standard output on `process` too (an embedder may have no
+ * listener of its own on `process.stdout`). Separate from the above so that `--help` and `--version` need not load the exporter package.
  */
 export async function endQuietlyWhenExporterSeesClosedStdout(): Promise<void> {
   const { STDOUT_CLOSED_EVENT } = await import('@kspan/exporter-otlp');

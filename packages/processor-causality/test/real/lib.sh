@@ -55,3 +55,31 @@ spec:
     spec: { terminationGracePeriodSeconds: 1, containers: [{ name: app, image: registry.local/app:1 }] }
 YAML
 }
+
+# For the recorders (record.sh, status/record.sh): starts `kspan capture` with config $1 into $2
+# (its log in $3) in the background, pid in capture_pid, and returns once it lists and watches: the
+# Nodes (cluster-scoped, always watched) have arrived; then a margin.
+start_capture() {
+  node "$repo/packages/kspan/dist/bin/kspan.js" capture --output "$2" --config "$1" 2>"$3" &
+  capture_pid=$!
+  until grep -q '"kind":"Node"' "$2" 2>/dev/null; do
+    kill -0 "$capture_pid" || { cat "$3" >&2; exit 1; }
+    sleep 0.3
+  done
+  sleep 2
+}
+
+# Waits (up to $1 s) until the namespace is quiet: no pod terminating, and its Events (uid, count)
+# unchanged over 3 polls 3 s apart.
+wait_settled() {
+  log "waiting for the cluster to settle"
+  local last='' same=0 end=$((SECONDS + $1)) now terminating
+  while [ $same -lt 3 ]; do
+    [ $SECONDS -lt $end ] || { log "did not settle; recording anyway"; break; }
+    sleep 3
+    now=$(k get events -o jsonpath='{range .items[*]}{.metadata.uid}:{.count}{"\n"}{end}' | sort | md5sum)
+    terminating=$(k get pods -o jsonpath='{range .items[*]}{.metadata.deletionTimestamp}{end}')
+    if [ "$now" = "$last" ] && [ -z "$terminating" ]; then same=$((same + 1)); else same=0; fi
+    last=$now
+  done
+}

@@ -50,30 +50,12 @@ cat >"$tmp/config.yaml" <<JSON
   "service": { "pipelines": { "traces": { "receivers": ["k8s_events"], "processors": ["causality"], "exporters": ["debug"] } } }
 }
 JSON
-node "$repo/packages/kspan/dist/bin/kspan.js" capture --output "$tmp/raw.ndjson" \
-  --config "$tmp/config.yaml" 2>"$tmp/capture.log" &
-capture_pid=$!
-# Listed and watching: the Nodes (cluster-scoped, always watched) have arrived; then a margin.
-until grep -q '"kind":"Node"' "$tmp/raw.ndjson" 2>/dev/null; do
-  kill -0 "$capture_pid" || { cat "$tmp/capture.log" >&2; exit 1; }
-  sleep 0.3
-done
-sleep 2
+start_capture "$tmp/config.yaml" "$tmp/raw.ndjson" "$tmp/capture.log"
 
 log "steps of $scenario in $NS"
 bash -c "source '$here/lib.sh'; set -euo pipefail; source '$dir/steps.sh'"
 
-# Quiet: no pod terminating, and the namespace's Events (uid, count) unchanged over 3 polls 3 s apart.
-log "waiting for the cluster to settle"
-last='' same=0 end=$((SECONDS + ${SETTLE_TIMEOUT:-180}))
-while [ $same -lt 3 ]; do
-  [ $SECONDS -lt $end ] || { log "did not settle; recording anyway"; break; }
-  sleep 3
-  now=$(k get events -o jsonpath='{range .items[*]}{.metadata.uid}:{.count}{"\n"}{end}' | sort | md5sum)
-  terminating=$(k get pods -o jsonpath='{range .items[*]}{.metadata.deletionTimestamp}{end}')
-  if [ "$now" = "$last" ] && [ -z "$terminating" ]; then same=$((same + 1)); else same=0; fi
-  last=$now
-done
+wait_settled ${SETTLE_TIMEOUT:-180}
 kill -TERM "$capture_pid"
 wait "$capture_pid" || true
 capture_pid=

@@ -33,14 +33,7 @@ cat >"$tmp/config.yaml" <<JSON
   "service": { "pipelines": { "traces": { "receivers": ["k8s_events"], "processors": ["causality"], "exporters": ["debug"] } } }
 }
 JSON
-node "$repo/packages/kspan/dist/bin/kspan.js" capture --output "$tmp/raw.ndjson" \
-  --config "$tmp/config.yaml" 2>"$tmp/capture.log" &
-capture_pid=$!
-until grep -q '"kind":"Node"' "$tmp/raw.ndjson" 2>/dev/null; do
-  kill -0 "$capture_pid" || { cat "$tmp/capture.log" >&2; exit 1; }
-  sleep 0.3
-done
-sleep 2
+start_capture "$tmp/config.yaml" "$tmp/raw.ndjson" "$tmp/capture.log"
 
 log "create web (2 replicas, app:1)"
 k create deployment web --image=registry.local/app:1 --replicas=2
@@ -54,16 +47,7 @@ log "scale to 3"
 k scale deployment/web --replicas=3
 rollout deployment/web
 
-log "waiting for the cluster to settle"
-last='' same=0 end=$((SECONDS + 120))
-while [ $same -lt 3 ]; do
-  [ $SECONDS -lt $end ] || { log "did not settle; recording anyway"; break; }
-  sleep 3
-  now=$(k get events -o jsonpath='{range .items[*]}{.metadata.uid}:{.count}{"\n"}{end}' | sort | md5sum)
-  terminating=$(k get pods -o jsonpath='{range .items[*]}{.metadata.deletionTimestamp}{end}')
-  if [ "$now" = "$last" ] && [ -z "$terminating" ]; then same=$((same + 1)); else same=0; fi
-  last=$now
-done
+wait_settled 120
 # The objects as the API server has them at the end, for comparing timestamps with the capture.
 k get deployment,replicaset,pod -o json >"$tmp/final.json"
 kill -TERM "$capture_pid"
