@@ -216,6 +216,17 @@ describe('suite: leader election, failover mid-rollout', function () {
     if (!b) this.skip();
     const c = await startReplica('c');
     expect(await leaderGauge(c), 'c stands by while b leads').to.equal(0);
+    // c's processor re-derives the kill -9 test's two changes from its relist and emits their roots
+    // `root_idle` later, as a standby (not exported): a takeover before that exports them twice
+    // (docs/leader-election.md, "Guarantees and limits").
+    await waitUntil(
+      "c's roots of the changes before it started",
+      async () => {
+        const m = /^kspan_causality_spans_total\{type="root"[^}]*\} (\d+)/m.exec(await c.metrics());
+        return Number(m?.[1] ?? 0) >= 2 || undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
     // The kill -9 test's Deployment goes first: the settle checks expect one workload's pods.
     await kubectl(['-n', ns, 'delete', 'deployment', 'web', '--wait=true']);
     const name = 'api';

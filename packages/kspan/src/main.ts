@@ -6,13 +6,29 @@ type Command = (argv: string[]) => number | Promise<number>;
 // Each command loads its modules only when it runs: `kspan --help` and `--version` answer without
 // loading a component package (start-up time, issue 15).
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run.js')).runCommand,
+  run: withGeneratedChecks(async () => (await import('./commands/run.js')).runCommand),
   validate: loadValidate,
   components: async () => (await import('./commands/components.js')).componentsCommand,
-  replay: async () => (await import('./commands/replay.js')).replayCommand,
-  capture: async () => (await import('./commands/capture.js')).captureCommand,
+  replay: withGeneratedChecks(async () => (await import('./commands/replay.js')).replayCommand),
+  capture: withGeneratedChecks(async () => (await import('./commands/capture.js')).captureCommand),
   'print-schema': async () => (await import('./commands/print-schema.js')).printSchemaCommand,
 };
+
+/**
+ * A command that checks a config, with the checks the build generated in place (as `validate` has):
+ * no ajv compile at start, and in the image, whose one-file bundle cannot carry ajv's run-time
+ * loader, the only way its configs are checked.
+ */
+function withGeneratedChecks(load: () => Promise<Command>): () => Promise<Command> {
+  return async () => {
+    const [{ usePrecompiledConfigChecks }, { componentSpecs }] = await Promise.all([
+      import('./precompiled-checks.js'),
+      import('./component-specs.js'),
+    ]);
+    await usePrecompiledConfigChecks(componentSpecs);
+    return load();
+  };
+}
 
 // Built next to dist/commands/validate-entry.js by scripts/bundle-validate.mjs (not in the sources,
 // nor in the published package: then the unbundled modules answer the same).

@@ -133,6 +133,7 @@ describe('kspan replay: the same capture gives the same spans', () => {
     await sleep(2000);
     const chunks: Buffer[] = [];
     child.stdout!.on('data', (d: Buffer) => chunks.push(d));
+    child.stdout!.resume(); // paused explicitly above: a 'data' listener alone does not resume it
     expect(await exited, stderr).to.equal(0);
     expect(differing(spansOf(Buffer.concat(chunks).toString('utf8')), expected)).to.equal(0);
   });
