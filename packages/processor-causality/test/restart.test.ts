@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { WatchEvent } from '@kspan/core';
 import { at, coreEvent, newEvent, obj, uidOf } from '@kspan/testing';
-import { obsOf, observed, storedContent, twoGenerations, withCreation } from './helpers/live.js';
+import {
+  differingContents,
+  obsOf,
+  observed,
+  twoGenerations,
+  withCreation,
+} from './helpers/live.js';
 import { replay } from './helpers/run.js';
 import { renderTree } from './helpers/tree.js';
 
@@ -118,17 +124,7 @@ describe('restart: the same events give the same spans, whoever emits them', () 
     ];
     const second = await replay([...relist, ...live.filter((w) => obsOf(w) > restart)]);
 
-    const byId = new Map<string, [string, string][]>();
-    for (const [who, spans] of [
-      ['one run', whole],
-      ['first', first],
-      ['second', second],
-    ] as const)
-      for (const s of spans) {
-        const id = s.spanContext().spanId;
-        byId.set(id, [...(byId.get(id) ?? []), [who, storedContent(s)]]);
-      }
-    const differ = [...byId.values()].filter((v) => new Set(v.map(([, c]) => c)).size > 1);
+    const differ = differingContents({ 'one run': whole, first, second });
     expect(
       differ,
       `one run:\n${renderTree(whole)}\nfirst:\n${renderTree(first)}\nsecond:\n${renderTree(second)}`,

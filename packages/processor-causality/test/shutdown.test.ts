@@ -6,7 +6,7 @@ import {
   liveUntil,
   obsOf,
   observed,
-  storedContent,
+  differingContents,
   twoGenerations,
   withCreation,
 } from './helpers/live.js';
@@ -102,17 +102,7 @@ describe('shutdown: spans not yet final are held back, and a restart emits them 
     const first = liveUntil(items, STOP, 'shutdown');
     const second = await replay(relisted());
 
-    const byId = new Map<string, [string, string][]>();
-    for (const [who, spans] of [
-      ['one run', whole],
-      ['first', first.spans],
-      ['second', second],
-    ] as const)
-      for (const s of spans) {
-        const id = s.spanContext().spanId;
-        byId.set(id, [...(byId.get(id) ?? []), [who, storedContent(s)]]);
-      }
-    const differ = [...byId.values()].filter((v) => new Set(v.map(([, c]) => c)).size > 1);
+    const differ = differingContents({ 'one run': whole, first: first.spans, second });
     const trees =
       `one run:\n${renderTree(whole)}\nfirst (stopped at ${STOP}):\n${renderTree(first.spans)}\n` +
       `second:\n${renderTree(second)}`;

@@ -31,6 +31,20 @@ export const storedContent = (s: ReadableSpan) =>
   });
 
 /**
+ * The span ids that runs emitted with different stored contents (each with who said what): none,
+ * when every process emitted each span as the others did.
+ */
+export function differingContents(runs: Record<string, ReadableSpan[]>): [string, string][][] {
+  const byId = new Map<string, [string, string][]>();
+  for (const [who, spans] of Object.entries(runs))
+    for (const s of spans) {
+      const id = s.spanContext().spanId;
+      byId.set(id, [...(byId.get(id) ?? []), [who, storedContent(s)]]);
+    }
+  return [...byId.values()].filter((v) => new Set(v.map(([, c]) => c)).size > 1);
+}
+
+/**
  * A live process on a virtual clock, fed `input` at its observation times and stopped at `stopAt`:
  * by the service's shutdown (`ctx.stopping` aborted first, as at SIGTERM) or by its input ending
  * (a replay's end).
