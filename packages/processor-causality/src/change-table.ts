@@ -83,8 +83,17 @@ export class ChangeTable {
 
   /** The change an event belongs to when no event caused it: its top object's, or a run's. */
   forEvent(e: NormEvent, m: RuleMatch | undefined, chain: readonly Ancestor[], t: number): Change {
-    const r = e.regarding;
-    const child = m?.child;
+    return this.forObject(e.cluster, e.regarding, m?.child, chain, t);
+  }
+
+  /** The change of object `r` (with owner chain `chain`) at `t`, as for an event about it. */
+  forObject(
+    cluster: ClusterIdentity | undefined,
+    r: Pick<ObjRef, 'kind' | 'namespace' | 'name' | 'uid'>,
+    child: RuleMatch['child'],
+    chain: readonly Ancestor[],
+    t: number,
+  ): Change {
     const key = objKey(r.kind, r.namespace, r.name);
     const self: Ancestor = {
       kind: r.kind,
@@ -97,7 +106,7 @@ export class ChangeTable {
     };
     if (child && this.rules.isRun(r.kind, child.kind)) {
       const childKey = objKey(child.kind, child.namespace, child.name);
-      return this.run(e.cluster, self, {
+      return this.run(cluster, self, {
         ...child,
         key: childKey,
         uid: '',
@@ -107,10 +116,10 @@ export class ChangeTable {
     }
     let below = self;
     for (const a of chain) {
-      if (this.rules.isRun(a.kind, below.kind)) return this.run(e.cluster, a, below);
+      if (this.rules.isRun(a.kind, below.kind)) return this.run(cluster, a, below);
       below = a;
     }
-    return this.top(e.cluster, below, t);
+    return this.top(cluster, below, t);
   }
 
   /** A change of a top object: its generation at `t`; a burst long after the spec change is new. */

@@ -55,6 +55,12 @@ export const CausalityRuleSchema = Type.Object(
           'with `child`: the event only reports on the named object (it joins its trace but is no parent of its events)',
       }),
     ),
+    scale_target: Type.Optional(
+      Type.Boolean({
+        description:
+          "with `root`: the change is that of the object the event's object scales (its `spec.scaleTargetRef`, e.g. an HPA's target), not its own",
+      }),
+    ),
     attributes: Type.Optional(
       Type.Record(
         Type.String({ minLength: 1 }),

@@ -19,6 +19,7 @@ import { Resolver } from './resolver.js';
 import { RuleTable } from './rules.js';
 import type { EventSpan } from './span.js';
 import { SpanOutput } from './span-output.js';
+import { ScaleTargets } from './scale-targets.js';
 import { SpecHistory } from './spec-history.js';
 import { Stats, type HeldAtShutdown } from './stats.js';
 import { Timelines } from './timeline.js';
@@ -70,6 +71,7 @@ export class CausalityEngine {
   private readonly output: SpanOutput;
   private readonly resolver: Resolver;
   private readonly specs: SpecHistory;
+  private readonly targets: ScaleTargets;
   private readonly heap = new Heap<Timer>(earlier);
   private pending = 0;
   private readonly held: HeldSpans;
@@ -102,6 +104,7 @@ export class CausalityEngine {
     this.rules = new RuleTable(opts.rules);
     this.output = new SpanOutput(opts, this.graph, this.timelines, this.stats, emit);
     this.specs = new SpecHistory(opts.diff, () => this.stats.evicted.specs++);
+    this.targets = new ScaleTargets(opts.maxObjects, () => this.graph.counters.evicted++);
     this.output.rootExtras = (c, startUs) => this.specs.rootExtras(c, startUs);
     this.held = new HeldSpans(
       (s) => this.output.durations.awaits(s),
@@ -129,6 +132,7 @@ export class CausalityEngine {
       this.time,
       this.stats,
       (s, later) => this.continueIn(s, later),
+      this.targets,
     );
   }
 
@@ -197,6 +201,7 @@ export class CausalityEngine {
     if (!this.graph.apply(w.type, w.object, this.time.current(), obs))
       return this.stats.drop('bad_object', w);
     this.specs.observe(w.object);
+    this.targets.observe(w.object);
     this.stats.objects++;
   }
 

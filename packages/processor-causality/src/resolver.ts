@@ -1,12 +1,13 @@
 import type { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
-import type { NormEvent } from './normalize.js';
+import { objKey, type NormEvent } from './normalize.js';
 import type { Ancestor, ObjRecord } from './obj-record.js';
 import type { OwnerGraph } from './owner-graph.js';
 import type { PipelineTime } from './pipeline-time.js';
 import { State, type Change, type Occurrence, type ParentVia, type SpanRec } from './records.js';
 import type { RuleMatch, RuleTable } from './rules.js';
+import type { ScaleTargets } from './scale-targets.js';
 import { SAMPLED } from './span.js';
 import type { Stats } from './stats.js';
 import type { Mark, Timelines } from './timeline.js';
@@ -28,6 +29,7 @@ export class Resolver {
     private readonly stats: Stats,
     /** Continues a span's later occurrences in a follow-on span (the engine schedules it). */
     private readonly split: (s: SpanRec, later: Occurrence[]) => void,
+    private readonly targets: ScaleTargets,
   ) {}
 
   /**
@@ -93,8 +95,8 @@ export class Resolver {
     s.chain = chain;
 
     if (m?.rule.root) {
-      const change = this.changes.forEvent(e, m, chain, o.t);
-      if (!change.rootSpan && !change.rootEmitted) {
+      const change = this.rootChange(s, m, chain);
+      if (change && !change.rootSpan && !change.rootEmitted) {
         change.rootSpan = s;
         s.isRoot = true;
         s.change = change;
@@ -127,6 +129,32 @@ export class Resolver {
     s.parent = change.rootSpan;
     s.traceFlags = change.remote?.traceFlags ?? SAMPLED;
     s.via = 'root';
+  }
+
+  /**
+   * The change a top-level event starts: its object's, or with `scale_target` its object's scale
+   * target's (an HPA's rescale: the generation its write gave the Deployment, in force at the
+   * event, which the controller records after the write); none while that target is unknown. The
+   * target and its owners join the span's chain, so its attributes name what was scaled.
+   */
+  private rootChange(s: SpanRec, m: RuleMatch, chain: readonly Ancestor[]): Change | undefined {
+    const e = s.entry.ev;
+    if (!m.rule.scaleTarget) return this.changes.forEvent(e, m, chain, s.first().t);
+    const target = this.targets.of(s.entry.objKey);
+    if (!target) return undefined;
+    const { kind, namespace, name } = target;
+    const key = objKey(kind, namespace, name);
+    const record = this.graph.byKeyOnly(key);
+    const uid = record?.uid ?? '';
+    const up = this.graph.chain(kind, namespace, name, uid, this.hasEvidence);
+    s.chain = [{ kind, namespace, name, key, uid, record, via: 'graph' }, ...up, ...chain];
+    return this.changes.forObject(
+      e.cluster,
+      { kind, namespace, name, uid },
+      undefined,
+      up,
+      s.first().t,
+    );
   }
 
   /** The latest event that named this span's object, else one of its owners (steps 2 and 3). */

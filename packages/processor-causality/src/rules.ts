@@ -13,6 +13,10 @@ import type { NormEvent } from './normalize.js';
  * - `observer`: with `child`, the event only reports on the named object (a CronJob's
  *   `Saw completed job X`, `UnexpectedJob`): it is in that object's trace, but no parent of its
  *   events — the object did not act because of it;
+ * - `scale_target`: with `root`, the change the event starts is its object's scale target's
+ *   (`spec.scaleTargetRef`, scale-targets.ts): an HPA's `SuccessfulRescale` is the root of the
+ *   change its write made to the Deployment it scales. While the target is unknown (the autoscaler
+ *   watched without its spec) the rule is not a root;
  * - `attributes`: span attribute → named group, e.g. `{ "k8s.node.name": "node" }`.
  */
 export interface CausalityRule {
@@ -26,6 +30,7 @@ export interface CausalityRule {
   child?: string;
   root?: boolean;
   observer?: boolean;
+  scale_target?: boolean;
   attributes?: Record<string, string>;
 }
 
@@ -174,6 +179,18 @@ export const builtinRules: readonly CausalityRule[] = Object.freeze<CausalityRul
     observer: true,
   },
   {
+    // The HPA controller writes the target's replicas through its scale subresource, then says so
+    // ("New size: 3; reason: Current number of replicas below Spec.MinReplicas"): the cause of
+    // the target's new generation, so the root of that change's trace.
+    name: 'hpa-rescale',
+    component: 'horizontal-pod-autoscaler',
+    kind: 'HorizontalPodAutoscaler',
+    reason: 'SuccessfulRescale',
+    message: '^New size: \\d+; reason: ',
+    root: true,
+    scale_target: true,
+  },
+  {
     // Flux v1 reports each sync that applied a commit as a `Sync` event on the object it changed:
     // the change's cause, so the root of its trace.
     name: 'flux-sync',
@@ -220,6 +237,7 @@ export interface CompiledRule {
   readonly child: string | undefined;
   readonly root: boolean;
   readonly observer: boolean;
+  readonly scaleTarget: boolean;
   readonly attributes: readonly (readonly [string, string])[];
 }
 
@@ -267,6 +285,10 @@ export function compileRules(rules: readonly CausalityRule[]): {
         return;
       }
     }
+    if (r.scale_target && !r.root) {
+      problems.push({ path: `[${i}].scale_target`, message: '`scale_target` needs `root`' });
+      return;
+    }
     if (r.child !== undefined && !/\(\?<name>/.test(r.message ?? '')) {
       problems.push({
         path: `[${i}].message`,
@@ -293,6 +315,7 @@ export function compileRules(rules: readonly CausalityRule[]): {
       child: r.child,
       root: r.root === true,
       observer: r.observer === true && r.child !== undefined,
+      scaleTarget: r.scale_target === true,
       attributes: Object.entries(r.attributes ?? {}),
     });
   });

@@ -282,6 +282,38 @@ describe('built-in rules: every message variant in the reference', () => {
     expect(table.isRun('Deployment', 'ReplicaSet')).to.equal(false);
   });
 
+  it("marks an HPA's SuccessfulRescale a root of its scale target's change; scale_target needs root", () => {
+    const m = table.match(
+      ev(
+        'horizontal-pod-autoscaler',
+        'HorizontalPodAutoscaler',
+        'SuccessfulRescale',
+        'New size: 3; reason: Current number of replicas below Spec.MinReplicas',
+      ),
+    );
+    expect(m?.rule.source.name).to.equal('hpa-rescale');
+    expect([m?.rule.root, m?.rule.scaleTarget, m?.child]).to.deep.equal([true, true, undefined]);
+    // The HPA's other events are no rescale.
+    const warning = ev(
+      'horizontal-pod-autoscaler',
+      'HorizontalPodAutoscaler',
+      'FailedGetResourceMetric',
+      'failed to get cpu utilization: unable to get metrics for resource cpu',
+    );
+    expect(table.match(warning)).to.equal(undefined);
+    const { problems } = compileRules([
+      { reason: 'Rescaled', message: '^New size', scale_target: true, attributes: {} },
+    ]);
+    expect(problems).to.deep.equal([
+      { path: '[0]', message: 'a rule needs `child`, `root` or `attributes` to have an effect' },
+    ]);
+    expect(
+      compileRules([
+        { reason: 'Rescaled', child: 'Deployment', message: '(?<name>x)', scale_target: true },
+      ]).problems,
+    ).to.deep.equal([{ path: '[0].scale_target', message: '`scale_target` needs `root`' }]);
+  });
+
   it('tries user rules first', () => {
     const user = compileRules([
       {

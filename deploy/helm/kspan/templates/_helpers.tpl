@@ -55,7 +55,7 @@ cluster-scoped Nodes (a Role cannot grant them): owners.kinds defaults to the na
 {{- end }}
 {{- $owners := $rcv.owners | default dict }}
 {{- if not (hasKey $owners "kinds") }}
-{{- $_ := set $owners "kinds" (list "Deployment" "ReplicaSet" "StatefulSet" "DaemonSet" "Job" "CronJob" "Pod") }}
+{{- $_ := set $owners "kinds" (list "Deployment" "ReplicaSet" "StatefulSet" "DaemonSet" "Job" "CronJob" "Pod" "HorizontalPodAutoscaler") }}
 {{- $_ := set $rcv "owners" $owners }}
 {{- end }}
 {{- end }}
@@ -81,5 +81,9 @@ cluster-scoped Nodes (a Role cannot grant them): owners.kinds defaults to the na
   verbs: [list, watch]
 - apiGroups: [batch]
   resources: [jobs, cronjobs]
+  verbs: [list, watch]
+# an HPA's spec.scaleTargetRef: the object its SuccessfulRescale changed
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
   verbs: [list, watch]
 {{- end }}

@@ -57,7 +57,7 @@ export const EventsConfigSchema = Type.Object(
         enabled: Type.Boolean({
           default: true,
           description:
-            'Watch the kinds owner chains run through (metadata only, except status_kinds)',
+            'Watch the kinds owner chains run through, and HorizontalPodAutoscalers (what each scales) (metadata only, except status_kinds)',
         }),
         kinds: Type.Array(OwnerKindSchema, {
           default: DEFAULT_OWNER_KINDS.map((k) => k.kind),
@@ -67,7 +67,7 @@ export const EventsConfigSchema = Type.Object(
         status_kinds: Type.Array(Type.String({ minLength: 1 }), {
           default: [...DEFAULT_STATUS_KINDS],
           description:
-            'Of the watched kinds, those watched as full objects, kept with their status (and, except Pods, spec): conditions, counts, container states. [] = all metadata only',
+            'Of the watched kinds, those watched as full objects, kept with their status (and, except Pods, spec; of an HPA only scaleTargetRef, minReplicas, maxReplicas): conditions, counts, container states. [] = all metadata only',
         }),
       },
       { additionalProperties: false, default: {} },

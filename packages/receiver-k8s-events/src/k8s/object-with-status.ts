@@ -46,6 +46,15 @@ const STATUS_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Job: ['startTime', 'completionTime', 'active', 'succeeded', 'failed', 'ready'],
   CronJob: ['lastScheduleTime', 'lastSuccessfulTime'],
   Pod: ['phase', 'startTime'],
+  HorizontalPodAutoscaler: ['currentReplicas', 'desiredReplicas', 'lastScaleTime'],
+};
+
+/**
+ * Kinds whose spec is kept in part: an autoscaler's spec says what it scales and between which
+ * bounds (the processor joins its rescales to that object's change); its metrics are not read.
+ */
+const SPEC_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  HorizontalPodAutoscaler: ['scaleTargetRef', 'minReplicas', 'maxReplicas'],
 };
 
 /**
@@ -55,7 +64,8 @@ const STATUS_FIELDS: Readonly<Record<string, readonly string[]>> = {
  * - `spec`, for kinds other than Pod, as the API server returned it (so the processor can diff
  *   generations; the pod template's `restartedAt` annotation is part of it), or
  *   `{"kspan.truncated": <bytes>}` when its JSON is over 64 KiB. A Pod's spec is dropped: nothing
- *   reads it, and it is most of a Pod's size.
+ *   reads it, and it is most of a Pod's size. A HorizontalPodAutoscaler's spec keeps only
+ *   `scaleTargetRef`, `minReplicas` and `maxReplicas`.
  * - `status`: observedGeneration, conditions (type, status, reason, message cut to 256 characters,
  *   lastTransitionTime, lastUpdateTime), the kind's counts and times, and for Pods the container
  *   states (name, ready, restartCount, the state's reason and times). Nothing else.
@@ -63,7 +73,10 @@ const STATUS_FIELDS: Readonly<Record<string, readonly string[]>> = {
 export function objectWithStatus(object: KubeObject): KubeObject {
   const out = ownerMetadata(object);
   const kind = object.kind ?? '';
-  if (kind !== 'Pod' && isRecord(object.spec)) out.spec = boundedSpec(object.spec);
+  if (kind !== 'Pod' && isRecord(object.spec)) {
+    const fields = SPEC_FIELDS[kind];
+    out.spec = fields ? pick(object.spec, fields) : boundedSpec(object.spec);
+  }
   if (isRecord(object.status)) {
     const status = shrinkStatus(kind, object.status);
     if (Object.keys(status).length > 0) out.status = status;

@@ -44,7 +44,7 @@ export const EVENTS_K8S_IO: ResourceRef = {
   namespaced: true,
 };
 
-/** The kinds owner chains run through, watched by default (metadata only). */
+/** The kinds watched by default: those owner chains run through (metadata only unless status kinds), and HPAs. */
 export const DEFAULT_OWNER_KINDS: readonly ResourceRef[] = [
   { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true },
   { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
@@ -54,11 +54,20 @@ export const DEFAULT_OWNER_KINDS: readonly ResourceRef[] = [
   { group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', namespaced: true },
   { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
   { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false },
+  // Few objects; their spec names the object a rescale changed (autoscaling/v2: Kubernetes 1.23+).
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+  },
 ];
 
 /**
  * The owner kinds watched with their status by default: the top-level kinds a change is made to,
- * and Pods (issue 11: when a change ended, when a pod became Ready).
+ * Pods (issue 11: when a change ended, when a pod became Ready), and HorizontalPodAutoscalers (their
+ * `spec.scaleTargetRef`: which object a `SuccessfulRescale` changed).
  */
 export const DEFAULT_STATUS_KINDS: readonly string[] = [
   'Deployment',
@@ -67,6 +76,7 @@ export const DEFAULT_STATUS_KINDS: readonly string[] = [
   'Job',
   'CronJob',
   'Pod',
+  'HorizontalPodAutoscaler',
 ];
 
 /** More well-known kinds a user may name without spelling out group/version/resource. */
@@ -100,13 +110,6 @@ const KNOWN_KINDS: readonly ResourceRef[] = [
     version: 'v1',
     resource: 'controllerrevisions',
     kind: 'ControllerRevision',
-    namespaced: true,
-  },
-  {
-    group: 'autoscaling',
-    version: 'v2',
-    resource: 'horizontalpodautoscalers',
-    kind: 'HorizontalPodAutoscaler',
     namespaced: true,
   },
   {

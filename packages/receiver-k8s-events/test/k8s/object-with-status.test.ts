@@ -166,6 +166,24 @@ describe('objectWithStatus', () => {
     expect(JSON.stringify(out).length).to.be.lessThan(JSON.stringify(p).length / 2);
   });
 
+  it('HorizontalPodAutoscaler: its target and bounds, replica counts, scale time and conditions', () => {
+    const h = full('HorizontalPodAutoscaler');
+    expect(h.spec.metrics, 'the fixture has metrics to drop').to.have.length(1);
+    const out = objectWithStatus(h) as KubeObject & { spec: any; status: any };
+    expect(out.spec).to.deep.equal({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 3,
+      maxReplicas: 5,
+    });
+    expect(Object.keys(out.status).sort()).to.deep.equal(
+      ['conditions', 'currentReplicas', 'desiredReplicas', 'lastScaleTime'].filter(
+        (k) => k in h.status,
+      ),
+    );
+    expect(out.status.desiredReplicas).to.equal(3);
+    expect(out.status).to.not.have.property('currentMetrics');
+  });
+
   it('replaces a spec over 64 KiB by its size, and cuts condition messages to 256 characters', () => {
     const d = full('Deployment');
     d.spec.template.spec.containers[0].env = [{ name: 'BIG', value: 'x'.repeat(MAX_SPEC_BYTES) }];

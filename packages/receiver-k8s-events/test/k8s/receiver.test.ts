@@ -104,6 +104,7 @@ describe('k8s_events receiver', () => {
       'CronJob',
       'Pod',
       'Node',
+      'HorizontalPodAutoscaler',
     ]);
     expect(c.watch).to.deep.include({ timeout: '30s', stale_after: '45s', page_size: 500 });
     expect(c.auth.in_cluster).to.equal(false);
@@ -302,7 +303,7 @@ describe('k8s_events receiver', () => {
       structuredClone(FULL.find((o) => o.kind === 'Pod' && o.metadata?.name?.startsWith('web-'))!);
     const fullDeployment = () => structuredClone(FULL.find((o) => o.kind === 'Deployment')!);
 
-    it('defaults to the top-level kinds and Pods; rejects an unknown kind with its path', () => {
+    it('defaults to the top-level kinds, Pods and HPAs; rejects an unknown kind with its path', () => {
       expect(config().owners.status_kinds).to.deep.equal([
         'Deployment',
         'StatefulSet',
@@ -310,6 +311,7 @@ describe('k8s_events receiver', () => {
         'Job',
         'CronJob',
         'Pod',
+        'HorizontalPodAutoscaler',
       ]);
       expect(() => config({ owners: { status_kinds: ['Pod', 'Gizmo'] } })).to.throw(
         /receivers\.k8s_events\.owners\.status_kinds\[1\]: unknown kind "Gizmo"/,

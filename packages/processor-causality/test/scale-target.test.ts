@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { WatchEvent } from '@kspan/core';
+import { replay } from './helpers/run.js';
+import { CORPUS_DIR, readCapture } from './real/corpus.js';
+
+// The real `hpa` recording (test/real/hpa/NOTES.md): HPA web (min 3) rescaled Deployment web from 1
+// to 3. Its event names, as recorded.
+const RESCALE = 'web.18ec8d102cfbc628';
+const STEP = 'web.18ec8d102d537271'; // "Scaled up replica set web-5c66486d6d from 1 to 3"
+const WARNING = 'web.18ec8d13ab7f9acd'; // FailedGetResourceMetric, the next sync
+
+const items = readCapture(join(CORPUS_DIR, 'hpa', 'capture.ndjson'));
+const isHpa = (w: WatchEvent) => w.object.kind === 'HorizontalPodAutoscaler';
+
+const byEvent = (spans: ReadableSpan[], name: string): ReadableSpan => {
+  const found = spans.filter((s) => s.attributes['k8s.event.name'] === name);
+  expect(found, name).to.have.length(1);
+  return found[0]!;
+};
+const traceOf = (s: ReadableSpan) => s.spanContext().traceId;
+const rootOf = (spans: ReadableSpan[], s: ReadableSpan) =>
+  spans.find((r) => traceOf(r) === traceOf(s) && !r.parentSpanContext);
+
+describe("causality: an HPA's rescale and its target (scale_target)", () => {
+  it('is the root of the trace of the generation it wrote: the step and its pods are under it', async () => {
+    const spans = await replay(items);
+    const rescale = byEvent(spans, RESCALE);
+    const step = byEvent(spans, STEP);
+    expect(rescale.parentSpanContext, 'the rescale is a root').to.equal(undefined);
+    expect(step.parentSpanContext?.spanId).to.equal(rescale.spanContext().spanId);
+    expect(rootOf(spans, step)).to.equal(rescale);
+    // It names what it scaled, besides the HPA.
+    expect(rescale.attributes).to.deep.include({
+      'k8s.deployment.name': 'web',
+      'k8s.hpa.name': 'web',
+      'kspan.rule': 'hpa-rescale',
+      'kspan.change.outcome': 'complete',
+    });
+    expect(rescale.resource.attributes['service.name']).to.equal('horizontal-pod-autoscaler');
+    // The pods the step created are in that trace.
+    const created = spans.filter((s) => s.attributes['k8s.event.reason'] === 'SuccessfulCreate');
+    const inRescale = created.filter((s) => traceOf(s) === traceOf(rescale));
+    expect(inRescale.map((s) => s.attributes['k8s.event.message']).sort()).to.deep.equal([
+      'Created pod: web-5c66486d6d-c7m6h',
+      'Created pod: web-5c66486d6d-p6pwh',
+    ]);
+    // The HPA's later warning is its own, not the rescale's.
+    expect(traceOf(byEvent(spans, WARNING))).to.not.equal(traceOf(rescale));
+  });
+
+  it('with the HPA watched metadata only (no scaleTargetRef), is no root: a span of the HPA', async () => {
+    const metadataOnly = items.map((w) => {
+      if (!isHpa(w)) return w;
+      const { spec: _spec, status: _status, ...rest } = w.object;
+      return { ...w, object: rest };
+    });
+    const spans = await replay(metadataOnly);
+    const rescale = byEvent(spans, RESCALE);
+    const step = byEvent(spans, STEP);
+    expect(rescale.parentSpanContext, 'under the HPA’s own root').to.not.equal(undefined);
+    expect(traceOf(rescale)).to.equal(traceOf(byEvent(spans, WARNING)));
+    expect(traceOf(rescale)).to.not.equal(traceOf(step));
+    // The step's change is rooted at the writer of generation 2, as without the rule.
+    const root = rootOf(spans, step);
+    expect(root?.name).to.equal('Deployment.Update');
+    expect(root?.resource.attributes['service.name']).to.equal('kube-controller-manager');
+  });
+
+  it('takes the newest spec: a target no object has is a change of its own, not web’s', async () => {
+    const retarget = (first: string, later: string) =>
+      items.map((w) => {
+        if (!isHpa(w)) return w;
+        const name = w.type === 'ADDED' ? first : later;
+        const spec = { ...(w.object.spec as object), scaleTargetRef: { kind: 'Deployment', name } };
+        return { ...w, object: { ...w.object, spec } };
+      });
+    // Created for "other", changed to "web" before the rescale: web's change.
+    let spans = await replay(retarget('other', 'web'));
+    expect(traceOf(byEvent(spans, RESCALE))).to.equal(traceOf(byEvent(spans, STEP)));
+    // Pointing at "other" throughout (no such object): the rescale is the root of its own trace.
+    spans = await replay(retarget('other', 'other'));
+    expect(traceOf(byEvent(spans, RESCALE))).to.not.equal(traceOf(byEvent(spans, STEP)));
+    expect(byEvent(spans, RESCALE).parentSpanContext).to.equal(undefined);
+  });
+});
