@@ -1,5 +1,5 @@
 // Writes a synthetic capture file (kspan's capture format, NDJSON) for replays and experiments:
-//   node --import tsx bench/src/gen.ts --events 10000 [--seed 1] [--shape metadata|full]
+//   node --import tsx bench/src/gen.ts --events 10000 [--seed 1] [--shape metadata|full|status]
 //        [--rate 1000] [--late 0.05] [--max-delay-ms 3000] [--out FILE]
 //   node --import tsx bench/src/gen.ts --cluster-pods 150000 [--out FILE]   (owner graph only)
 // Without --out the lines go to stdout. The same options and seed give the same bytes.
@@ -14,7 +14,7 @@ function option(name: string): string | undefined {
 }
 
 const USAGE =
-  'usage: gen.ts (--events N | --cluster-pods N) [--seed S] [--shape metadata|full] [--rate R] [--late P] [--max-delay-ms MS] [--out FILE]';
+  'usage: gen.ts (--events N | --cluster-pods N) [--seed S] [--shape metadata|full|status] [--rate R] [--late P] [--max-delay-ms MS] [--out FILE]';
 const num = (name: string) => {
   const v = option(name);
   if (v === undefined) return undefined;
@@ -30,7 +30,10 @@ const events = num('events');
 const pods = num('cluster-pods');
 const seed = num('seed');
 const shape = (option('shape') ?? 'metadata') as ObjectShape;
-if ((events === undefined) === (pods === undefined) || !['metadata', 'full'].includes(shape)) {
+if (
+  (events === undefined) === (pods === undefined) ||
+  !['metadata', 'full', 'status'].includes(shape)
+) {
   console.error(USAGE);
   process.exit(2);
 }

@@ -2,7 +2,7 @@
 // figure / value / target / met, and writes bench/results/latest.json (numbers only) and
 // bench/results/latest.details.json (sizes, reasons, environment). See bench/README.md.
 //
-//   node --import tsx bench/src/main.ts [--quick] [--only throughput,replay,service,heap,sync,latency,api,start]
+//   node --import tsx bench/src/main.ts [--quick] [--only throughput,status,replay,service,heap,sync,latency,api,start]
 //        [--events N] [--pods N] [--cpu-prof]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,6 +13,7 @@ import { num, table } from './lib/table.js';
 import { apiLoad, type ApiLoadResult } from './figures/api-load.js';
 import { cliStart, type CliStartArgs, type CliStartResult } from './figures/cli-start.js';
 import type { ThroughputArgs, ThroughputResult } from './figures/throughput.js';
+import type { StatusThroughputArgs, StatusThroughputResult } from './figures/status-throughput.js';
 import type { ReplayCliArgs, ReplayCliResult } from './figures/replay-cli.js';
 import type { ServiceOtlpArgs, ServiceOtlpResult } from './figures/service-otlp.js';
 import type { HeapArgs, HeapResult } from './figures/heap.js';
@@ -22,6 +23,7 @@ import type { LatencyArgs, LatencyResult } from './figures/latency.js';
 
 const FIGURES = [
   'throughput',
+  'status',
   'replay',
   'service',
   'heap',
@@ -34,6 +36,7 @@ type Figure = (typeof FIGURES)[number];
 
 interface Plan {
   throughput: ThroughputArgs;
+  status: StatusThroughputArgs;
   replay: ReplayCliArgs;
   service: ServiceOtlpArgs;
   heap: HeapArgs;
@@ -46,6 +49,7 @@ interface Plan {
 
 const FULL: Plan = {
   throughput: { events: 1_000_000, runs: 1 },
+  status: { events: 200_000, runs: 3 },
   // 1M lines (~1 GB): the size the bounded-memory target (replay_peak_rss_mb) is held at
   replay: { events: 1_000_000, runs: 1 },
   service: { events: 300_000 },
@@ -58,6 +62,7 @@ const FULL: Plan = {
 };
 const QUICK: Plan = {
   throughput: { events: 40_000, runs: 1 },
+  status: { events: 20_000, runs: 3 },
   replay: { events: 20_000, runs: 3 },
   service: { events: 20_000 },
   heap: { pods: 15_000 },
@@ -162,6 +167,12 @@ async function main(): Promise<number> {
       nodeFlags: [...big, ...nodeFlags],
     }),
   );
+  // with status watches on and off: what the status watch costs the pipeline
+  const st = await figure('status', () =>
+    runChild<StatusThroughputResult>('figures/status-throughput.ts', plan.status, {
+      nodeFlags: [...big, ...nodeFlags],
+    }),
+  );
   const replay = await figure('replay', () =>
     runChild<ReplayCliResult>('figures/replay-cli.ts', plan.replay, { nodeFlags }),
   );
@@ -228,6 +239,7 @@ async function main(): Promise<number> {
   };
   const extra = {
     ...tp,
+    ...st,
     ...replay,
     ...grpc,
     ...heap,
@@ -283,6 +295,18 @@ async function main(): Promise<number> {
       num(tp?.ratio_to_parse),
       `≥ ${TARGET.ratioToParse}`,
       met(has(tp?.ratio_to_parse) ? tp.ratio_to_parse >= TARGET.ratioToParse : undefined),
+    ],
+    [
+      'replay → causality → OTLP, per CPU-s: with status / metadata only',
+      st
+        ? `${num(st.throughput_status_events_per_cpu_s)} / ${num(st.throughput_metadata_events_per_cpu_s)} events/s`
+        : 'n/a',
+      `≥ ${num(TARGET.eventsPerSecond)} events/s`,
+      met(
+        has(st?.throughput_status_events_per_cpu_s)
+          ? st.throughput_status_events_per_cpu_s >= TARGET.eventsPerSecond
+          : undefined,
+      ),
     ],
     ...endToEndRows(
       'kspan replay --format otlp-json (process, per CPU-s)',

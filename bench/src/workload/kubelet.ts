@@ -19,6 +19,7 @@ export function startPod(w: World, pod: SimObject, t0: number, pull: boolean): n
   let t = t0 + rng.between(2, 40);
   w.raw(t, 'ADDED', schedulerEvent(pod, w.rv(), node, t, rng));
   pod.detail.node = node;
+  pod.detail.scheduledMs = t;
   pod.writers.push({ manager: 'kube-scheduler', timeMs: t, spec: false, subresource: 'status' });
   w.put(t + rng.between(1, 6), 'MODIFIED', pod);
   const image = String(pod.detail.image);
@@ -57,6 +58,7 @@ export function startPod(w: World, pod: SimObject, t0: number, pull: boolean): n
   }
   const ready = started + rng.between(300, 3000);
   pod.detail.phase = 'Running';
+  pod.detail.readyMs = ready;
   pod.writers.push({ manager: 'kubelet', timeMs: ready, spec: false, subresource: 'status' });
   w.put(ready, 'MODIFIED', pod);
   return ready;

@@ -1,12 +1,17 @@
 import type { KubeObject, ManagedFieldsEntry, ObjectMeta, OwnerReference } from '@kspan/core';
 import { isoSeconds } from './ids.js';
+import { asReceiverEmits } from './receiver-shape.js';
+import { topStatus } from './top-status.js';
 
 // Owner objects (Deployment, ReplicaSet, Pod, StatefulSet, CronJob, Job) as a watch delivers them.
-// `metadata` is what kspan's own receiver sends (and `kspan capture` writes): a metadata-only watch
-// (PartialObjectMetadata) with managedFields trimmed to "which manager wrote spec, when". `full`
-// adds spec, status and complete managedFields trees, as a plain `kubectl get -o json` has them.
+// `metadata` is what kspan's receiver sends with `owners.status_kinds: []` (and `kspan capture`
+// then writes): a metadata-only watch (PartialObjectMetadata) with managedFields trimmed to "which
+// manager wrote spec, when". `full` adds spec, status and complete managedFields trees, as a plain
+// `kubectl get -o json` has them. `status` is what the receiver emits with the default
+// `status_kinds`: `full` shrunk by the receiver's own `objectWithStatus` (the status kinds) and
+// `ownerMetadata` (the others).
 
-export type ObjectShape = 'metadata' | 'full';
+export type ObjectShape = 'metadata' | 'full' | 'status';
 
 /** Just enough to point at an object (involvedObject, regarding, ownerReferences). */
 export interface ObjRef {
@@ -140,10 +145,12 @@ export function render(o: SimObject, shape: ObjectShape): KubeObject {
   meta.labels = { ...o.labels };
   if (o.annotations) meta.annotations = { ...o.annotations };
   if (o.owner) meta.ownerReferences = [ownerReference(o.owner)];
-  meta.managedFields = o.writers.map((w) => managedField(w, o.apiVersion, shape));
+  const trees: ObjectShape = shape === 'metadata' ? 'metadata' : 'full';
+  meta.managedFields = o.writers.map((w) => managedField(w, o.apiVersion, trees));
   const obj: KubeObject = { apiVersion: o.apiVersion, kind: o.kind, metadata: meta };
-  if (shape === 'full') Object.assign(obj, fullBody(o));
-  return obj;
+  if (shape === 'metadata') return obj;
+  Object.assign(obj, fullBody(o));
+  return shape === 'status' ? asReceiverEmits(obj) : obj;
 }
 
 function container(name: string, image: string) {
@@ -203,7 +210,36 @@ function fullPod(o: SimObject): Record<string, unknown> {
   const t = podTemplate(o);
   const phase = String(d.phase ?? 'Pending');
   const running = phase === 'Running';
-  const started = isoSeconds(o.createdMs + 4000);
+  const finished = phase === 'Succeeded' || phase === 'Failed';
+  // the kubelet's own times (kubelet.ts), else those of a pod that started long ago
+  const scheduledMs = Number(d.scheduledMs ?? o.createdMs);
+  const readyMs = Number(d.readyMs ?? o.createdMs + 5000);
+  const started = isoSeconds(readyMs - 1000);
+  const finishedMs = Number(d.finishedMs ?? readyMs);
+  const condition = (type: string) => {
+    const scheduled = type === 'PodScheduled';
+    const isTrue = scheduled ? Boolean(d.node) : running || (finished && type === 'Initialized');
+    const at = scheduled ? scheduledMs : finished && type !== 'Initialized' ? finishedMs : readyMs;
+    return {
+      type,
+      status: isTrue ? 'True' : 'False',
+      lastProbeTime: null,
+      lastTransitionTime: isoSeconds(isTrue || finished ? at : o.createdMs),
+      ...(finished && !isTrue ? { reason: 'PodCompleted' } : {}),
+    };
+  };
+  const state = running
+    ? { running: { startedAt: started } }
+    : finished
+      ? {
+          terminated: {
+            reason: phase === 'Succeeded' ? 'Completed' : 'Error',
+            exitCode: phase === 'Succeeded' ? 0 : 1,
+            startedAt: started,
+            finishedAt: isoSeconds(finishedMs),
+          },
+        }
+      : { waiting: { reason: 'ContainerCreating' } };
   return {
     spec: {
       ...t.spec,
@@ -249,12 +285,7 @@ function fullPod(o: SimObject): Record<string, unknown> {
         'Ready',
         'ContainersReady',
         'PodScheduled',
-      ].map((type) => ({
-        type,
-        status: running ? 'True' : 'False',
-        lastProbeTime: null,
-        lastTransitionTime: isoSeconds(o.createdMs + (type === 'PodScheduled' ? 0 : 5000)),
-      })),
+      ].map(condition),
       containerStatuses: t.spec.containers.map((c, i) => ({
         name: c.name,
         image: c.image,
@@ -264,9 +295,7 @@ function fullPod(o: SimObject): Record<string, unknown> {
         ready: running,
         restartCount: Number(d.restarts ?? 0),
         started: running,
-        state: running
-          ? { running: { startedAt: started } }
-          : { waiting: { reason: 'ContainerCreating' } },
+        state,
         volumeMounts: [
           {
             name: API_ACCESS_VOLUME.name,
@@ -296,19 +325,12 @@ function fullBody(o: SimObject): Record<string, unknown> {
           selector: { matchLabels: { app: o.labels.app } },
           template: podTemplate(o),
         },
-        status: {
-          observedGeneration: o.generation ?? 1,
-          replicas,
-          readyReplicas: replicas,
-          availableReplicas: replicas,
-        },
+        status: topStatus(o, replicas),
       };
     case 'Job':
       return {
         spec: { backoffLimit: 6, completions: 1, parallelism: 1, template: podTemplate(o) },
-        status: d.done
-          ? { succeeded: 1, completionTime: isoSeconds(Number(d.done)) }
-          : { active: 1 },
+        status: topStatus(o, replicas),
       };
     case 'CronJob':
       return {
@@ -317,7 +339,7 @@ function fullBody(o: SimObject): Record<string, unknown> {
           concurrencyPolicy: 'Forbid',
           jobTemplate: { spec: { template: podTemplate(o) } },
         },
-        status: {},
+        status: topStatus(o, replicas),
       };
     default:
       return {};

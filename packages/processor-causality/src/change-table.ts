@@ -1,4 +1,4 @@
-import type { ClusterIdentity } from '@kspan/core';
+import type { ClusterIdentity, KubeObject } from '@kspan/core';
 import { CappedMap } from './capped.js';
 import { changeEnd, unfinished } from './change-end.js';
 import type { ResolvedOptions } from './config.js';
@@ -8,6 +8,13 @@ import type { OwnerGraph } from './owner-graph.js';
 import { Change, type TopInfo } from './records.js';
 import type { RuleMatch, RuleTable } from './rules.js';
 import type { Stats } from './stats.js';
+
+/**
+ * Kinds whose spec writes no controller answers with an Event: a CronJob's new jobTemplate or
+ * schedule only shows in its next run, which is a trace of its own (the run, not the change). The
+ * write is then a change of its own, so that what changed (`kspan.change.diff`) is seen somewhere.
+ */
+const SPEC_WRITE_KINDS: ReadonlySet<string> = new Set(['CronJob']);
 
 /** A slot whose change was closed: the next activity on it is a new trace. */
 interface Closed {
@@ -136,6 +143,34 @@ export class ChangeTable {
     // A traceparent annotation speaks for the object's current generation only.
     const remote = rec && generation === rec.generation ? rec.traceparent : undefined;
     return this.start(new Change(slot, key, topInfo(top, rec, generation), remote, cluster));
+  }
+
+  /**
+   * Generation `generation` of `o`'s object was compared with the one before (spec-history.ts):
+   * for a `SPEC_WRITE_KINDS` object, the spec write is a change (trace) of its own, its root the
+   * write (`<Kind>.<operation>` of its writer, at the write's time) carrying what changed. Told
+   * only when the previous generation's spec was seen, so a restart's relist (the current
+   * generation alone) does not make it twice; events of the object in that generation join it.
+   */
+  specWritten(
+    o: KubeObject,
+    generation: number,
+    cluster: ClusterIdentity | undefined,
+    now: number,
+  ) {
+    const m = o.metadata;
+    if (!SPEC_WRITE_KINDS.has(o.kind ?? '') || !m?.name) return;
+    const key = objKey(o.kind!, m.namespace ?? '', m.name);
+    const rec = this.graph.lookup(m.uid ?? '', key);
+    if (!rec) return;
+    const slot = `${rec.uid || key}/${generation}`;
+    if (this.active.get(slot) || this.closed.has(slot)) return;
+    const { kind, namespace, name, uid } = rec;
+    const self: Ancestor = { kind, namespace, name, key, uid, record: rec, via: 'graph' };
+    const remote = generation === rec.generation ? rec.traceparent : undefined;
+    const c = this.start(new Change(slot, slot, topInfo(self, rec, generation), remote, cluster));
+    const at = Number.isNaN(c.top.specTime) ? now : c.top.specTime;
+    c.attach(now, at, at, '');
   }
 
   /** One run of a CronJob (or any `root` + `child` rule): its own trace, keyed by owner and child. */

@@ -103,7 +103,12 @@ export class CausalityEngine {
     );
     this.rules = new RuleTable(opts.rules);
     this.output = new SpanOutput(opts, this.graph, this.timelines, this.stats, emit);
-    this.specs = new SpecHistory(opts.diff, () => this.stats.evicted.specs++);
+    this.specs = new SpecHistory(
+      opts.diff,
+      () => this.stats.evicted.specs++,
+      // A CronJob's spec write: a change of its own (ChangeTable.specWritten)
+      (o, g) => this.changes.specWritten(o, g, this.objectCluster, this.time.current()),
+    );
     this.targets = new ScaleTargets(opts.maxObjects, () => this.graph.counters.evicted++);
     this.output.rootExtras = (c, startUs) => this.specs.rootExtras(c, startUs);
     this.held = new HeldSpans(

@@ -73,6 +73,12 @@ export class SpecHistory {
     private readonly s: DiffSettings,
     /** Told of each object evicted by a cap (counted). */
     private readonly onEvict: () => void = () => {},
+    /**
+     * Told when what generation `generation` of `o`'s object changed becomes known: its spec and
+     * the one before were both seen (in either order). Not for a generation whose predecessor was
+     * never seen (a restart's relist shows only the current one).
+     */
+    private readonly onCompared: (o: KubeObject, generation: number) => void = () => {},
   ) {}
 
   get size(): number {
@@ -94,16 +100,21 @@ export class SpecHistory {
     }
     this.order.touch(t);
     // The spec of a generation does not change: it is compacted and compared once.
-    if (!t.gens.includes(gen) && !t.outcomes.has(gen)) this.add(t, gen, compactSpec(spec, this.s));
+    if (!t.gens.includes(gen) && !t.outcomes.has(gen))
+      this.add(t, o, gen, compactSpec(spec, this.s));
     this.applyCaps();
   }
 
   /** Adds generation `gen`: compared with its neighbours, then only the newest specs kept. */
-  private add(t: Tracked, gen: number, spec: CompactSpec): void {
+  private add(t: Tracked, o: KubeObject, gen: number, spec: CompactSpec): void {
     const prev = t.gens.indexOf(gen - 1);
     if (gen > 1) this.setOutcome(t, gen, prev < 0 ? 'unknown' : compare(t.specs[prev]!, spec));
+    if (gen > 1 && prev >= 0) this.onCompared(o, gen);
     const next = t.gens.indexOf(gen + 1);
-    if (next >= 0) this.setOutcome(t, gen + 1, compare(spec, t.specs[next]!));
+    if (next >= 0) {
+      this.setOutcome(t, gen + 1, compare(spec, t.specs[next]!));
+      this.onCompared(o, gen + 1);
+    }
     let i = t.gens.length;
     while (i > 0 && t.gens[i - 1]! > gen) i--;
     t.gens.splice(i, 0, gen);

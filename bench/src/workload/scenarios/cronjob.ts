@@ -51,6 +51,7 @@ export function cronJobRun(w: World, start: number): void {
   });
   const previous = jobOf(w, cj, start - 300_000);
   previous.detail.done = start - 280_000;
+  cj.detail.lastScheduleMs = start - 300_000;
   w.put(start, 'ADDED', cj, true);
   w.put(start, 'ADDED', previous, true);
 
@@ -80,6 +81,7 @@ export function cronJobRun(w: World, start: number): void {
   );
   t = startPod(w, pod, t, rng.chance(0.3)) + rng.between(500, 20_000);
   pod.detail.phase = 'Succeeded';
+  pod.detail.finishedMs = t;
   w.put(t, 'MODIFIED', pod);
   t += rng.between(10, 300);
   job.detail.done = t;

@@ -92,6 +92,7 @@ export function deploymentRollout(w: World, start: number, maxReplicas = 12): vo
   dep.writers[0] = { manager: 'kubectl-client-side-apply', timeMs: t, spec: true };
   dep.annotations = { 'deployment.kubernetes.io/revision': String(dep.generation) };
   dep.detail.image = w.image(dep.name);
+  dep.detail.rolling = true;
   w.put(t, 'MODIFIED', dep);
 
   const newRs = replicaSetOf(w, dep, t + rng.between(5, 30), replicas, String(dep.detail.image));
@@ -175,5 +176,8 @@ export function deploymentRollout(w: World, start: number, maxReplicas = 12): vo
     spec: false,
     subresource: 'status',
   };
-  w.put(t + rng.between(5, 50), 'MODIFIED', dep);
+  const done = t + rng.between(5, 50);
+  dep.detail.rolling = false;
+  dep.detail.doneMs = done;
+  w.put(done, 'MODIFIED', dep);
 }

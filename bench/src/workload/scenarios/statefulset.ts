@@ -49,6 +49,7 @@ export function statefulSetRollout(w: World, start: number): void {
   sts.generation = (sts.generation ?? 1) + 1;
   sts.writers[0] = { manager: 'helm', timeMs: t, spec: true };
   sts.detail.image = w.image(name);
+  sts.detail.rolling = true;
   w.put(t, 'MODIFIED', sts);
   for (let i = replicas - 1; i >= 0; i--) {
     const old = pods[i] as SimObject;
@@ -76,5 +77,6 @@ export function statefulSetRollout(w: World, start: number): void {
     );
     t = startPod(w, pod, t, false);
   }
+  sts.detail.rolling = false;
   w.put(t + rng.between(5, 50), 'MODIFIED', sts);
 }
