@@ -202,12 +202,20 @@ export class OwnerGraph {
     let second: Record<string, unknown> | undefined;
     let secondUs = -Infinity;
     let untimed: Record<string, unknown> | undefined;
+    // Entry times are whole seconds: two managers writing in one second tie. On a new generation
+    // the one already known as the writer of an earlier one is not its author.
+    const displaces = (f: Record<string, unknown>, us: number) =>
+      us > bestUs ||
+      (us === bestUs &&
+        (changedAtSec === undefined ||
+          best?.manager === rec.specManager ||
+          f.manager !== rec.specManager));
     for (const f of fields as Record<string, unknown>[]) {
       const v1 = f?.fieldsV1 as Record<string, unknown> | undefined;
       if (!v1 || !('f:spec' in v1)) continue;
       const t = parseTime(f.time);
       if (!t) untimed ??= f;
-      else if (t.us >= bestUs) {
+      else if (displaces(f, t.us)) {
         [second, secondUs] = [best, bestUs];
         best = f;
         bestUs = t.us;

@@ -174,6 +174,41 @@ describe('owner graph', () => {
     expect(rec.writerOf(3).manager).to.equal('kubectl');
   });
 
+  it('two managers writing generations in one second: the new one is the author, in either listing order', () => {
+    // managedFields times are whole seconds: `kubectl set image` then `kubectl patch` in one
+    // second list both entries with the same time (seen live on the e2e cluster, h18).
+    for (const patchFirst of [true, false]) {
+      const g = graph();
+      const base = Date.parse('2024-03-01T10:00:00Z') * 1e3;
+      const v1 = obj('Deployment', 'web', {
+        generation: 1,
+        specWriter: { manager: 'kubectl-create', at: 0 },
+      });
+      g.apply('ADDED', v1.object, base, base);
+      const v2 = obj('Deployment', 'web', {
+        uid: uidOf(v1),
+        generation: 2,
+        specWriter: { manager: 'kubectl-set', at: 100 },
+      });
+      const setEntry = v2.object.metadata!.managedFields![0]!;
+      g.apply('MODIFIED', v2.object, base + 100.2e6, base + 100.2e6);
+      const v3 = structuredClone(v2);
+      v3.object.metadata!.generation = 3;
+      const patchEntry = { ...structuredClone(setEntry), manager: 'kubectl-patch' };
+      v3.object.metadata!.managedFields = patchFirst
+        ? [patchEntry, setEntry]
+        : [setEntry, patchEntry];
+      g.apply('MODIFIED', v3.object, base + 100.6e6, base + 100.6e6);
+      // A later status write of generation 3 lists the same entries: nothing moves.
+      g.apply('MODIFIED', v3.object, base + 101.5e6, base + 101.5e6);
+      const rec = g.lookup(uidOf(v1), '')!;
+      expect(rec.writerOf(2).manager, `patch listed first: ${patchFirst}`).to.equal('kubectl-set');
+      expect(rec.writerOf(3).manager, `patch listed first: ${patchFirst}`).to.equal(
+        'kubectl-patch',
+      );
+    }
+  });
+
   it('a new object under an old name does not inherit the old one', () => {
     const g = graph();
     const a = obj('Pod', 'db-0', { owner: { kind: 'StatefulSet', name: 'db', uid: 's1' } });
