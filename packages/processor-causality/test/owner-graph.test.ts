@@ -176,7 +176,7 @@ describe('owner graph', () => {
 
   it('two managers writing generations in one second: the new one is the author, in either listing order', () => {
     // managedFields times are whole seconds: `kubectl set image` then `kubectl patch` in one
-    // second list both entries with the same time (seen live on the e2e cluster, h18).
+    // second list both entries with the same time (seen live on the e2e cluster).
     for (const patchFirst of [true, false]) {
       const g = graph();
       const base = Date.parse('2024-03-01T10:00:00Z') * 1e3;
