@@ -94,6 +94,12 @@ const values = {
       additionalProperties: false,
       properties: { enabled: bool, from: list, egress: list },
     },
+    state: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mountPath', 'volume'],
+      properties: { mountPath: { type: 'string', pattern: '^/' }, volume: obj },
+    },
     extraEnv: list,
     resources: obj,
     podAnnotations: obj,

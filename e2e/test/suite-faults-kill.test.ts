@@ -2,10 +2,13 @@
 // config. Nothing is flushed: what the processor held (events waiting in their window) and what the
 // exporter had not sent yet die with the process. The second kspan lists the namespace's events
 // again (within `max_age`), and span ids are deterministic from each event's identity, so the lost
-// spans come back as the same spans: the rollout's trace in Jaeger holds every event once, nothing
-// stored twice. The figures: what was in flight at the kill, and the gap until the trace was whole.
+// spans come back as the same spans; what the first kspan had delivered is in its exporter's
+// delivery ledger (`storage`, written before the next batch, so the kill does not lose it) and is
+// not sent again, however the second kspan re-derives it. The rollout's trace in Jaeger holds every
+// event once, nothing stored twice. The figures: what was in flight at the kill, and the gap until
+// the trace was whole.
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suiteEnv } from './lib/env.js';
@@ -20,8 +23,7 @@ import {
   replicaSetWithImage,
 } from './lib/kubectl.js';
 import { settleDeployment } from './lib/settle.js';
-import { withoutRestartLimits } from './lib/restart-limits.js';
-import { expectTrace, getObject } from './lib/suite.js';
+import { expectTrace } from './lib/suite.js';
 import { duplicateContent, duplicateSpanIds, renderTree } from './lib/trace.js';
 import { waitUntil } from './lib/wait.js';
 import { IMAGE_1, IMAGE_2, deployment } from './lib/workloads.js';
@@ -32,11 +34,13 @@ describe('faults: kspan SIGKILLed mid-rollout and restarted', function () {
   let ns: string;
   let port: number;
   let config: string;
+  let storage: string;
 
   before(async () => {
     suiteEnv();
     ns = await createNamespace('kill', {}, 'faults');
     port = await freePort();
+    storage = mkdtempSync(join(tmpdir(), 'faults-kill-ledger-'));
     // The exporter's batches wait up to 5 s, so a kill can find spans emitted and not yet sent.
     config = faultsConfig({
       namespaces: [ns],
@@ -44,6 +48,7 @@ describe('faults: kspan SIGKILLed mid-rollout and restarted', function () {
       file: join(mkdtempSync(join(tmpdir(), 'faults-kill-')), 'spans.jsonl'),
       metricsPort: port,
       batchTimeout: '5s',
+      storage,
     });
   });
 
@@ -52,6 +57,7 @@ describe('faults: kspan SIGKILLed mid-rollout and restarted', function () {
       for (const k of started) if (k.running) await k.stop();
     } finally {
       await deleteNamespace(ns);
+      rmSync(storage, { recursive: true, force: true });
     }
   });
 
@@ -108,8 +114,6 @@ describe('faults: kspan SIGKILLed mid-rollout and restarted', function () {
       }),
     };
 
-    const dep = await getObject(ns, `deployment/${name}`);
-    const secondStartedAtMs = Date.now();
     const second = await startKspan('second');
     const readyMs = Date.now() - killedAt;
     const all = await settleDeployment(ns, name, IMAGE_2, 3);
@@ -123,29 +127,30 @@ describe('faults: kspan SIGKILLed mid-rollout and restarted', function () {
     });
     const wholeMs = Date.now() - killedAt;
     const m = await second.metrics();
+    const skipped = counter(m, 'kspan_exporter_spans_total', {
+      component: 'otlp',
+      reason: 'already_exported',
+    });
     console.log(
       `      at the kill (read ≤100 ms before): ${held.pendingEvents} events in their window, ` +
         `${held.unsentSpans} spans emitted but not yet sent, ${held.sentSpans} sent\n` +
         `      second kspan ready ${(readyMs / 1000).toFixed(1)} s after the kill; the roll's trace whole in ` +
         `Jaeger ${(wholeMs / 1000).toFixed(1)} s after it; the second kspan re-listed ` +
         `${counter(m, 'kspan_receiver_items_total')} items and sent ` +
-        `${counter(m, 'kspan_exporter_spans_total', { component: 'otlp', outcome: 'sent' })} spans`,
+        `${counter(m, 'kspan_exporter_spans_total', { component: 'otlp', outcome: 'sent' })} spans, ` +
+        `not again ${skipped} the first had delivered (already_exported; ` +
+        `${counter(m, 'kspan_exporter_ledger_loaded_spans')} span ids in the ledger at start)`,
     );
+    // The ledger did the work: the first kspan's delivered spans, re-derived, were skipped.
+    expect(skipped, 'already_exported spans of the second kspan').to.be.greaterThan(0);
 
     expect(held.unsentSpans, 'spans emitted and not sent at the kill').to.be.greaterThan(0);
     expect(rolled.spans, renderTree(rolled)).to.have.length(1 + rollEvents.length);
-    // Two copies of a span id only where a restart cannot know what the first process knew
-    // (restart-limits.ts: each excused by ground truth, and printed).
-    const truth = {
-      startedAtMs: secondStartedAtMs,
-      generationAtStart: Number(dep.metadata.generation),
-      events: all,
-    };
+    // No span id twice, no excuses: the ledger kept the second kspan from sending again what the
+    // first had delivered, even where it re-derives it differently.
     for (const found of await jaegerTraces(ns)) {
-      const { trace: t, excused } = withoutRestartLimits(found, truth);
-      for (const e of excused) console.log(`      excused (documented restart limit): ${e}`);
-      expect(duplicateSpanIds(t), renderTree(found)).to.deep.equal([]);
-      expect(duplicateContent(t), renderTree(found)).to.deep.equal([]);
+      expect(duplicateSpanIds(found), renderTree(found)).to.deep.equal([]);
+      expect(duplicateContent(found), renderTree(found)).to.deep.equal([]);
     }
   });
 });

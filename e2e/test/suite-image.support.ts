@@ -192,6 +192,9 @@ export class KspanContainer {
       '--read-only',
       // a pod's readOnlyRootFilesystem has no writable /tmp either
       '--read-only-tmpfs=false',
+      // the pod's `state` emptyDir: the exporters' delivery ledger (storage.directory)
+      '--tmpfs',
+      '/var/lib/kspan:rw,size=128m,mode=1777',
       '--user',
       '65532:65532',
       '--cap-drop',

@@ -19,11 +19,14 @@ export function faultsConfig(o: {
   maxRetryInterval?: string;
   /** How long a span waits for its batch to fill in the backend exporters (200ms). */
   batchTimeout?: string;
+  /** The backend exporters' delivery-ledger directory (`storage.directory`). */
+  storage?: string;
 }): string {
   const env = suiteEnv();
   const sending = {
     batch: { timeout: o.batchTimeout ?? '200ms' },
     retry: { max_interval: o.maxRetryInterval ?? '5s', max_elapsed: '5m' },
+    ...(o.storage ? { storage: { directory: o.storage } } : {}),
   };
   const exporters: Record<string, unknown> = {};
   if (o.backends.includes('otlp'))

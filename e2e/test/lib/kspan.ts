@@ -29,6 +29,8 @@ export interface LiveConfigOptions {
   window?: string;
   /** More `k8s_events` settings (e.g. `max_age`). */
   receiver?: Record<string, unknown>;
+  /** The exporter's delivery-ledger directory (`storage.directory`): a restart sends no span twice. */
+  storage?: string;
 }
 
 /**
@@ -37,21 +39,14 @@ export interface LiveConfigOptions {
  */
 export function liveConfig(o: LiveConfigOptions): string {
   const env = suiteEnv();
+  const sending = {
+    batch: { timeout: '200ms' },
+    ...(o.storage ? { storage: { directory: o.storage } } : {}),
+  };
   const exporters =
     o.exporter === 'otlp'
-      ? {
-          otlp: {
-            endpoint: env.JAEGER_OTLP_GRPC,
-            tls: { insecure: true },
-            batch: { timeout: '200ms' },
-          },
-        }
-      : {
-          zipkin: {
-            endpoint: `${env.ZIPKIN_URL}/api/v2/spans`,
-            batch: { timeout: '200ms' },
-          },
-        };
+      ? { otlp: { endpoint: env.JAEGER_OTLP_GRPC, tls: { insecure: true }, ...sending } }
+      : { zipkin: { endpoint: `${env.ZIPKIN_URL}/api/v2/spans`, ...sending } };
   return pipelineConfig({ ...o, exporters });
 }
 

@@ -68,6 +68,9 @@ export type {
 export { HealthRegistry } from './telemetry/health.js';
 export { startTelemetryServer } from './telemetry/server.js';
 export { sendingQueue } from './operators/sending-queue.js';
+export { ALREADY_EXPORTED, ledgerFile } from './operators/skip-delivered.js';
+export { DeliveryLedger, LEDGER_HEADER } from './ledger/delivery-ledger.js';
+export type { DeliveryLedgerOptions } from './ledger/delivery-ledger.js';
 export { instrumentedSend } from './operators/instrumented-send.js';
 export type { Attempt } from './operators/instrumented-send.js';
 export { exportThrough } from './operators/export-through.js';

@@ -82,7 +82,7 @@ export interface ExportResult {
   spans: number;
   /** Spans the backend rejected (partial success) or that were dropped/failed. */
   failedSpans: number;
-  /** Why spans were lost: `retries_exhausted`, `permanent_error`, `queue_full`, `partial_success`, `too_large`, `shutdown`, `exporter_crashed`. */
+  /** Why spans were lost or held back: `retries_exhausted`, `permanent_error`, `queue_full`, `partial_success`, `too_large`, `shutdown`, `exporter_crashed`, `already_exported` (delivered by an earlier run). */
   reason?: string;
   attempts: number;
   error?: Error;

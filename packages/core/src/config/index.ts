@@ -11,8 +11,9 @@ export {
   BatchSettingsSchema,
   RetrySettingsSchema,
   QueueSettingsSchema,
+  StorageSettingsSchema,
 } from '../operators/sending-settings.js';
-export type { SendingSettings } from '../operators/sending-settings.js';
+export type { SendingSettings, StorageSettings } from '../operators/sending-settings.js';
 export { parseComponentId } from './component-id.js';
 export type { ComponentId } from './component-id.js';
 export { expandEnv } from './env.js';

@@ -33,6 +33,8 @@ export interface ExportBatchesOptions {
   random?: () => number;
   /** Told the spans queued (waiting, not in flight) after every change, for the queue-size gauge. */
   onQueueSize?: (spans: number) => void;
+  /** Told each batch once its results are known, before they are emitted (the delivery ledger). */
+  onDone?: (batch: readonly unknown[], results: readonly ExportResult[]) => void;
 }
 
 /**
@@ -63,6 +65,7 @@ export function exportBatches<T>(
             inFlight--;
             queuedSpans -= batch.length;
             options.onQueueSize?.(queuedSpans);
+            options.onDone?.(batch, results);
             for (const result of results) subscriber.next(result);
             pump();
             finishIfIdle();
@@ -151,7 +154,7 @@ export function exportBatches<T>(
             queuedSpans + batch.length > options.queueSize &&
             (queue.length > 0 || inFlight > 0)
           ) {
-            subscriber.next({
+            const dropped: ExportResult = {
               exporter: options.exporter,
               code: 'dropped',
               spans: batch.length,
@@ -161,7 +164,9 @@ export function exportBatches<T>(
               error: new Error(
                 `queue full: ${queuedSpans} spans waiting or in flight, the limit is ${options.queueSize}`,
               ),
-            });
+            };
+            options.onDone?.(batch, [dropped]);
+            subscriber.next(dropped);
             return;
           }
           queue.push(batch);

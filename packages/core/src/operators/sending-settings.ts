@@ -41,15 +41,49 @@ export const QueueSettingsSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * Where the delivery ledger lives (delivery-ledger.ts): a directory, not a Collector `file_storage`
+ * extension id, because kspan has no storage extension yet and one exporter setting says it all.
+ * Absent: no ledger (the default).
+ */
+export const StorageSettingsSchema = Type.Object(
+  {
+    directory: Type.String({
+      minLength: 1,
+      description:
+        'directory for the delivery ledger (one file per exporter); must survive a restart of kspan',
+    }),
+    ttl: DurationSchema(
+      '1h',
+      "how long a delivered span id is remembered (the receivers' event max_age: older events are not relisted)",
+    ),
+    max_entries: Type.Integer({
+      minimum: 1,
+      default: 200_000,
+      description: 'most span ids remembered; the oldest go first',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'a delivery ledger: span ids an earlier run of kspan delivered are not sent again (off when absent)',
+  },
+);
+
 /** Schema properties to spread into an exporter's config object. */
 export const SendingSettingsProperties = {
   batch: BatchSettingsSchema,
   retry: RetrySettingsSchema,
   queue: QueueSettingsSchema,
+  storage: Type.Optional(StorageSettingsSchema),
 };
+
+export type StorageSettings = Static<typeof StorageSettingsSchema>;
 
 export interface SendingSettings {
   batch: Static<typeof BatchSettingsSchema>;
   retry: Static<typeof RetrySettingsSchema>;
   queue: Static<typeof QueueSettingsSchema>;
+  /** The delivery ledger: spans a previous run delivered are not sent again. */
+  storage?: StorageSettings;
 }

@@ -23,6 +23,7 @@ import { HealthRegistry } from '../telemetry/health.js';
 import { MetricsRegistry, type CounterMetric } from '../telemetry/metrics.js';
 import { registerCollectorAliases } from '../telemetry/collector-metrics.js';
 import { gateForPipeline, type LeadershipGate } from './leadership-gate.js';
+import { ALREADY_EXPORTED } from '../operators/skip-delivered.js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 export interface ServiceOptions {
@@ -230,11 +231,13 @@ export class Service {
           if (r.failedSpans > 0) {
             const outcome = r.code === 'dropped' ? 'dropped' : 'failed';
             countLost(tally, spans, outcome, r.reason ?? 'unknown', r.failedSpans);
-            failLog.warn('spans not exported', {
-              reason: r.reason,
-              spans: r.failedSpans,
-              ...(r.error ? { error: errorMessage(r.error) } : {}),
-            });
+            // Skipping what an earlier run delivered is the ledger doing its work, not a loss.
+            if (r.reason !== ALREADY_EXPORTED)
+              failLog.warn('spans not exported', {
+                reason: r.reason,
+                spans: r.failedSpans,
+                ...(r.error ? { error: errorMessage(r.error) } : {}),
+              });
           }
         }),
         ignoreElements(),

@@ -51,7 +51,11 @@ export const COLLECTOR_ALIASES: readonly Alias[] = [
       ['exporter_spans_total', { outcome: 'failed' }],
       ['exporter_spans_total', { outcome: 'dropped' }],
     ],
-    minus: [['exporter_spans_total', { outcome: 'dropped', reason: 'queue_full' }]],
+    // Not a failure: queue_full has its own series; already_exported were delivered by an earlier run.
+    minus: [
+      ['exporter_spans_total', { outcome: 'dropped', reason: 'queue_full' }],
+      ['exporter_spans_total', { outcome: 'dropped', reason: 'already_exported' }],
+    ],
   },
   {
     name: 'otelcol_exporter_enqueue_failed_spans_total',
