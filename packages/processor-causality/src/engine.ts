@@ -21,7 +21,7 @@ import type { EventSpan } from './span.js';
 import { SpanOutput } from './span-output.js';
 import { SpecHistory } from './spec-history.js';
 import { Stats, type HeldAtShutdown } from './stats.js';
-import { Timelines } from './timeline.js';
+import { Timelines, type Mark } from './timeline.js';
 import { parseTime } from './time.js';
 
 /** A timer in the pending queue: an event span's window closing, or a change's root falling due. */
@@ -210,13 +210,16 @@ export class CausalityEngine {
     const now = this.time.current();
     const entry = new EventEntry(ev, undefined, rec.key, rec.key, now, undefined, true);
     const span = entry.current;
-    const when = {
+    const mark: Mark = {
+      count: 1,
       t: ev.t,
       coarse: true,
       at: Math.floor(obs / 1e6) === rec.deletingSec ? obs : ev.t,
+      obs,
+      message: '',
+      span,
     };
-    span.add({ count: 1, ...when, obs, message: '' });
-    const mark = { ...when, obs, span };
+    span.add(mark);
     this.timelines.addNamed(rec.key, mark, now);
     this.timelines.addNamed(ownerKey(rec), mark, now);
     this.schedule(span, obs);
@@ -241,6 +244,7 @@ export class CausalityEngine {
       ...occurrenceTime(ev),
       obs: ev.obs,
       message: ev.message,
+      span: undefined,
     };
 
     const key = actionKey(ev);
@@ -308,8 +312,8 @@ export class CausalityEngine {
   /** Later occurrences of a resolved span go on in a follow-on span, their marks with them. */
   private continueIn(s: SpanRec, later: Occurrence[]): void {
     const follow = new SpanRec(s.entry, s.ref(eventSpanId));
+    // The occurrences are the timelines' marks: they move with them.
     for (const o of later) follow.add(o);
-    this.timelines.moveMarks(s, follow, later);
     if (s.entry.current === s) s.entry.current = follow;
     this.schedule(follow, later[0]!.obs);
     this.stats.followOns++;
@@ -317,7 +321,7 @@ export class CausalityEngine {
 
   private addOccurrence(entry: EventEntry, span: SpanRec, o: Occurrence, now: number): void {
     span.add(o);
-    const mark = { t: o.t, coarse: o.coarse, at: o.at, obs: o.obs, span };
+    const mark = o as Mark;
     this.timelines.addAbout(entry.objKey, mark, now);
     if (entry.childKey) this.timelines.addNamed(entry.childKey, mark, now);
     if (this.held.has(entry.objKey)) this.held.news(entry.objKey);

@@ -21,6 +21,11 @@ export interface Occurrence {
   at: number;
   obs: number;
   message: string;
+  /**
+   * The span it is an occurrence of, set when added. The object timelines hold occurrences
+   * themselves as their marks (timeline.ts): one object per occurrence, not a copy per list.
+   */
+  span: SpanRec | undefined;
 }
 
 /** How a span found its parent (a metric label and the `kspan.parent.via` attribute). */
@@ -95,10 +100,16 @@ export const enum State {
   Exported = 3,
 }
 
+// Shared by spans not yet given an occurrence (never written: `add` replaces it).
+const NO_OCCURRENCES: Occurrence[] = [];
+
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
-  /** Occurrences while pending; after export only the last is kept. */
-  readonly occ: Occurrence[] = [];
+  /**
+   * Occurrences while pending; after export only the last is kept. Replaced rather than grown from
+   * empty: most spans have one occurrence, and an array grown by one insert has room for 17.
+   */
+  occ: Occurrence[] = NO_OCCURRENCES;
   state = State.Pending;
   /** Frozen the first time anyone needs it (a child, or export). */
   private id = '';
@@ -148,6 +159,11 @@ export class SpanRec {
 
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
   add(o: Occurrence): void {
+    o.span = this;
+    if (this.occ.length === 0) {
+      this.occ = [o];
+      return;
+    }
     let i = this.occ.length;
     while (i > 0 && this.occ[i - 1]!.count > o.count) i--;
     this.occ.splice(i, 0, o);
@@ -177,7 +193,7 @@ export class SpanRec {
 
   /** After export: drop what only a waiting span needs. */
   shrink(): void {
-    if (this.occ.length > 1) this.occ.splice(0, this.occ.length - 1);
+    if (this.occ.length > 1) this.occ = [this.last()];
     this.parent = undefined;
     this.chain = undefined;
   }

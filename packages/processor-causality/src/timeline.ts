@@ -4,14 +4,7 @@ import { earliest, latest, type OccurrenceTime } from './event-order.js';
 import type { Occurrence, SpanRec } from './records.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
-export interface Mark {
-  t: number;
-  coarse: boolean;
-  /** The occurrence's time as best known, for cause order (Occurrence.at). */
-  at: number;
-  obs: number;
-  span: SpanRec;
-}
+export type Mark = Occurrence & { span: SpanRec };
 
 /**
  * Per object (by kind/namespace/name): the events that named it (its possible causes) and the events
@@ -192,17 +185,6 @@ export class Timelines {
   private expire(tl: Timeline): void {
     this.drop(tl);
     this.expired++;
-  }
-
-  /** Moves the marks of occurrences `occ` from span `from` to `to` (a span split in two). */
-  moveMarks(from: SpanRec, to: SpanRec, occ: readonly Occurrence[]): void {
-    for (const key of [from.entry.objKey, from.entry.childKey]) {
-      const tl = key ? this.map.get(key) : undefined;
-      if (!tl) continue;
-      for (const list of [tl.about, tl.named])
-        for (const m of list)
-          if (m.span === from && occ.some((o) => o.t === m.t && o.obs === m.obs)) m.span = to;
-    }
   }
 
   /** Whether an event that named `key` between `from` and `to` (µs) satisfies `test`. */

@@ -8,7 +8,9 @@
  * Amortised O(1) per operation; the queue holds at most one record per touch still in the window.
  */
 export class Recency<K extends string, T extends Record<K, number>> {
-  private items: T[] = [];
+  // A passed record's slot is cleared at once: up to half the array is passed records before it is
+  // compacted, and they must not keep forgotten items (a cache's evicted entries) alive until then.
+  private items: (T | undefined)[] = [];
   private stamps: number[] = [];
   private head = 0;
   private seq = 0;
@@ -46,7 +48,7 @@ export class Recency<K extends string, T extends Record<K, number>> {
     while (this.head < this.items.length) {
       const item = this.items[this.head]!;
       if (item[this.field] === this.stamps[this.head]) return item;
-      this.head++;
+      this.items[this.head++] = undefined;
     }
     return undefined;
   }
