@@ -294,9 +294,9 @@ export class CausalityEngine {
     const entry = new EventEntry(
       ev,
       match,
-      objKey(ev.regarding.kind, ev.regarding.namespace, ev.regarding.name),
+      this.graph.sharedKey(ev.regarding),
       // An observer names its child without causing anything there: not a possible parent.
-      child && !match.rule.observer ? objKey(child.kind, child.namespace, child.name) : '',
+      child && !match.rule.observer ? this.graph.sharedKey(child) : '',
       now,
       prev,
     );

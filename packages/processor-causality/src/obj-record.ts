@@ -24,7 +24,6 @@ class History {
   past: PastGeneration[] = [];
   successorSec = 0;
   succeeds = false;
-  deletingSec = 0;
 }
 
 /**
@@ -57,6 +56,12 @@ export class ObjRecord {
   status: StatusRecord | undefined = undefined;
   /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
   deletedSec = 0;
+  /**
+   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
+   * period, else when the DELETED was seen. A field, not in the history: a replay holds tens of
+   * thousands of deleted pods (`tombstone_ttl`), which would each need a history for it.
+   */
+  deletingSec = 0;
   /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */
   lru = 0;
   tomb = 0;
@@ -116,17 +121,6 @@ export class ObjRecord {
   }
   set succeeds(v: boolean) {
     if (v || this.history) (this.history ??= new History()).succeeds = v;
-  }
-
-  /**
-   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
-   * period, else when the DELETED was seen.
-   */
-  get deletingSec(): number {
-    return this.history?.deletingSec ?? 0;
-  }
-  set deletingSec(sec: number) {
-    if (sec || this.history) (this.history ??= new History()).deletingSec = sec;
   }
 
   /** The generation in force at `t` (µs): events about earlier changes may still be arriving. */

@@ -300,6 +300,20 @@ export class OwnerGraph {
   }
 
   /**
+   * The key of the object an event refers to, with the reference's strings (name, uid) and the key
+   * itself shared with the graph's record of it when there is one: a held event then keeps no
+   * copies of its object's strings (each a separate string parsed from its own line).
+   */
+  sharedKey(r: { kind: string; namespace: string; name: string; uid?: string }): string {
+    const key = objKey(r.kind, r.namespace, r.name);
+    const rec = this.lookup(r.uid ?? '', key);
+    if (!rec || rec.key !== key) return key;
+    r.name = rec.name;
+    if (r.uid && r.uid === rec.uid) r.uid = rec.uid;
+    return rec.key;
+  }
+
+  /**
    * The owner chain of an object, nearest first. Owners come from the graph (tombstones included);
    * where the graph has nothing, from Kubernetes' naming conventions — accepted only when the guessed
    * owner is known (as an object, or as something an event named: `hasEvidence`).

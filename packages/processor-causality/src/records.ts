@@ -141,8 +141,8 @@ export class SpanRec {
 
   constructor(
     readonly entry: EventEntry,
-    /** The span before this one of the same event (follow-ons link to it). */
-    readonly prev: SpanRef | undefined,
+    /** The span before this one of the same event (follow-ons link to it); dropped on export. */
+    public prev: SpanRef | undefined,
   ) {}
 
   get done(): boolean {
@@ -196,6 +196,7 @@ export class SpanRec {
     if (this.occ.length > 1) this.occ = [this.last()];
     this.parent = undefined;
     this.chain = undefined;
+    this.prev = undefined;
   }
 }
 

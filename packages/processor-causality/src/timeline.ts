@@ -12,8 +12,8 @@ export type Mark = Occurrence & { span: SpanRec };
  * arrive, so an event waiting in its window can be found as a parent before its own span is out.
  */
 export class Timeline {
-  readonly named: Mark[] = [];
-  readonly about: Mark[] = [];
+  named: Mark[] = [];
+  about: Mark[] = [];
   namedTouched = 0;
   aboutTouched = 0;
   /** Recency queue stamps (one queue per list: they expire at different ages). */
@@ -32,7 +32,13 @@ const MAX_MARKS = 512;
 const CAUSE_LAG_US = 2_000;
 
 /** Sorted insert by (t, obs, event key): the order never depends on arrival order. */
-function insert(list: Mark[], m: Mark, oldestObs: number): void {
+function insert(tl: Timeline, side: 'named' | 'about', m: Mark, oldestObs: number): void {
+  const list = tl[side];
+  // Most lists hold one or two marks: an array grown from empty by one insert has room for 17.
+  if (list.length === 0) {
+    tl[side] = [m];
+    return;
+  }
   // Marks older than the TTL can no longer be a cause. Pruned in batches (amortised O(1)).
   if (list.length >= 64 && list[0]!.obs < oldestObs) {
     let stale = 0;
@@ -155,7 +161,7 @@ export class Timelines {
       tl.namedTouched = now;
       this.namedOrder.touch(tl);
     }
-    insert(tl.named, m, now - this.namedTtlUs);
+    insert(tl, 'named', m, now - this.namedTtlUs);
   }
 
   addAbout(key: string, m: Mark, now: number): void {
@@ -164,7 +170,7 @@ export class Timelines {
       tl.aboutTouched = now;
       this.aboutOrder.touch(tl);
     }
-    insert(tl.about, m, now - this.aboutTtlUs);
+    insert(tl, 'about', m, now - this.aboutTtlUs);
   }
 
   /** Expires marks untouched for their TTL, oldest first; a timeline with none left goes. */
