@@ -10,7 +10,7 @@ import { HeldSpans } from './held-spans.js';
 import { occurrenceTime } from './event-order.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
-import { normalizeEvent, objKey, type DropReason, type NormEvent } from './normalize.js';
+import { normalizeEvent, type DropReason, type NormEvent } from './normalize.js';
 import type { ObjRecord } from './obj-record.js';
 import { OwnerGraph } from './owner-graph.js';
 import { PipelineTime } from './pipeline-time.js';
