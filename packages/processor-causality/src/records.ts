@@ -105,10 +105,7 @@ const NO_OCCURRENCES: Occurrence[] = [];
 
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
-  /**
-   * Occurrences while pending; after export only the last is kept. Replaced rather than grown from
-   * empty: most spans have one occurrence, and an array grown by one insert has room for 17.
-   */
+  /** Occurrences while pending; after export only the last is kept. Replaced, never grown. */
   occ: Occurrence[] = NO_OCCURRENCES;
   state = State.Pending;
   /** Frozen the first time anyone needs it (a child, or export). */
@@ -160,13 +157,12 @@ export class SpanRec {
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
   add(o: Occurrence): void {
     o.span = this;
-    if (this.occ.length === 0) {
-      this.occ = [o];
-      return;
-    }
-    let i = this.occ.length;
-    while (i > 0 && this.occ[i - 1]!.count > o.count) i--;
-    this.occ.splice(i, 0, o);
+    const occ = this.occ;
+    let i = occ.length;
+    while (i > 0 && occ[i - 1]!.count > o.count) i--;
+    // A few occurrences are copied with exactly one more slot (`splice` makes room for 17 more).
+    if (occ.length >= 16) occ.splice(i, 0, o);
+    else this.occ = i === occ.length ? occ.concat(o) : occ.slice(0, i).concat(o, occ.slice(i));
   }
 
   spanId(make: (uid: string, count: number) => string): string {

@@ -34,11 +34,6 @@ const CAUSE_LAG_US = 2_000;
 /** Sorted insert by (t, obs, event key): the order never depends on arrival order. */
 function insert(tl: Timeline, side: 'named' | 'about', m: Mark, oldestObs: number): void {
   const list = tl[side];
-  // Most lists hold one or two marks: an array grown from empty by one insert has room for 17.
-  if (list.length === 0) {
-    tl[side] = [m];
-    return;
-  }
   // Marks older than the TTL can no longer be a cause. Pruned in batches (amortised O(1)).
   if (list.length >= 64 && list[0]!.obs < oldestObs) {
     let stale = 0;
@@ -48,8 +43,13 @@ function insert(tl: Timeline, side: 'named' | 'about', m: Mark, oldestObs: numbe
   if (list.length >= 2 * MAX_MARKS) list.splice(0, list.length - MAX_MARKS);
   let i = list.length;
   while (i > 0 && before(m, list[i - 1]!)) i--;
-  list.splice(i, 0, m);
+  // A small list is copied with exactly one more slot (`concat` allocates that); `splice` would
+  // make room for 17 more, and most lists stay small (a pod's kubelet events).
+  if (list.length >= SMALL_LIST) list.splice(i, 0, m);
+  else tl[side] = i === list.length ? list.concat(m) : list.slice(0, i).concat(m, list.slice(i));
 }
+
+const SMALL_LIST = 16;
 
 function before(a: Mark, b: Mark): boolean {
   if (a.t !== b.t) return a.t < b.t;
