@@ -272,6 +272,7 @@ export class CausalityEngine {
       this.addOccurrence(entry, entry.current, occ, now);
     } else {
       // Already exported: a follow-on span, same parent and trace, linked to the previous one.
+      entry.reopen(ev);
       const follow = new SpanRec(entry, entry.current.ref(eventSpanId));
       entry.current = follow;
       this.addOccurrence(entry, follow, occ, now);
