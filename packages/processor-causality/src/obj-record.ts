@@ -124,8 +124,10 @@ export class ObjRecord {
   }
   set seenUs(us: number) {
     const sec = Math.floor(us / 1e6);
+    const sub = us - sec * 1e6;
     this.seenSec = sec;
-    this.seenSub = us - sec * 1e6;
+    // `| 0` makes it a small integer: a subtraction's result is a double, boxed when stored.
+    this.seenSub = Number.isInteger(sub) ? sub | 0 : sub;
   }
 
   /** A valid `traceparent` annotation written with the current spec, if any. */
