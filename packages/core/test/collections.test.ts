@@ -20,6 +20,18 @@ describe('Recency', () => {
     expect(r.size).to.equal(0);
   });
 
+  it('keeps the order when it drops the stale records of items touched again and again', () => {
+    const r = new Recency<'stamp', { id: number; stamp: number }>('stamp');
+    const items = Array.from({ length: 10 }, (_, id) => ({ id, stamp: 0 }));
+    // 20,000 touches of 10 items: far more stale records than the compaction lets pile up.
+    for (let i = 0; i < 20_000; i++) r.touch(items[(i * 7) % 10]!);
+    r.forget(items[3]!);
+    const order: number[] = [];
+    for (let it = r.shift(); it; it = r.shift()) order.push(it.id);
+    // The last touches were of ids (i * 7) % 10 for i = 19,990…19,999: 0, 7, 4, 1, 8, 5, 2, 9, 6, 3.
+    expect(order).to.deep.equal([0, 7, 4, 1, 8, 5, 2, 9, 6]);
+  });
+
   it('does not keep an item it has handed out alive until its queue is compacted', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
