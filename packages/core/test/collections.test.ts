@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { BoundedMap } from '../src/collections/bounded-map.js';
 import { Recency } from '../src/collections/recency.js';
 
@@ -16,6 +18,37 @@ describe('Recency', () => {
     expect(r.shift()?.id).to.equal('a');
     expect(r.shift()).to.equal(undefined);
     expect(r.size).to.equal(0);
+  });
+
+  it('keeps the order when it drops the stale records of items touched again and again', () => {
+    const r = new Recency<'stamp', { id: number; stamp: number }>('stamp');
+    const items = Array.from({ length: 10 }, (_, id) => ({ id, stamp: 0 }));
+    // 20,000 touches of 10 items: far more stale records than the compaction lets pile up.
+    for (let i = 0; i < 20_000; i++) r.touch(items[(i * 7) % 10]!);
+    r.forget(items[3]!);
+    const order: number[] = [];
+    for (let it = r.shift(); it; it = r.shift()) order.push(it.id);
+    // The last touches were of ids (i * 7) % 10 for i = 19,990…19,999: 0, 7, 4, 1, 8, 5, 2, 9, 6, 3.
+    expect(order).to.deep.equal([0, 7, 4, 1, 8, 5, 2, 9, 6]);
+  });
+
+  it('does not keep an item it has handed out alive until its queue is compacted', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const r = new Recency<'stamp', { data: number[]; stamp: number }>('stamp');
+    // 3000 touches; the queue is compacted once more than half of it and over 1024 are passed.
+    const refs: WeakRef<object>[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const item = { data: [i], stamp: 0 };
+      if (i < 10) refs.push(new WeakRef(item));
+      r.touch(item);
+    }
+    for (let i = 0; i < 10; i++) r.shift(); // a cache evicting its 10 oldest entries
+    expect(r.oldest()?.data[0]).to.equal(10);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(refs.filter((w) => w.deref() !== undefined)).to.have.length(0);
   });
 });
 

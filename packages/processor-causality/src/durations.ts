@@ -141,7 +141,7 @@ export class Durations {
     const container = s.entry.ev.container;
     for (let i = lowerBound(list, last); i < list.length; i++) {
       const m = list[i]!;
-      if (m.span.entry === s.entry || m.span.entry.ev.container !== container) continue;
+      if (m.span.entry === s.entry || m.span.entry.container !== container) continue;
       return m.t;
     }
     return undefined;

@@ -10,7 +10,7 @@ import { HeldSpans } from './held-spans.js';
 import { occurrenceTime } from './event-order.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
-import { normalizeEvent, objKey, type DropReason, type NormEvent } from './normalize.js';
+import { normalizeEvent, type DropReason, type NormEvent } from './normalize.js';
 import type { ObjRecord } from './obj-record.js';
 import { OwnerGraph } from './owner-graph.js';
 import { PipelineTime } from './pipeline-time.js';
@@ -22,7 +22,7 @@ import { SpanOutput } from './span-output.js';
 import { ScaleTargets } from './scale-targets.js';
 import { SpecHistory } from './spec-history.js';
 import { Stats, type HeldAtShutdown } from './stats.js';
-import { Timelines } from './timeline.js';
+import { Timelines, type Mark } from './timeline.js';
 import { parseTime } from './time.js';
 
 /** A timer in the pending queue: an event span's window closing, or a change's root falling due. */
@@ -220,13 +220,16 @@ export class CausalityEngine {
     const now = this.time.current();
     const entry = new EventEntry(ev, undefined, rec.key, rec.key, now, undefined, true);
     const span = entry.current;
-    const when = {
+    const mark: Mark = {
+      count: 1,
       t: ev.t,
       coarse: true,
       at: Math.floor(obs / 1e6) === rec.deletingSec ? obs : ev.t,
+      obs,
+      message: '',
+      span,
     };
-    span.add({ count: 1, ...when, obs, message: '' });
-    const mark = { ...when, obs, span };
+    span.add(mark);
     this.timelines.addNamed(rec.key, mark, now);
     this.timelines.addNamed(ownerKey(rec), mark, now);
     this.schedule(span, obs);
@@ -251,6 +254,7 @@ export class CausalityEngine {
       ...occurrenceTime(ev),
       obs: ev.obs,
       message: ev.message,
+      span: undefined,
     };
 
     const key = actionKey(ev);
@@ -278,6 +282,7 @@ export class CausalityEngine {
       this.addOccurrence(entry, entry.current, occ, now);
     } else {
       // Already exported: a follow-on span, same parent and trace, linked to the previous one.
+      entry.reopen(ev);
       const follow = new SpanRec(entry, entry.current.ref(eventSpanId));
       entry.current = follow;
       this.addOccurrence(entry, follow, occ, now);
@@ -300,9 +305,9 @@ export class CausalityEngine {
     const entry = new EventEntry(
       ev,
       match,
-      objKey(ev.regarding.kind, ev.regarding.namespace, ev.regarding.name),
+      this.graph.sharedKey(ev.regarding),
       // An observer names its child without causing anything there: not a possible parent.
-      child && !match.rule.observer ? objKey(child.kind, child.namespace, child.name) : '',
+      child && !match.rule.observer ? this.graph.sharedKey(child) : '',
       now,
       prev,
     );
@@ -318,8 +323,8 @@ export class CausalityEngine {
   /** Later occurrences of a resolved span go on in a follow-on span, their marks with them. */
   private continueIn(s: SpanRec, later: Occurrence[]): void {
     const follow = new SpanRec(s.entry, s.ref(eventSpanId));
+    // The occurrences are the timelines' marks: they move with them.
     for (const o of later) follow.add(o);
-    this.timelines.moveMarks(s, follow, later);
     if (s.entry.current === s) s.entry.current = follow;
     this.schedule(follow, later[0]!.obs);
     this.stats.followOns++;
@@ -327,7 +332,7 @@ export class CausalityEngine {
 
   private addOccurrence(entry: EventEntry, span: SpanRec, o: Occurrence, now: number): void {
     span.add(o);
-    const mark = { t: o.t, coarse: o.coarse, at: o.at, obs: o.obs, span };
+    const mark = o as Mark;
     this.timelines.addAbout(entry.objKey, mark, now);
     if (entry.childKey) this.timelines.addNamed(entry.childKey, mark, now);
     if (this.held.has(entry.objKey)) this.held.news(entry.objKey);

@@ -24,7 +24,8 @@ class History {
   past: PastGeneration[] = [];
   successorSec = 0;
   succeeds = false;
-  deletingSec = 0;
+  genSinceSub = 0;
+  traceparent: RemoteParent | undefined = undefined;
 }
 
 /**
@@ -40,10 +41,9 @@ export class ObjRecord {
   generation = 0;
   /** When `generation` took effect (s; 0 when it predates what we saw). */
   genSince = 0;
-  /** µs within `genSince` when it took effect below the second (0: the second's start). */
-  genSinceSub = 0;
-  /** When the watch last delivered this object (µs; 0: never with a time). */
-  seenUs = 0;
+  /** When the watch last delivered this object: second and µs within it (see `seenUs`). */
+  private seenSec = 0;
+  private seenSub = 0;
   /** The generation before, for events still arriving about the previous change. */
   prevGeneration = -1;
   specManager = '';
@@ -52,15 +52,20 @@ export class ObjRecord {
   specSec = 0;
   /** `metadata.creationTimestamp` (s; 0 when unknown): when generation 1 began. */
   createdSec = 0;
-  traceparent: RemoteParent | undefined = undefined;
   /** What its status said (object-status.ts); absent for objects watched without status. */
   status: StatusRecord | undefined = undefined;
   /** When the DELETED arrived (s); 0 while alive; -1 when deleted before any item carried a time. */
   deletedSec = 0;
+  /**
+   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
+   * period, else when the DELETED was seen. A field, not in the history: a replay holds tens of
+   * thousands of deleted pods (`tombstone_ttl`), which would each need a history for it.
+   */
+  deletingSec = 0;
   /** Recency queue stamps: last update (LRU cap) and deletion (tombstone expiry). */
   lru = 0;
   tomb = 0;
-  /** What few objects need (a history), allocated on first use: one field for the rest. */
+  /** What few objects need (a history, a traceparent…), allocated on first use: one field for the rest. */
   private history: History | undefined = undefined;
 
   /**
@@ -79,7 +84,7 @@ export class ObjRecord {
     h.past.push({
       generation: ended,
       sinceSec: next === undefined ? 0 : this.genSince,
-      sinceSub: next === undefined ? 0 : this.genSinceSub,
+      sinceSub: next === undefined ? 0 : h.genSinceSub,
       manager: writer?.manager ?? '',
       operation: writer?.operation ?? '',
       sec: writer?.sec ?? 0,
@@ -89,7 +94,7 @@ export class ObjRecord {
     if (next === undefined) return;
     this.generation = next;
     this.genSince = sinceSec;
-    this.genSinceSub = sinceSub;
+    h.genSinceSub = sinceSub;
   }
 
   private past(g: number): PastGeneration | undefined {
@@ -110,23 +115,35 @@ export class ObjRecord {
     if (sec || this.history) (this.history ??= new History()).successorSec = sec;
   }
 
+  /**
+   * When the watch last delivered this object (µs; 0: never with a time). Kept as two small
+   * integers: a µs double is a separate heap box per object.
+   */
+  get seenUs(): number {
+    return this.seenSec * 1e6 + this.seenSub;
+  }
+  set seenUs(us: number) {
+    const sec = Math.floor(us / 1e6);
+    const sub = us - sec * 1e6;
+    this.seenSec = sec;
+    // `| 0` makes it a small integer: a subtraction's result is a double, boxed when stored.
+    this.seenSub = Number.isInteger(sub) ? sub | 0 : sub;
+  }
+
+  /** A valid `traceparent` annotation written with the current spec, if any. */
+  get traceparent(): RemoteParent | undefined {
+    return this.history?.traceparent;
+  }
+  set traceparent(tp: RemoteParent | undefined) {
+    if (tp || this.history) (this.history ??= new History()).traceparent = tp;
+  }
+
   /** It took the name of an earlier object (a StatefulSet's replacement pod). */
   get succeeds(): boolean {
     return this.history?.succeeds ?? false;
   }
   set succeeds(v: boolean) {
     if (v || this.history) (this.history ??= new History()).succeeds = v;
-  }
-
-  /**
-   * When its deletion was asked for (s; 0: not being deleted): `deletionTimestamp` less the grace
-   * period, else when the DELETED was seen.
-   */
-  get deletingSec(): number {
-    return this.history?.deletingSec ?? 0;
-  }
-  set deletingSec(sec: number) {
-    if (sec || this.history) (this.history ??= new History()).deletingSec = sec;
   }
 
   /** The generation in force at `t` (µs): events about earlier changes may still be arriving. */
@@ -153,7 +170,7 @@ export class ObjRecord {
 
   /** When `generation` took effect (µs; 0 when it predates what we saw). */
   get genSinceUs(): number {
-    return this.genSince * 1e6 + this.genSinceSub;
+    return this.genSince * 1e6 + (this.history?.genSinceSub ?? 0);
   }
 
   /** When spec was last written (µs), NaN when unknown. */

@@ -62,9 +62,10 @@ export class OwnerGraph {
         ? meta.namespace
         : '';
     const uid = typeof meta.uid === 'string' ? meta.uid : '';
-    const key = objKey(kind, ns, name);
+    const known = uid ? this.byUid.get(uid) : undefined;
+    const key = known && isNamed(known, kind, ns, name) ? known.key : objKey(kind, ns, name);
 
-    let rec = (uid && this.byUid.get(uid)) || this.byKey.get(key);
+    let rec = known ?? this.byKey.get(key);
     // A new object under an old name (a StatefulSet's pod): the old one stays findable by uid.
     let predecessor: ObjRecord | undefined;
     if (rec && uid && rec.uid && rec.uid !== uid) {
@@ -308,6 +309,20 @@ export class OwnerGraph {
   }
 
   /**
+   * The key of the object an event refers to, with the reference's strings (name, uid) and the key
+   * itself shared with the graph's record of it when there is one: a held event then keeps no
+   * copies of its object's strings (each a separate string parsed from its own line).
+   */
+  sharedKey(r: { kind: string; namespace: string; name: string; uid?: string }): string {
+    const key = objKey(r.kind, r.namespace, r.name);
+    const rec = this.lookup(r.uid ?? '', key);
+    if (!rec || rec.key !== key) return key;
+    r.name = rec.name;
+    if (r.uid && r.uid === rec.uid) r.uid = rec.uid;
+    return rec.key;
+  }
+
+  /**
    * The owner chain of an object, nearest first. Owners come from the graph (tombstones included);
    * where the graph has nothing, from Kubernetes' naming conventions — accepted only when the guessed
    * owner is known (as an object, or as something an event named: `hasEvidence`).
@@ -325,8 +340,13 @@ export class OwnerGraph {
     for (let depth = 0; depth < MAX_DEPTH; depth++) {
       let next: Ancestor | undefined;
       if (rec?.ownerKind) {
-        const key = objKey(rec.ownerKind, rec.namespace, rec.ownerName);
-        const owner = this.lookup(rec.ownerUid, key);
+        // Found by uid, the owner's own key is the one to build (no new string per step).
+        const byUid = rec.ownerUid ? this.byUid.get(rec.ownerUid) : undefined;
+        const key =
+          byUid && isNamed(byUid, rec.ownerKind, rec.namespace, rec.ownerName)
+            ? byUid.key
+            : objKey(rec.ownerKind, rec.namespace, rec.ownerName);
+        const owner = byUid ?? this.byKey.get(key);
         next = {
           kind: rec.ownerKind,
           namespace: CLUSTER_SCOPED.has(rec.ownerKind) ? '' : rec.namespace,
@@ -410,6 +430,15 @@ export class OwnerGraph {
     }
     return undefined;
   }
+}
+
+/** Whether `rec`'s key is the one of kind/namespace/name (objKey's rule for cluster-scoped kinds). */
+function isNamed(rec: ObjRecord, kind: string, namespace: string, name: string): boolean {
+  return (
+    rec.kind === kind &&
+    rec.name === name &&
+    (rec.namespace === namespace || CLUSTER_SCOPED.has(kind))
+  );
 }
 
 /** When the annotation was last written, from managedFields (µs), if recorded. */

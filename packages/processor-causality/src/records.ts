@@ -21,6 +21,11 @@ export interface Occurrence {
   at: number;
   obs: number;
   message: string;
+  /**
+   * The span it is an occurrence of, set when added. The object timelines hold occurrences
+   * themselves as their marks (timeline.ts): one object per occurrence, not a copy per list.
+   */
+  span: SpanRec | undefined;
 }
 
 /** How a span found its parent (a metric label and the `kspan.parent.via` attribute). */
@@ -66,10 +71,16 @@ export class EventEntry {
   readonly creates: boolean;
   /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
   readonly deletes: boolean;
+  /** The Event's uid, name and container: what other events' spans are compared with. */
+  readonly uid: string;
+  readonly name: string;
+  readonly container: string;
+  /** Its spans not out yet. While there are, the normalised event is kept (see `ev`). */
+  open = 0;
+  private event: NormEvent | undefined;
 
   constructor(
-    /** The event as first seen (its identity, object and rule do not change with repeats). */
-    readonly ev: NormEvent,
+    ev: NormEvent,
     readonly match: RuleMatch | undefined,
     readonly objKey: string,
     readonly childKey: string,
@@ -78,6 +89,10 @@ export class EventEntry {
     /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
     readonly deletion = false,
   ) {
+    this.event = ev;
+    this.uid = ev.uid;
+    this.name = ev.name;
+    this.container = ev.container;
     this.maxCount = ev.count;
     this.touched = now;
     this.causal = childKey !== '' || match?.rule.root === true;
@@ -85,6 +100,28 @@ export class EventEntry {
     this.creates = childKey !== '' && CREATES.test(ev.reason);
     this.deletes = childKey !== '' && !deletion && DELETES.test(ev.reason);
     this.current = new SpanRec(this, prev);
+  }
+
+  /**
+   * The event as first seen (its identity, object and rule do not change with repeats), for its
+   * spans until they are out. Then only what parent resolution and dedupe need stays (the fields
+   * above, the spans' ids and times): a causal event is held `parent_ttl`, and its normalised
+   * event, message and object reference were most of its weight. A later occurrence brings the
+   * event back (`reopen`).
+   */
+  get ev(): NormEvent {
+    if (this.event === undefined) throw new Error(`event ${this.key}: record already released`);
+    return this.event;
+  }
+
+  /** A later occurrence of an event whose spans are all out: its item's event serves its next span. */
+  reopen(ev: NormEvent): void {
+    this.event ??= ev;
+  }
+
+  /** One of its spans went out: with none left open, the normalised event goes. */
+  exported(): void {
+    if (--this.open === 0 && !this.deletion) this.event = undefined;
   }
 }
 
@@ -95,10 +132,13 @@ export const enum State {
   Exported = 3,
 }
 
+// Shared by spans not yet given an occurrence (never written: `add` replaces it).
+const NO_OCCURRENCES: Occurrence[] = [];
+
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
-  /** Occurrences while pending; after export only the last is kept. */
-  readonly occ: Occurrence[] = [];
+  /** Occurrences while pending; after export only the last is kept. Replaced, never grown. */
+  occ: Occurrence[] = NO_OCCURRENCES;
   state = State.Pending;
   /** Frozen the first time anyone needs it (a child, or export). */
   private id = '';
@@ -130,9 +170,11 @@ export class SpanRec {
 
   constructor(
     readonly entry: EventEntry,
-    /** The span before this one of the same event (follow-ons link to it). */
-    readonly prev: SpanRef | undefined,
-  ) {}
+    /** The span before this one of the same event (follow-ons link to it); dropped on export. */
+    public prev: SpanRef | undefined,
+  ) {
+    entry.open++;
+  }
 
   get done(): boolean {
     return this.state === State.Exported;
@@ -148,9 +190,13 @@ export class SpanRec {
 
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
   add(o: Occurrence): void {
-    let i = this.occ.length;
-    while (i > 0 && this.occ[i - 1]!.count > o.count) i--;
-    this.occ.splice(i, 0, o);
+    o.span = this;
+    const occ = this.occ;
+    let i = occ.length;
+    while (i > 0 && occ[i - 1]!.count > o.count) i--;
+    // A few occurrences are copied with exactly one more slot (`splice` makes room for 17 more).
+    if (occ.length >= 16) occ.splice(i, 0, o);
+    else this.occ = i === occ.length ? occ.concat(o) : occ.slice(0, i).concat(o, occ.slice(i));
   }
 
   spanId(make: (uid: string, count: number) => string): string {
@@ -158,7 +204,7 @@ export class SpanRec {
       this.id =
         this.isRoot && this.change
           ? this.change.rootSpanId
-          : make(this.entry.ev.uid, this.first().count);
+          : make(this.entry.uid, this.first().count);
     return this.id;
   }
 
@@ -175,11 +221,14 @@ export class SpanRec {
     };
   }
 
-  /** After export: drop what only a waiting span needs. */
+  /** After export: drop what only a waiting span needs (its occurrences stay as timeline marks). */
   shrink(): void {
-    if (this.occ.length > 1) this.occ.splice(0, this.occ.length - 1);
+    for (const o of this.occ) o.message = '';
+    if (this.occ.length > 1) this.occ = [this.last()];
     this.parent = undefined;
     this.chain = undefined;
+    this.prev = undefined;
+    this.entry.exported();
   }
 }
 

@@ -7,9 +7,9 @@ import { changeTraceId, rootSpanId } from './ids.js';
 import { TopStatus } from './object-status.js';
 import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
-import { objKey, type NormEvent } from './normalize.js';
+import { objKey } from './normalize.js';
 import type { OwnerGraph } from './owner-graph.js';
-import { State, type Change, type SpanRec } from './records.js';
+import { State, type Change, type EventEntry, type SpanRec } from './records.js';
 import { EventSpan, Resources, SAMPLED } from './span.js';
 import type { RootExtras } from './spec-history.js';
 import type { Stats } from './stats.js';
@@ -252,9 +252,9 @@ export class SpanOutput {
       const m = list[i]!;
       if (m.t > horizon) break;
       if (m.span.entry === s.entry) continue;
-      const other = m.span.entry.ev;
+      const other = m.span.entry;
       // Same time: the event created first (an Event's name ends in its creation time) comes first.
-      if (m.t === last.t && before(other, s.entry.ev)) continue;
+      if (m.t === last.t && before(other, s.entry)) continue;
       // Container events follow their container; pod-level events are followed by any.
       if (container && other.container !== container) continue;
       return m.t;
@@ -334,6 +334,6 @@ function rootService(c: Change): string {
 }
 
 /** Creation order of two events (core/v1 names are `<object>.<hex creation time>`), then uid. */
-function before(a: NormEvent, b: NormEvent): boolean {
+function before(a: EventEntry, b: EventEntry): boolean {
   return a.name.length === b.name.length && a.name !== b.name ? a.name < b.name : a.uid < b.uid;
 }

@@ -4,14 +4,7 @@ import { earliest, latest, type OccurrenceTime } from './event-order.js';
 import type { Occurrence, SpanRec } from './records.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
-export interface Mark {
-  t: number;
-  coarse: boolean;
-  /** The occurrence's time as best known, for cause order (Occurrence.at). */
-  at: number;
-  obs: number;
-  span: SpanRec;
-}
+export type Mark = Occurrence & { span: SpanRec };
 
 /**
  * Per object (by kind/namespace/name): the events that named it (its possible causes) and the events
@@ -19,8 +12,8 @@ export interface Mark {
  * arrive, so an event waiting in its window can be found as a parent before its own span is out.
  */
 export class Timeline {
-  readonly named: Mark[] = [];
-  readonly about: Mark[] = [];
+  named: Mark[] = [];
+  about: Mark[] = [];
   namedTouched = 0;
   aboutTouched = 0;
   /** Recency queue stamps (one queue per list: they expire at different ages). */
@@ -39,7 +32,8 @@ const MAX_MARKS = 512;
 const CAUSE_LAG_US = 2_000;
 
 /** Sorted insert by (t, obs, event key): the order never depends on arrival order. */
-function insert(list: Mark[], m: Mark, oldestObs: number): void {
+function insert(tl: Timeline, side: 'named' | 'about', m: Mark, oldestObs: number): void {
+  const list = tl[side];
   // Marks older than the TTL can no longer be a cause. Pruned in batches (amortised O(1)).
   if (list.length >= 64 && list[0]!.obs < oldestObs) {
     let stale = 0;
@@ -49,8 +43,13 @@ function insert(list: Mark[], m: Mark, oldestObs: number): void {
   if (list.length >= 2 * MAX_MARKS) list.splice(0, list.length - MAX_MARKS);
   let i = list.length;
   while (i > 0 && before(m, list[i - 1]!)) i--;
-  list.splice(i, 0, m);
+  // A small list is copied with exactly one more slot (`concat` allocates that); `splice` would
+  // make room for 17 more, and most lists stay small (a pod's kubelet events).
+  if (list.length >= SMALL_LIST) list.splice(i, 0, m);
+  else tl[side] = i === list.length ? list.concat(m) : list.slice(0, i).concat(m, list.slice(i));
 }
+
+const SMALL_LIST = 16;
 
 function before(a: Mark, b: Mark): boolean {
   if (a.t !== b.t) return a.t < b.t;
@@ -162,7 +161,7 @@ export class Timelines {
       tl.namedTouched = now;
       this.namedOrder.touch(tl);
     }
-    insert(tl.named, m, now - this.namedTtlUs);
+    insert(tl, 'named', m, now - this.namedTtlUs);
   }
 
   addAbout(key: string, m: Mark, now: number): void {
@@ -171,7 +170,7 @@ export class Timelines {
       tl.aboutTouched = now;
       this.aboutOrder.touch(tl);
     }
-    insert(tl.about, m, now - this.aboutTtlUs);
+    insert(tl, 'about', m, now - this.aboutTtlUs);
   }
 
   /** Expires marks untouched for their TTL, oldest first; a timeline with none left goes. */
@@ -192,17 +191,6 @@ export class Timelines {
   private expire(tl: Timeline): void {
     this.drop(tl);
     this.expired++;
-  }
-
-  /** Moves the marks of occurrences `occ` from span `from` to `to` (a span split in two). */
-  moveMarks(from: SpanRec, to: SpanRec, occ: readonly Occurrence[]): void {
-    for (const key of [from.entry.objKey, from.entry.childKey]) {
-      const tl = key ? this.map.get(key) : undefined;
-      if (!tl) continue;
-      for (const list of [tl.about, tl.named])
-        for (const m of list)
-          if (m.span === from && occ.some((o) => o.t === m.t && o.obs === m.obs)) m.span = to;
-    }
   }
 
   /** Whether an event that named `key` between `from` and `to` (µs) satisfies `test`. */

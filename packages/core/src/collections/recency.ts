@@ -8,7 +8,9 @@
  * Amortised O(1) per operation; the queue holds at most one record per touch still in the window.
  */
 export class Recency<K extends string, T extends Record<K, number>> {
-  private items: T[] = [];
+  // A passed record's slot is cleared at once: up to half the array is passed records before it is
+  // compacted, and they must not keep forgotten items (a cache's evicted entries) alive until then.
+  private items: (T | undefined)[] = [];
   private stamps: number[] = [];
   private head = 0;
   private seq = 0;
@@ -32,7 +34,26 @@ export class Recency<K extends string, T extends Record<K, number>> {
       this.items = this.items.slice(this.head);
       this.stamps = this.stamps.slice(this.head);
       this.head = 0;
+    } else if (this.items.length - this.head > 4 * this.live + 1024) this.compact();
+  }
+
+  /**
+   * Keeps only the records still current, in order. An item touched again and again (an object
+   * updated on every watch event) leaves a stale record per touch until the head passes it: a
+   * queue of a few live items could otherwise hold millions. Amortised O(1): it runs after at
+   * least three stale records per live item have piled up.
+   */
+  private compact(): void {
+    let w = 0;
+    for (let r = this.head; r < this.items.length; r++) {
+      const item = this.items[r];
+      if (item === undefined || item[this.field] !== this.stamps[r]) continue;
+      this.items[w] = item;
+      this.stamps[w++] = this.stamps[r]!;
     }
+    this.items.length = w;
+    this.stamps.length = w;
+    this.head = 0;
   }
 
   /** Stops tracking `item` (its queue records become stale). */
@@ -46,7 +67,7 @@ export class Recency<K extends string, T extends Record<K, number>> {
     while (this.head < this.items.length) {
       const item = this.items[this.head]!;
       if (item[this.field] === this.stamps[this.head]) return item;
-      this.head++;
+      this.items[this.head++] = undefined;
     }
     return undefined;
   }
