@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { cachedIn } from './bounded-cache.js';
 import { nanosText } from './hr-time.js';
 import { JsonBuffer } from './json-buffer.js';
 import { spanFlags } from './span-flags.js';
@@ -28,21 +29,26 @@ function optional(w: JsonBuffer, name: string, value: unknown): void {
 
 /** `{"key":"…","value":` per attribute key, encoded once: keys repeat on every span. */
 const keyPrefixes = new Map<string, Uint8Array>();
-const MAX_KEY_PREFIXES = 4096;
 const keyScratch = new JsonBuffer(256);
 
 function keyPrefix(key: string): Uint8Array {
-  let prefix = keyPrefixes.get(key);
-  if (prefix === undefined) {
-    if (keyPrefixes.size >= MAX_KEY_PREFIXES) keyPrefixes.clear();
+  return cachedIn(keyPrefixes, 4096, key, () => {
     keyScratch.reset();
     keyScratch.ascii('{"key":');
     keyScratch.string(key);
     keyScratch.ascii(',"value":');
-    prefix = keyScratch.bytes();
-    keyPrefixes.set(key, prefix);
+    return keyScratch.bytes();
+  });
+}
+
+/** `[a,b,…]`, each item written by `write`. */
+function list<T>(w: JsonBuffer, items: readonly T[], write: (w: JsonBuffer, item: T) => void) {
+  w.ascii('[');
+  for (let i = 0; i < items.length; i++) {
+    if (i) w.ascii(',');
+    write(w, items[i]!);
   }
-  return prefix;
+  w.ascii(']');
 }
 
 function anyValue(w: JsonBuffer, value: AttributeValue | undefined | null): void {
@@ -63,12 +69,9 @@ function anyValue(w: JsonBuffer, value: AttributeValue | undefined | null): void
   if (v instanceof Uint8Array)
     return w.ascii(`{"bytesValue":"${Buffer.from(v).toString('base64')}"}`);
   if (Array.isArray(v)) {
-    w.ascii('{"arrayValue":{"values":[');
-    for (let i = 0; i < v.length; i++) {
-      if (i) w.ascii(',');
-      anyValue(w, v[i] as AttributeValue);
-    }
-    return w.ascii(']}}');
+    w.ascii('{"arrayValue":{"values":');
+    list(w, v as AttributeValue[], anyValue);
+    return w.ascii('}}');
   }
   if (typeof v === 'object' && v !== null) {
     w.ascii('{"kvlistValue":{"values":');
@@ -151,20 +154,12 @@ function span(w: JsonBuffer, s: ReadableSpan): void {
   );
   attributes(w, s.attributes);
   optional(w, 'droppedAttributesCount', s.droppedAttributesCount);
-  w.ascii(',"events":[');
-  for (let i = 0; i < s.events.length; i++) {
-    if (i) w.ascii(',');
-    event(w, s.events[i]!);
-  }
-  w.ascii(']');
+  w.ascii(',"events":');
+  list(w, s.events, event);
   optional(w, 'droppedEventsCount', s.droppedEventsCount);
   status(w, s.status);
-  w.ascii(',"links":[');
-  for (let i = 0; i < s.links.length; i++) {
-    if (i) w.ascii(',');
-    link(w, s.links[i]!);
-  }
-  w.ascii(']');
+  w.ascii(',"links":');
+  list(w, s.links, link);
   optional(w, 'droppedLinksCount', s.droppedLinksCount);
   w.ascii(`,"flags":${spanFlags(ctx.traceFlags, parent?.isRemote)}}`);
 }
@@ -180,12 +175,8 @@ function scopeSpans(w: JsonBuffer, group: ScopeGroup): void {
     w.ascii(',"droppedAttributesCount":');
     w.number(scope.droppedAttributesCount ?? 0);
   }
-  w.ascii('},"spans":[');
-  for (let i = 0; i < group.spans.length; i++) {
-    if (i) w.ascii(',');
-    span(w, group.spans[i]!);
-  }
-  w.ascii(']');
+  w.ascii('},"spans":');
+  list(w, group.spans, span);
   optional(w, 'schemaUrl', scope.schemaUrl);
   w.ascii('}');
 }
@@ -214,25 +205,24 @@ function partsOf(resource: ResourceGroup['resource']): { head: Uint8Array; tail:
   return parts;
 }
 
+function resourceSpans(w: JsonBuffer, group: ResourceGroup): void {
+  const { head, tail } = partsOf(group.resource);
+  w.raw(head);
+  for (let i = 0; i < group.scopes.length; i++) {
+    if (i) w.ascii(',');
+    scopeSpans(w, group.scopes[i]!);
+  }
+  w.raw(tail);
+}
+
 const out = new JsonBuffer();
 
 /** Writes one `ExportTraceServiceRequest` holding `spans` into the shared buffer, then `end`. */
 function write(spans: readonly ReadableSpan[], end: string): JsonBuffer {
   out.reset();
-  out.ascii('{"resourceSpans":[');
-  const groups = groupSpans(spans);
-  for (let i = 0; i < groups.length; i++) {
-    const group = groups[i]!;
-    if (i) out.ascii(',');
-    const { head, tail } = partsOf(group.resource);
-    out.raw(head);
-    for (let j = 0; j < group.scopes.length; j++) {
-      if (j) out.ascii(',');
-      scopeSpans(out, group.scopes[j]!);
-    }
-    out.raw(tail);
-  }
-  out.ascii(']}' + end);
+  out.ascii('{"resourceSpans":');
+  list(out, groupSpans(spans), resourceSpans);
+  out.ascii('}' + end);
   return out;
 }
 

@@ -1,5 +1,6 @@
-import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { cachedIn } from './bounded-cache.js';
 import { nanosHalves } from './hr-time.js';
 import { spanFlags } from './span-flags.js';
 import { ProtoBuffer } from './proto-buffer.js';
@@ -70,20 +71,15 @@ function anyValue(w: ProtoBuffer, value: AttributeValue | undefined | null): voi
 
 /** `KeyValue.key` (tag, length, UTF-8) per attribute key: keys repeat on every span. */
 const keyFields = new Map<string, Uint8Array>();
-const MAX_KEY_FIELDS = 4096;
 const keyScratch = new ProtoBuffer(256);
 
 function keyField(key: string): Uint8Array {
-  let bytes = keyFields.get(key);
-  if (bytes === undefined) {
-    if (keyFields.size >= MAX_KEY_FIELDS) keyFields.clear();
+  return cachedIn(keyFields, 4096, key, () => {
     keyScratch.reset();
     tag(keyScratch, 1, LEN);
     keyScratch.string(key);
-    bytes = keyScratch.bytes();
-    keyFields.set(key, bytes);
-  }
-  return bytes;
+    return keyScratch.bytes();
+  });
 }
 
 /** Each attribute as a `KeyValue` in field `field`. */
@@ -117,9 +113,8 @@ function event(w: ProtoBuffer, e: TimedEvent): void {
   w.end(start, 1);
 }
 
-function link(w: ProtoBuffer, l: Link): void {
-  const start = w.begin(1);
-  const c = l.context;
+/** Fields 1-3 of a Span and of a Link alike: trace id, span id, trace state when not empty. */
+function ids(w: ProtoBuffer, c: SpanContext): void {
   tag(w, 1, LEN);
   w.hex(c.traceId);
   tag(w, 2, LEN);
@@ -129,6 +124,12 @@ function link(w: ProtoBuffer, l: Link): void {
     tag(w, 3, LEN);
     w.string(traceState);
   }
+}
+
+function link(w: ProtoBuffer, l: Link): void {
+  const start = w.begin(1);
+  const c = l.context;
+  ids(w, c);
   if (l.attributes) attributes(w, l.attributes, 4);
   tag(w, 5, VARINT);
   w.uint32(l.droppedAttributesCount || 0);
@@ -141,15 +142,7 @@ function span(w: ProtoBuffer, s: ReadableSpan): void {
   const start = w.begin(2);
   const ctx = s.spanContext();
   const parent = s.parentSpanContext;
-  tag(w, 1, LEN);
-  w.hex(ctx.traceId);
-  tag(w, 2, LEN);
-  w.hex(ctx.spanId);
-  const traceState = ctx.traceState?.serialize();
-  if (traceState) {
-    tag(w, 3, LEN);
-    w.string(traceState);
-  }
+  ids(w, ctx);
   if (parent?.spanId) {
     tag(w, 4, LEN);
     w.hex(parent.spanId);
@@ -228,18 +221,33 @@ function scopeField(w: ProtoBuffer, scope: Scope): void {
   w.end(start, 1);
 }
 
-function scopeSpans(w: ProtoBuffer, group: ScopeGroup): void {
+/**
+ * A `ResourceSpans` or `ScopeSpans`: its resource or scope (field 1, encoded once per object),
+ * its children in field 2, its schema URL in field 3 when there is one.
+ */
+function entry<T>(
+  w: ProtoBuffer,
+  head: Uint8Array,
+  children: readonly T[],
+  child: (w: ProtoBuffer, c: T) => void,
+  schemaUrl: string | undefined,
+): void {
   const start = w.begin(3);
-  w.raw(once(group.scope, (b) => scopeField(b, group.scope)));
-  for (const s of group.spans) {
+  w.raw(head);
+  for (const c of children) {
     tag(w, 2, LEN);
-    span(w, s);
+    child(w, c);
   }
-  if (group.scope.schemaUrl) {
+  if (schemaUrl) {
     tag(w, 3, LEN);
-    w.string(group.scope.schemaUrl);
+    w.string(schemaUrl);
   }
   w.end(start, 3);
+}
+
+function scopeSpans(w: ProtoBuffer, group: ScopeGroup): void {
+  const head = once(group.scope, (b) => scopeField(b, group.scope));
+  entry(w, head, group.spans, span, group.scope.schemaUrl);
 }
 
 function resourceField(w: ProtoBuffer, resource: ResourceGroup['resource']): void {
@@ -252,17 +260,8 @@ function resourceField(w: ProtoBuffer, resource: ResourceGroup['resource']): voi
 }
 
 function resourceSpans(w: ProtoBuffer, group: ResourceGroup): void {
-  const start = w.begin(3);
-  w.raw(once(group.resource, (b) => resourceField(b, group.resource)));
-  for (const scope of group.scopes) {
-    tag(w, 2, LEN);
-    scopeSpans(w, scope);
-  }
-  if (group.resource.schemaUrl) {
-    tag(w, 3, LEN);
-    w.string(group.resource.schemaUrl);
-  }
-  w.end(start, 3);
+  const head = once(group.resource, (b) => resourceField(b, group.resource));
+  entry(w, head, group.scopes, scopeSpans, group.resource.schemaUrl);
 }
 
 const request = new ProtoBuffer();
