@@ -18,7 +18,12 @@ export type { FileExporterConfig } from './file/config.js';
 export type { LineSink } from './file/line-sink.js';
 export { STDOUT_CLOSED_EVENT } from './file/line-sink.js';
 
-export { encodeOtlpJson, encodeOtlpJsonLine, encodeOtlpProtobuf } from './encode.js';
+export {
+  encodeOtlpJson,
+  encodeOtlpJsonBytes,
+  encodeOtlpJsonLine,
+  encodeOtlpProtobuf,
+} from './encode.js';
 export type * from './otlp-json-types.js';
 export type { ExportOptions } from './common/export-options.js';
 export { otlpExporterSpec, otlpHttpExporterSpec, fileExporterSpec } from './specs.js';

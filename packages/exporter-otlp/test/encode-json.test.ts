@@ -3,6 +3,8 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ROOT_ID, T0, makeSpan, sampleTrace } from '@kspan/testing';
 import { encodeOtlpJson, encodeOtlpJsonLine } from '../src/index.js';
+import { encodeOtlpJsonBytes } from '../src/encode.js';
+import { groupingSpans, trickySpans } from './encoding-cases.js';
 
 /** The official serializer's JSON with int64 values as strings, by a reviver: the reference. */
 function reference(spans: readonly ReadableSpan[]): unknown {
@@ -10,6 +12,17 @@ function reference(spans: readonly ReadableSpan[]): unknown {
   return JSON.parse(new TextDecoder().decode(bytes), (key, value: unknown) =>
     key === 'intValue' && typeof value === 'number' ? String(value) : value,
   );
+}
+
+/**
+ * The official serializer's text with int64 values as strings, rewritten in place (every object
+ * key in it is an OTLP field name, so `"intValue":` before a number is always that field).
+ */
+function referenceText(spans: readonly ReadableSpan[]): string {
+  const bytes = JsonTraceSerializer.serializeRequest(spans as ReadableSpan[]);
+  return new TextDecoder()
+    .decode(bytes)
+    .replace(/"intValue":(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g, '"intValue":"$1"');
 }
 
 const tricky = makeSpan({
@@ -49,5 +62,47 @@ describe('encodeOtlpJsonLine', () => {
   it('is the official serializer output with that one change (sample trace, no spans)', () => {
     expect(JSON.parse(encodeOtlpJsonLine(sampleTrace()))).to.deep.equal(reference(sampleTrace()));
     expect(JSON.parse(encodeOtlpJsonLine([]))).to.deep.equal({ resourceSpans: [] });
+    expect(encodeOtlpJsonLine([])).to.equal(referenceText([]));
+  });
+
+  it("is the official serializer's text, character for character, on every kind of value", () => {
+    // escapes, non-ASCII, lone surrogates, NaN, bytes, lists, maps, events, links, trace
+    // state, remote parents, missing kind and status, times off the fast path
+    const spans = trickySpans();
+    expect(encodeOtlpJsonLine(spans)).to.equal(referenceText(spans));
+    expect(JSON.parse(encodeOtlpJsonLine(spans))).to.deep.equal(reference(spans));
+    for (const span of spans) expect(encodeOtlpJsonLine([span])).to.equal(referenceText([span]));
+  });
+
+  it('as bytes: the UTF-8 of the line, then the given end', () => {
+    const spans = trickySpans();
+    const line = encodeOtlpJsonLine(spans);
+    expect(Buffer.from(encodeOtlpJsonBytes(spans, '\n')).equals(Buffer.from(line + '\n'))).to.equal(
+      true,
+    );
+    // the writer's buffer is reused: an earlier result is not overwritten by the next
+    const first = encodeOtlpJsonBytes(spans.slice(0, 1));
+    const copy = Buffer.from(first);
+    encodeOtlpJsonBytes(spans);
+    expect(Buffer.from(first).equals(copy)).to.equal(true);
+  });
+
+  it('puts spans with equal resources in one entry, in the order first seen', () => {
+    const spans = groupingSpans();
+    const req = encodeOtlpJson(spans);
+    expect(req.resourceSpans).to.have.length(2); // r1 and r2 are equal, r3 differs
+    expect(
+      req.resourceSpans.map((r) => r.scopeSpans.map((s) => s.spans.map((x) => x.name))),
+    ).to.deep.equal([
+      [['0000000000000011', '0000000000000013'], ['0000000000000014']],
+      [['0000000000000012'], ['0000000000000015']],
+    ]);
+    expect(req.resourceSpans[1]!.schemaUrl).to.equal('https://s/1');
+    // each span keeps the resource and scope the official serializer gives it
+    const one = (s: ReadableSpan) => reference([s]);
+    for (const [i, span] of spans.entries()) {
+      const mine = encodeOtlpJson([span]);
+      expect(mine, `span ${i}`).to.deep.equal(one(span));
+    }
   });
 });

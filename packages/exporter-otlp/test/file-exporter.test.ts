@@ -120,8 +120,8 @@ describe('file exporter', () => {
           pending.push(() => {
             inFlight--;
             written.push(
-              (JSON.parse(line) as OtlpJsonTraceRequest).resourceSpans[0]!.scopeSpans[0]!.spans[0]!
-                .name,
+              (JSON.parse(Buffer.from(line).toString()) as OtlpJsonTraceRequest).resourceSpans[0]!
+                .scopeSpans[0]!.spans[0]!.name,
             );
             resolve();
           });

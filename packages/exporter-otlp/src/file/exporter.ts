@@ -9,7 +9,7 @@ import {
   type ExporterFactory,
   type SendingSettings,
 } from '@kspan/core';
-import { encodeOtlpJsonLine } from '../encode.js';
+import { encodeOtlpJsonBytes } from '../encode.js';
 import type { FileExporterConfigSchema } from './config.js';
 import { type FileExporterConfig } from './config.js';
 import { fileSink, stdoutSink, type LineSink } from './line-sink.js';
@@ -43,10 +43,10 @@ function sendingSettings(config: FileExporterConfig): SendingSettings {
 function lineTransport(sink: LineSink): ExportTransport<ReadableSpan> {
   return {
     async attempt(spans): Promise<Attempt> {
-      const line = encodeOtlpJsonLine(spans) + '\n';
+      const line = encodeOtlpJsonBytes(spans, '\n');
       try {
         await sink.write(line);
-        return { outcome: { code: 'success' }, status: 'ok', bytes: Buffer.byteLength(line) };
+        return { outcome: { code: 'success' }, status: 'ok', bytes: line.length };
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         const status = (err as NodeJS.ErrnoException).code ?? 'error';

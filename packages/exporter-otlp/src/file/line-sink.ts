@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 
 /** Where the file exporter's lines go; each write resolves once the line is handed to the OS. */
 export interface LineSink {
-  write(text: string): Promise<void>;
+  /** A line of text, or its UTF-8 bytes. */
+  write(line: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -14,9 +15,9 @@ export function fileSink(path: string): LineSink {
   const get = () =>
     (handle ??= mkdir(dirname(path), { recursive: true }).then(() => open(path, 'a')));
   return {
-    async write(text) {
+    async write(line) {
       try {
-        await (await get()).appendFile(text);
+        await (await get()).appendFile(line);
       } catch (err) {
         const h = handle;
         handle = undefined;
@@ -51,10 +52,10 @@ export function stdoutSink(out: NodeJS.WriteStream = process.stdout): LineSink {
   };
   out.on('error', onError);
   return {
-    write: (text) =>
+    write: (line) =>
       new Promise<void>((resolve, reject) => {
         if (broken || out.destroyed) return reject(broken ?? new Error('stdout is closed'));
-        out.write(text, (err) => {
+        out.write(line, (err) => {
           if (err) broken ??= err;
           return err ? reject(err) : resolve();
         });

@@ -17,7 +17,7 @@ interface Connection {
 }
 
 /**
- * OTLP/gRPC over grpc-js with the bytes from the official protobuf serializer. The channel is
+ * OTLP/gRPC over grpc-js with the protobuf body from `encode.ts`. The channel is
  * opened on the first attempt and reconnects by itself; one attempt is one unary call, bounded by
  * the timeout on the component's clock and cancelled when the component's signal aborts.
  */

@@ -1,13 +1,13 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { HttpPostTransport, type Clock, type ExportTransport } from '@kspan/core';
-import { encodeOtlpJsonLine, encodeOtlpProtobuf } from '../encode.js';
+import { encodeOtlpJsonBytes, encodeOtlpProtobuf } from '../encode.js';
 import { USER_AGENT } from '../version.js';
 import { classifyOtlpHttpReply } from './classify.js';
 import type { OtlpHttpSettings } from './settings.js';
 
 const CONTENT_TYPE = { proto: 'application/x-protobuf', json: 'application/json' } as const;
 
-/** OTLP/HTTP: one POST per attempt, protobuf or OTLP/JSON from the official serializers. */
+/** OTLP/HTTP: one POST per attempt, a protobuf or OTLP/JSON body (`encode.ts`). */
 export function otlpHttpTransport(
   settings: OtlpHttpSettings,
   clock: Clock,
@@ -16,9 +16,7 @@ export function otlpHttpTransport(
   return new HttpPostTransport({ ...settings, userAgent: USER_AGENT }, clock, {
     contentType: CONTENT_TYPE[encoding],
     encode: (spans) =>
-      encoding === 'json'
-        ? new TextEncoder().encode(encodeOtlpJsonLine(spans))
-        : encodeOtlpProtobuf(spans),
+      encoding === 'json' ? encodeOtlpJsonBytes(spans) : encodeOtlpProtobuf(spans),
     classify: (reply, spans, nowMs) => classifyOtlpHttpReply(reply, encoding, spans.length, nowMs),
   });
 }

@@ -7,20 +7,29 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { WatchEvent } from '@kspan/core';
 import { CaptureDecoder } from '@kspan/receiver-k8s-events';
 import { causality } from '@kspan/processor-causality';
-import { encodeOtlpJsonLine } from '@kspan/exporter-otlp';
+import { encodeOtlpJsonLine, encodeOtlpProtobuf } from '@kspan/exporter-otlp';
 import { workloadLines } from '../../../bench/src/workload/index.js';
+import { decodeExportRequest } from '../../exporter-otlp/test/otlp-proto.js';
 import { REPO, kspanCasesDir } from './helpers.js';
 
-// `encodeOtlpJsonLine` rewrites the official serializer's text instead of parsing it with a
-// reviver (issue 15). Checked against that reference on every conformance case and on a generated
-// workload: the same spans, resources, scopes and values.
-const { JsonTraceSerializer } = createRequire(join(REPO, 'packages/exporter-otlp/package.json'))(
-  '@opentelemetry/otlp-transformer',
-) as { JsonTraceSerializer: { serializeRequest(s: ReadableSpan[]): Uint8Array | undefined } };
+// kspan encodes OTLP with its own writers (issue 15). Checked against the official serializers
+// of @opentelemetry/otlp-transformer on every conformance case and on a generated workload, in
+// batches of 512 as the exporters send them: the protobuf bytes are the same, and decode (with
+// the OTLP .proto definitions) to the same message; the OTLP/JSON line is the official text
+// with int64 values as strings, and parses to the same spans, resources, scopes and values.
+const { JsonTraceSerializer, ProtobufTraceSerializer } = createRequire(
+  join(REPO, 'packages/exporter-otlp/package.json'),
+)('@opentelemetry/otlp-transformer') as {
+  JsonTraceSerializer: { serializeRequest(s: ReadableSpan[]): Uint8Array | undefined };
+  ProtobufTraceSerializer: { serializeRequest(s: ReadableSpan[]): Uint8Array | undefined };
+};
+
+function referenceText(spans: ReadableSpan[]): string {
+  return new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans) ?? new Uint8Array());
+}
 
 function reference(spans: ReadableSpan[]): Request {
-  const bytes = JsonTraceSerializer.serializeRequest(spans) ?? new Uint8Array();
-  return JSON.parse(new TextDecoder().decode(bytes), (key, value: unknown) =>
+  return JSON.parse(referenceText(spans), (key, value: unknown) =>
     key === 'intValue' && typeof value === 'number' ? String(value) : value,
   ) as Request;
 }
@@ -57,11 +66,24 @@ function expectSameAsReference(spans: ReadableSpan[]) {
   for (let i = 0; i < spans.length; i += 512) {
     const batch = spans.slice(i, i + 512);
     const line = encodeOtlpJsonLine(batch);
-    expect(flatten(JSON.parse(line) as Request)).to.deep.equal(flatten(reference(batch)));
+    const ref = reference(batch);
+    expect(flatten(JSON.parse(line) as Request)).to.deep.equal(flatten(ref));
+    expect(JSON.parse(line)).to.deep.equal(ref);
+    // the same text: every object key in it is a field name, so `"intValue":` is that field
+    expect(line).to.equal(
+      referenceText(batch).replace(
+        /"intValue":(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
+        '"intValue":"$1"',
+      ),
+    );
+    const proto = encodeOtlpProtobuf(batch);
+    const official = ProtobufTraceSerializer.serializeRequest(batch) ?? new Uint8Array();
+    expect(decodeExportRequest(proto)).to.deep.equal(decodeExportRequest(official));
+    expect(Buffer.from(proto).equals(Buffer.from(official))).to.equal(true);
   }
 }
 
-describe('OTLP/JSON lines match the official serializer', () => {
+describe('OTLP encodings match the official serializers', () => {
   for (const name of readdirSync(kspanCasesDir()).sort()) {
     it(`conformance case ${name}`, async () => {
       const capture = readFileSync(join(kspanCasesDir(), name, 'capture.ndjson'), 'utf8');

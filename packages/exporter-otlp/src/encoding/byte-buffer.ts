@@ -1,0 +1,55 @@
+/** Up to this many bytes a JS loop copies faster than a native call (measured: 64 over 16-128). */
+export const SHORT = 64;
+
+/** A growable byte buffer, reused from one message to the next (the encoders' output). */
+export class ByteBuffer {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(private readonly initialSize = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  /** Starts a new message, keeping the memory unless a huge one made it grow. */
+  reset(): void {
+    if (this.buf.length > 16 * this.initialSize) this.buf = Buffer.allocUnsafe(this.initialSize);
+    this.pos = 0;
+  }
+
+  /** A copy of what was written (the buffer itself is reused). */
+  bytes(): Uint8Array {
+    const out = Buffer.allocUnsafeSlow(this.pos); // every byte is written next
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+
+  /** What was written, as text. */
+  text(): string {
+    return this.buf.toString('utf8', 0, this.pos);
+  }
+
+  ensure(more: number): void {
+    const needed = this.pos + more;
+    if (needed <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  /** Bytes as they are (e.g. a part encoded once and cached). */
+  raw(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.ensure(n);
+    if (n > SHORT) {
+      this.buf.set(bytes, this.pos);
+      this.pos += n;
+      return;
+    }
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = bytes[i]!;
+    this.pos = p;
+  }
+}

@@ -1,0 +1,237 @@
+import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { cachedIn } from './bounded-cache.js';
+import { nanosText } from './hr-time.js';
+import { JsonBuffer } from './json-buffer.js';
+import { spanFlags } from './span-flags.js';
+import { groupSpans, type ResourceGroup, type ScopeGroup } from './span-groups.js';
+
+// OTLP/JSON written straight from the spans as UTF-8 bytes (issue 15): the same text, key for key,
+// as `JSON.stringify` of the official transformer's request object (@opentelemetry/otlp-transformer
+// `JsonTraceSerializer`), except that int64 values are decimal strings as the proto3 JSON mapping
+// and the Collector have them. Keys are in the transformer's order and a field it leaves
+// `undefined` is left out, so the output parses to exactly what the official serializer's does
+// (and is the same text). test/encode-json.test.ts and the kspan package's conformance test
+// compare the two. No string is built: no rope to flatten, no second UTF-8 encoding to write it.
+
+type Scope = ReadableSpan['instrumentationScope'] & {
+  attributes?: Attributes;
+  droppedAttributesCount?: number;
+};
+
+/** `,"name":value` when the value is there; the transformer's `undefined` fields vanish. */
+function optional(w: JsonBuffer, name: string, value: unknown): void {
+  if (value === undefined) return;
+  w.ascii(`,"${name}":`);
+  if (typeof value === 'string') w.string(value);
+  else w.ascii(JSON.stringify(value) ?? 'null');
+}
+
+/** `{"key":"…","value":` per attribute key, encoded once: keys repeat on every span. */
+const keyPrefixes = new Map<string, Uint8Array>();
+const keyScratch = new JsonBuffer(256);
+
+function keyPrefix(key: string): Uint8Array {
+  return cachedIn(keyPrefixes, 4096, key, () => {
+    keyScratch.reset();
+    keyScratch.ascii('{"key":');
+    keyScratch.string(key);
+    keyScratch.ascii(',"value":');
+    return keyScratch.bytes();
+  });
+}
+
+/** `[a,b,…]`, each item written by `write`. */
+function list<T>(w: JsonBuffer, items: readonly T[], write: (w: JsonBuffer, item: T) => void) {
+  w.ascii('[');
+  for (let i = 0; i < items.length; i++) {
+    if (i) w.ascii(',');
+    write(w, items[i]!);
+  }
+  w.ascii(']');
+}
+
+function anyValue(w: JsonBuffer, value: AttributeValue | undefined | null): void {
+  switch (typeof value) {
+    case 'string':
+      w.ascii('{"stringValue":');
+      w.string(value);
+      return w.ascii('}');
+    case 'number':
+      if (Number.isInteger(value)) return w.ascii(`{"intValue":"${String(value)}"}`);
+      w.ascii('{"doubleValue":');
+      w.number(value);
+      return w.ascii('}');
+    case 'boolean':
+      return w.ascii(value ? '{"boolValue":true}' : '{"boolValue":false}');
+  }
+  const v = value as unknown;
+  if (v instanceof Uint8Array)
+    return w.ascii(`{"bytesValue":"${Buffer.from(v).toString('base64')}"}`);
+  if (Array.isArray(v)) {
+    w.ascii('{"arrayValue":{"values":');
+    list(w, v as AttributeValue[], anyValue);
+    return w.ascii('}}');
+  }
+  if (typeof v === 'object' && v !== null) {
+    w.ascii('{"kvlistValue":{"values":');
+    attributes(w, v as Attributes);
+    return w.ascii('}}');
+  }
+  w.ascii('{}');
+}
+
+function attributes(w: JsonBuffer, attrs: Attributes): void {
+  w.ascii('[');
+  let first = true;
+  for (const key of Object.keys(attrs)) {
+    if (!first) w.ascii(',');
+    first = false;
+    w.raw(keyPrefix(key));
+    anyValue(w, attrs[key]);
+    w.ascii('}');
+  }
+  w.ascii(']');
+}
+
+function event(w: JsonBuffer, e: TimedEvent): void {
+  w.ascii('{"attributes":');
+  if (e.attributes) attributes(w, e.attributes);
+  else w.ascii('[]');
+  w.ascii(',"name":');
+  w.string(e.name);
+  w.ascii(`,"timeUnixNano":"${nanosText(e.time)}","droppedAttributesCount":`);
+  w.number(e.droppedAttributesCount || 0);
+  w.ascii('}');
+}
+
+function link(w: JsonBuffer, l: Link): void {
+  const c = l.context;
+  w.ascii('{"attributes":');
+  if (l.attributes) attributes(w, l.attributes);
+  else w.ascii('[]');
+  w.ascii(',"spanId":');
+  w.string(c.spanId);
+  w.ascii(',"traceId":');
+  w.string(c.traceId);
+  optional(w, 'traceState', c.traceState?.serialize());
+  w.ascii(',"droppedAttributesCount":');
+  w.number(l.droppedAttributesCount || 0);
+  w.ascii(`,"flags":${spanFlags(c.traceFlags, c.isRemote)}}`);
+}
+
+function status(w: JsonBuffer, st: ReadableSpan['status']): void {
+  w.ascii(',"status":{');
+  if (st.code !== undefined) {
+    w.ascii('"code":');
+    w.number(st.code);
+  }
+  if (st.message !== undefined) {
+    w.ascii(st.code !== undefined ? ',"message":' : '"message":');
+    w.string(st.message);
+  }
+  w.ascii('}');
+}
+
+function span(w: JsonBuffer, s: ReadableSpan): void {
+  const ctx = s.spanContext();
+  const parent = s.parentSpanContext;
+  w.ascii('{"traceId":');
+  w.string(ctx.traceId);
+  w.ascii(',"spanId":');
+  w.string(ctx.spanId);
+  if (parent?.spanId) {
+    w.ascii(',"parentSpanId":');
+    w.string(parent.spanId);
+  }
+  optional(w, 'traceState', ctx.traceState?.serialize());
+  w.ascii(',"name":');
+  w.string(s.name);
+  w.ascii(',"kind":');
+  w.number(s.kind == null ? 0 : s.kind + 1); // the API has no "unspecified"
+  w.ascii(
+    `,"startTimeUnixNano":"${nanosText(s.startTime)}","endTimeUnixNano":"${nanosText(s.endTime)}","attributes":`,
+  );
+  attributes(w, s.attributes);
+  optional(w, 'droppedAttributesCount', s.droppedAttributesCount);
+  w.ascii(',"events":');
+  list(w, s.events, event);
+  optional(w, 'droppedEventsCount', s.droppedEventsCount);
+  status(w, s.status);
+  w.ascii(',"links":');
+  list(w, s.links, link);
+  optional(w, 'droppedLinksCount', s.droppedLinksCount);
+  w.ascii(`,"flags":${spanFlags(ctx.traceFlags, parent?.isRemote)}}`);
+}
+
+function scopeSpans(w: JsonBuffer, group: ScopeGroup): void {
+  const scope: Scope = group.scope;
+  w.ascii('{"scope":{"name":');
+  w.string(scope.name);
+  optional(w, 'version', scope.version);
+  if (scope.attributes && Object.keys(scope.attributes).length > 0) {
+    w.ascii(',"attributes":');
+    attributes(w, scope.attributes);
+    w.ascii(',"droppedAttributesCount":');
+    w.number(scope.droppedAttributesCount ?? 0);
+  }
+  w.ascii('},"spans":');
+  list(w, group.spans, span);
+  optional(w, 'schemaUrl', scope.schemaUrl);
+  w.ascii('}');
+}
+
+/** The bytes before and after a resource's scopes, made once per Resource object. */
+const resourceParts = new WeakMap<object, { head: Uint8Array; tail: Uint8Array }>();
+
+function partsOf(resource: ResourceGroup['resource']): { head: Uint8Array; tail: Uint8Array } {
+  let parts = resourceParts.get(resource);
+  if (parts === undefined) {
+    const b = new JsonBuffer(256); // its own: attributes() uses the key cache's buffer
+    b.ascii('{"resource":{"attributes":');
+    attributes(b, resource.attributes);
+    b.ascii(',"droppedAttributesCount":0');
+    // The transformer copies the resource's schema URL only when it is not empty.
+    if (resource.schemaUrl) optional(b, 'schemaUrl', resource.schemaUrl);
+    b.ascii('},"scopeSpans":[');
+    const head = b.bytes();
+    b.reset();
+    b.ascii(']');
+    if (resource.schemaUrl) optional(b, 'schemaUrl', resource.schemaUrl);
+    b.ascii('}');
+    parts = { head, tail: b.bytes() };
+    resourceParts.set(resource, parts);
+  }
+  return parts;
+}
+
+function resourceSpans(w: JsonBuffer, group: ResourceGroup): void {
+  const { head, tail } = partsOf(group.resource);
+  w.raw(head);
+  for (let i = 0; i < group.scopes.length; i++) {
+    if (i) w.ascii(',');
+    scopeSpans(w, group.scopes[i]!);
+  }
+  w.raw(tail);
+}
+
+const out = new JsonBuffer();
+
+/** Writes one `ExportTraceServiceRequest` holding `spans` into the shared buffer, then `end`. */
+function write(spans: readonly ReadableSpan[], end: string): JsonBuffer {
+  out.reset();
+  out.ascii('{"resourceSpans":');
+  list(out, groupSpans(spans), resourceSpans);
+  out.ascii('}' + end);
+  return out;
+}
+
+/** One OTLP/JSON `ExportTraceServiceRequest` holding `spans`, as one line of text (no newline). */
+export function otlpJsonText(spans: readonly ReadableSpan[]): string {
+  return write(spans, '').text();
+}
+
+/** The same as UTF-8 bytes, followed by `end` (e.g. a newline). */
+export function otlpJsonBytes(spans: readonly ReadableSpan[], end = ''): Uint8Array {
+  return write(spans, end).bytes();
+}

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI, REPO, tempDir } from './helpers.js';
+
+// A reader slower than the replay, with more spans than the file exporter's queue holds (10,000):
+// the replay waits for the reader (standard output blocks on a full pipe). It used to read on at
+// full speed, fill the queue and drop the rest (queue_full, exit 1): 48,128 of ~58,000 spans of a
+// 100k-line capture with the reader paused 8 s.
+describe('kspan replay into a slow reader, more spans than the exporter queue holds', () => {
+  let dir: string;
+  let capture: string;
+
+  before(function () {
+    this.timeout(60_000);
+    dir = tempDir();
+    capture = join(dir, 'capture.ndjson');
+    const gen = spawnSync(
+      process.execPath,
+      [
+        ...['--import', 'tsx', 'bench/src/gen.ts'],
+        ...['--events', '30000', '--seed', '3', '--out', capture],
+      ],
+      { cwd: REPO, encoding: 'utf8' },
+    );
+    expect(gen.status, gen.stderr).to.equal(0);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every span and exits 0 when the reader pauses 6 s first', async function () {
+    this.timeout(120_000);
+    expect(statSync(capture).size).to.be.greaterThan(20 * 2 ** 20);
+    const child = spawn(process.execPath, [CLI, 'replay', capture, '--format', 'otlp-json'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout!.pause();
+    await sleep(6000);
+    let text = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (text += d));
+    child.stdout!.resume();
+    expect(await exited, stderr).to.equal(0);
+    expect(stderr).to.not.match(/not exported|queue_full/);
+    const spans = text
+      .split('\n')
+      .filter((l) => l !== '')
+      .map(
+        (l) =>
+          JSON.parse(l) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> },
+      )
+      .flatMap((r) => r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+    expect(spans.length).to.be.greaterThan(10_000);
+  });
+});
