@@ -1,6 +1,7 @@
 // The end-to-end suite, CronJobs: the cronjob-controller's `Created job X` is the root of that run's
 // trace; the job's pod, its scheduling and kubelet-like events, the job's completion and the
-// CronJob's `Saw completed job` hang under it. Read back from Jaeger.
+// CronJob's `Saw completed job` hang under it. The test's own spec write (suspend, so that one run
+// is all) is a trace of its own, rooted at that write with its diff. Read back from Jaeger.
 import { expect } from 'chai';
 import { suiteEnv } from './lib/env.js';
 import {
@@ -88,7 +89,7 @@ describe('suite: a CronJob run traced live into Jaeger', function () {
     const t = await expectTrace({
       read: jaegerTraces,
       ns,
-      select: (all) => all, // everything in the namespace is this one run
+      select: (all) => all, // every Event in the namespace is of this one run
       root: { event: runRoot! },
     });
 
@@ -118,6 +119,19 @@ describe('suite: a CronJob run traced live into Jaeger', function () {
         message: new RegExp(`^Saw completed job: ${job}\\b`),
       },
     ]);
-    expect((await jaegerTraces(ns)).map((x) => x.traceId)).to.deep.equal([t.traceId]);
+    // The rest of the namespace: the suspend write, a trace of one span naming what it changed.
+    const others = await waitUntil(
+      'the trace of the suspend write',
+      async () => {
+        const rest = (await jaegerTraces(ns)).filter((x) => x.traceId !== t.traceId);
+        return rest.length > 0 ? rest : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
+    expect(
+      others.map((x) =>
+        x.spans.map((s) => `${s.service} ${s.name}: ${s.tags['kspan.change.diff']}`),
+      ),
+    ).to.deep.equal([['kubectl-patch CronJob.Update: spec.suspend: false → true']]);
   });
 });

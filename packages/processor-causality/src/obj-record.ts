@@ -189,6 +189,13 @@ export class ObjRecord {
     return sec ? sec * 1e6 : NaN;
   }
 
+  /** Whether `manager` is known to have written a generation of this object in second `sec`. */
+  wroteAt(manager: unknown, sec: number): boolean {
+    if (this.specManager === manager && this.specSec === sec) return true;
+    const past = this.history?.past;
+    return past !== undefined && past.some((p) => p.manager === manager && p.sec === sec);
+  }
+
   /**
    * Who wrote generation `g`: the newest spec writer for the current one, the recorded writer for
    * an ended one; else (unknown) the newest writer, the best guess left.

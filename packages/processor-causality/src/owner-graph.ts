@@ -204,13 +204,12 @@ export class OwnerGraph {
     let secondUs = -Infinity;
     let untimed: Record<string, unknown> | undefined;
     // Entry times are whole seconds: two managers writing in one second tie. On a new generation
-    // the one already known as the writer of an earlier one is not its author.
+    // a manager not yet known to have written in that second is its author, before one that is.
+    const isNew = (f: Record<string, unknown> | undefined, us: number) =>
+      f !== undefined && !rec.wroteAt(f.manager, Math.floor(us / 1e6));
     const displaces = (f: Record<string, unknown>, us: number) =>
       us > bestUs ||
-      (us === bestUs &&
-        (changedAtSec === undefined ||
-          best?.manager === rec.specManager ||
-          f.manager !== rec.specManager));
+      (us === bestUs && (changedAtSec === undefined || !isNew(best, us) || isNew(f, us)));
     for (const f of fields as Record<string, unknown>[]) {
       const v1 = f?.fieldsV1 as Record<string, unknown> | undefined;
       if (!v1 || !('f:spec' in v1)) continue;
@@ -228,7 +227,8 @@ export class OwnerGraph {
     // Only ever forward: later updates of the same generation still list the older timed writer,
     // which must not displace an untimed one that wrote a newer generation in the same second.
     const bestSec = Math.floor(bestUs / 1e6);
-    const known = best !== undefined && bestSec === rec.specSec && best.manager === rec.specManager;
+    // The newest timed writer wrote an earlier generation in its second: not this one's author.
+    const known = best !== undefined && rec.wroteAt(best.manager, bestSec);
     const forward =
       bestSec > rec.specSec || (bestSec === rec.specSec && changedAtSec !== undefined);
     if (best && (forward || !rec.specManager)) this.setSpecWriter(rec, best, bestSec);

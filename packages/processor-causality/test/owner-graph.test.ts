@@ -209,6 +209,46 @@ describe('owner graph', () => {
     }
   });
 
+  it('create, set image and scale in one second: three writers, the scale untimed, in either listing order', () => {
+    // The e2e story suite's Deployment: `kubectl apply`, `kubectl set image`, `kubectl scale` with
+    // no pause. Generation 3's timed entries are both known writers of that second: the untimed
+    // scale is its author.
+    for (const applyFirst of [true, false]) {
+      const g = graph();
+      const base = Date.parse('2024-03-01T10:00:00Z') * 1e3;
+      const v1 = obj('Deployment', 'web', {
+        generation: 1,
+        specWriter: { manager: 'kubectl-client-side-apply', at: 100 },
+      });
+      const applyEntry = v1.object.metadata!.managedFields![0]!;
+      g.apply('ADDED', v1.object, base + 100.1e6, base + 100.1e6);
+      const v2 = structuredClone(v1);
+      v2.object.metadata!.generation = 2;
+      const setEntry = { ...structuredClone(applyEntry), manager: 'kubectl-set' };
+      v2.object.metadata!.managedFields = applyFirst
+        ? [applyEntry, setEntry]
+        : [setEntry, applyEntry];
+      g.apply('MODIFIED', v2.object, base + 100.4e6, base + 100.4e6);
+      const v3 = structuredClone(v2);
+      v3.object.metadata!.generation = 3;
+      v3.object.metadata!.managedFields!.push({
+        manager: 'kubectl',
+        operation: 'Update',
+        subresource: 'scale',
+        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      });
+      g.apply('MODIFIED', v3.object, base + 100.8e6, base + 100.8e6);
+      g.apply('MODIFIED', v3.object, base + 101.2e6, base + 101.2e6);
+      const rec = g.lookup(uidOf(v1), '')!;
+      const writers = [1, 2, 3].map((n) => rec.writerOf(n).manager);
+      expect(writers, `apply listed first: ${applyFirst}`).to.deep.equal([
+        'kubectl-client-side-apply',
+        'kubectl-set',
+        'kubectl',
+      ]);
+    }
+  });
+
   it('a new object under an old name does not inherit the old one', () => {
     const g = graph();
     const a = obj('Pod', 'db-0', { owner: { kind: 'StatefulSet', name: 'db', uid: 's1' } });
