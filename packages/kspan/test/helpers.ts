@@ -15,6 +15,16 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'kspan-test-'));
 }
 
+/** Writes a generated workload capture (the bench's generator, `bench/src/gen.ts`) to `out`. */
+export function generateCapture(out: string, genArgs: string[]): void {
+  const gen = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/src/gen.ts', ...genArgs, '--out', out],
+    { cwd: REPO, encoding: 'utf8' },
+  );
+  if (gen.status !== 0) throw new Error(`bench/src/gen.ts failed: ${gen.stderr}`);
+}
+
 /** Runs the built CLI to completion. */
 export function kspan(args: string[], env: Record<string, string> = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm build first`);

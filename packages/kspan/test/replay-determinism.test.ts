@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, createWriteStream, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, REPO, tempDir } from './helpers.js';
+import { CLI, REPO, generateCapture, tempDir } from './helpers.js';
 
 interface OtlpLine {
   resourceSpans: Array<{ resource: unknown; scopeSpans: Array<{ spans: unknown[] }> }>;
@@ -90,15 +90,7 @@ describe('kspan replay: the same capture gives the same spans', () => {
     dir = tempDir();
     capture = join(dir, 'capture.ndjson');
     // A generated workload (Deployments, StatefulSets, Jobs…; some events arrive late).
-    const gen = spawnSync(
-      process.execPath,
-      [
-        ...['--import', 'tsx', 'bench/src/gen.ts'],
-        ...['--events', '8000', '--seed', '7', '--late', '0.05', '--out', capture],
-      ],
-      { cwd: REPO, encoding: 'utf8' },
-    );
-    expect(gen.status, gen.stderr).to.equal(0);
+    generateCapture(capture, ['--events', '8000', '--seed', '7', '--late', '0.05']);
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));

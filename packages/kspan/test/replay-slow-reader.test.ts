@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, REPO, tempDir } from './helpers.js';
+import { CLI, REPO, generateCapture, tempDir } from './helpers.js';
 
 // A reader slower than the replay, with more spans than the file exporter's queue holds (10,000):
 // the replay waits for the reader (standard output blocks on a full pipe). It used to read on at
@@ -17,15 +17,7 @@ describe('kspan replay into a slow reader, more spans than the exporter queue ho
     this.timeout(60_000);
     dir = tempDir();
     capture = join(dir, 'capture.ndjson');
-    const gen = spawnSync(
-      process.execPath,
-      [
-        ...['--import', 'tsx', 'bench/src/gen.ts'],
-        ...['--events', '30000', '--seed', '3', '--out', capture],
-      ],
-      { cwd: REPO, encoding: 'utf8' },
-    );
-    expect(gen.status, gen.stderr).to.equal(0);
+    generateCapture(capture, ['--events', '30000', '--seed', '3']);
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));

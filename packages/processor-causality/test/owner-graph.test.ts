@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Interner } from '../src/intern.js';
 import { OwnerGraph } from '../src/owner-graph.js';
+import type { ManagedFieldsEntry } from '@kspan/core';
 import { obj, uidOf } from '@kspan/testing';
 
 const graph = (over: Partial<{ maxObjects: number; tombstoneTtlUs: number }> = {}) =>
@@ -174,38 +175,50 @@ describe('owner graph', () => {
     expect(rec.writerOf(3).manager).to.equal('kubectl');
   });
 
+  /**
+   * A Deployment whose generations 2 and 3 are written in the second of `base + 100 s`, each item
+   * listing the managedFields entries `entries(g)` (timed ones at that second), seen 0.4 s apart and
+   * once more after; the writers the graph records for generations 1-3.
+   */
+  function writersOf(
+    firstWriter: { manager: string; at: number },
+    entries: (g: 2 | 3, timed: (manager: string) => ManagedFieldsEntry) => ManagedFieldsEntry[],
+  ): string[] {
+    const g = graph();
+    const base = Date.parse('2024-03-01T10:00:00Z') * 1e3;
+    const v1 = obj('Deployment', 'web', { generation: 1, specWriter: firstWriter });
+    g.apply('ADDED', v1.object, base + 100.1e6, base + 100.1e6);
+    const timed = (manager: string): ManagedFieldsEntry =>
+      obj('Deployment', 'web', { specWriter: { manager, at: 100 } }).object.metadata!
+        .managedFields![0]!;
+    for (const [gen, at] of [
+      [2, 100.4],
+      [3, 100.8],
+      [3, 101.2],
+    ] as const) {
+      const v = structuredClone(v1);
+      v.object.metadata!.generation = gen;
+      v.object.metadata!.managedFields = entries(gen, timed);
+      g.apply('MODIFIED', v.object, base + at * 1e6, base + at * 1e6);
+    }
+    const rec = g.lookup(uidOf(v1), '')!;
+    return [1, 2, 3].map((n) => rec.writerOf(n).manager);
+  }
+
   it('two managers writing generations in one second: the new one is the author, in either listing order', () => {
     // managedFields times are whole seconds: `kubectl set image` then `kubectl patch` in one
     // second list both entries with the same time (seen live on the e2e cluster).
     for (const patchFirst of [true, false]) {
-      const g = graph();
-      const base = Date.parse('2024-03-01T10:00:00Z') * 1e3;
-      const v1 = obj('Deployment', 'web', {
-        generation: 1,
-        specWriter: { manager: 'kubectl-create', at: 0 },
+      const writers = writersOf({ manager: 'kubectl-create', at: 0 }, (gen, timed) => {
+        if (gen === 2) return [timed('kubectl-set')];
+        const both = [timed('kubectl-patch'), timed('kubectl-set')];
+        return patchFirst ? both : both.reverse();
       });
-      g.apply('ADDED', v1.object, base, base);
-      const v2 = obj('Deployment', 'web', {
-        uid: uidOf(v1),
-        generation: 2,
-        specWriter: { manager: 'kubectl-set', at: 100 },
-      });
-      const setEntry = v2.object.metadata!.managedFields![0]!;
-      g.apply('MODIFIED', v2.object, base + 100.2e6, base + 100.2e6);
-      const v3 = structuredClone(v2);
-      v3.object.metadata!.generation = 3;
-      const patchEntry = { ...structuredClone(setEntry), manager: 'kubectl-patch' };
-      v3.object.metadata!.managedFields = patchFirst
-        ? [patchEntry, setEntry]
-        : [setEntry, patchEntry];
-      g.apply('MODIFIED', v3.object, base + 100.6e6, base + 100.6e6);
-      // A later status write of generation 3 lists the same entries: nothing moves.
-      g.apply('MODIFIED', v3.object, base + 101.5e6, base + 101.5e6);
-      const rec = g.lookup(uidOf(v1), '')!;
-      expect(rec.writerOf(2).manager, `patch listed first: ${patchFirst}`).to.equal('kubectl-set');
-      expect(rec.writerOf(3).manager, `patch listed first: ${patchFirst}`).to.equal(
+      expect(writers, `patch listed first: ${patchFirst}`).to.deep.equal([
+        'kubectl-create',
+        'kubectl-set',
         'kubectl-patch',
-      );
+      ]);
     }
   });
 
@@ -214,33 +227,13 @@ describe('owner graph', () => {
     // no pause. Generation 3's timed entries are both known writers of that second: the untimed
     // scale is its author.
     for (const applyFirst of [true, false]) {
-      const g = graph();
-      const base = Date.parse('2024-03-01T10:00:00Z') * 1e3;
-      const v1 = obj('Deployment', 'web', {
-        generation: 1,
-        specWriter: { manager: 'kubectl-client-side-apply', at: 100 },
+      const writers = writersOf({ manager: 'kubectl-client-side-apply', at: 100 }, (gen, timed) => {
+        const both = [timed('kubectl-client-side-apply'), timed('kubectl-set')];
+        const listed = applyFirst ? both : both.reverse();
+        if (gen === 2) return listed;
+        const scale = { manager: 'kubectl', operation: 'Update', subresource: 'scale' };
+        return [...listed, { ...scale, fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
       });
-      const applyEntry = v1.object.metadata!.managedFields![0]!;
-      g.apply('ADDED', v1.object, base + 100.1e6, base + 100.1e6);
-      const v2 = structuredClone(v1);
-      v2.object.metadata!.generation = 2;
-      const setEntry = { ...structuredClone(applyEntry), manager: 'kubectl-set' };
-      v2.object.metadata!.managedFields = applyFirst
-        ? [applyEntry, setEntry]
-        : [setEntry, applyEntry];
-      g.apply('MODIFIED', v2.object, base + 100.4e6, base + 100.4e6);
-      const v3 = structuredClone(v2);
-      v3.object.metadata!.generation = 3;
-      v3.object.metadata!.managedFields!.push({
-        manager: 'kubectl',
-        operation: 'Update',
-        subresource: 'scale',
-        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
-      });
-      g.apply('MODIFIED', v3.object, base + 100.8e6, base + 100.8e6);
-      g.apply('MODIFIED', v3.object, base + 101.2e6, base + 101.2e6);
-      const rec = g.lookup(uidOf(v1), '')!;
-      const writers = [1, 2, 3].map((n) => rec.writerOf(n).manager);
       expect(writers, `apply listed first: ${applyFirst}`).to.deep.equal([
         'kubectl-client-side-apply',
         'kubectl-set',
