@@ -25,6 +25,30 @@ export function generateCapture(out: string, genArgs: string[]): void {
   if (gen.status !== 0) throw new Error(`bench/src/gen.ts failed: ${gen.stderr}`);
 }
 
+/**
+ * `kspan replay FILE --format otlp-json` into a reader that does not read for `pauseMs` (the pipe
+ * fills), then reads everything: the exit code, standard error and the output text.
+ */
+export async function replayIntoSlowReader(
+  capture: string,
+  pauseMs: number,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const child = spawn(process.execPath, [CLI, 'replay', capture, '--format', 'otlp-json'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdout.pause();
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => chunks.push(d));
+  child.stdout.resume(); // paused explicitly above: a 'data' listener alone does not resume it
+  const code = await exited;
+  return { code, stderr, stdout: Buffer.concat(chunks).toString('utf8') };
+}
+
 /** Runs the built CLI to completion. */
 export function kspan(args: string[], env: Record<string, string> = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm build first`);

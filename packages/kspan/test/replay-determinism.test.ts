@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, createWriteStream, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, REPO, generateCapture, tempDir } from './helpers.js';
+import { CLI, REPO, generateCapture, replayIntoSlowReader, tempDir } from './helpers.js';
 
 interface OtlpLine {
   resourceSpans: Array<{ resource: unknown; scopeSpans: Array<{ spans: unknown[] }> }>;
@@ -114,19 +114,8 @@ describe('kspan replay: the same capture gives the same spans', () => {
   it('to a standard output read slowly (the pipe full for 2 s): every span, exit 0', async function () {
     this.timeout(120_000);
     const expected = spansOf(replayFile(capture));
-    const child = spawn(process.execPath, [CLI, 'replay', capture, '--format', 'otlp-json'], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.stdout!.pause();
-    await sleep(2000);
-    const chunks: Buffer[] = [];
-    child.stdout!.on('data', (d: Buffer) => chunks.push(d));
-    child.stdout!.resume(); // paused explicitly above: a 'data' listener alone does not resume it
-    expect(await exited, stderr).to.equal(0);
-    expect(differing(spansOf(Buffer.concat(chunks).toString('utf8')), expected)).to.equal(0);
+    const { code, stderr, stdout } = await replayIntoSlowReader(capture, 2000);
+    expect(code, stderr).to.equal(0);
+    expect(differing(spansOf(stdout), expected)).to.equal(0);
   });
 });

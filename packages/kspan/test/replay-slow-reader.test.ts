@@ -1,9 +1,7 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, REPO, generateCapture, tempDir } from './helpers.js';
+import { generateCapture, replayIntoSlowReader, tempDir } from './helpers.js';
 
 // A reader slower than the replay, with more spans than the file exporter's queue holds (10,000):
 // the replay waits for the reader (standard output blocks on a full pipe). It used to read on at
@@ -25,19 +23,8 @@ describe('kspan replay into a slow reader, more spans than the exporter queue ho
   it('keeps every span and exits 0 when the reader pauses 6 s first', async function () {
     this.timeout(120_000);
     expect(statSync(capture).size).to.be.greaterThan(20 * 2 ** 20);
-    const child = spawn(process.execPath, [CLI, 'replay', capture, '--format', 'otlp-json'], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.stdout!.pause();
-    await sleep(6000);
-    let text = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (text += d));
-    child.stdout!.resume();
-    expect(await exited, stderr).to.equal(0);
+    const { code, stderr, stdout: text } = await replayIntoSlowReader(capture, 6000);
+    expect(code, stderr).to.equal(0);
     expect(stderr).to.not.match(/not exported|queue_full/);
     const spans = text
       .split('\n')
