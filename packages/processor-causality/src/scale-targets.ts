@@ -30,10 +30,6 @@ export class ScaleTargets {
     this.map = new CappedMap<Entry>(cap, (e) => e.key, onEvict);
   }
 
-  get size(): number {
-    return this.map.size;
-  }
-
   /** Notes an object item's scale target, if its spec has one (metadata-only objects have none). */
   observe(o: KubeObject): void {
     const ref = isRecord(o.spec) ? o.spec.scaleTargetRef : undefined;

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { KubeObject, WatchEvent } from '@kspan/core';
+import type { KubeObject } from '@kspan/core';
 import { replay } from './helpers/run.js';
+import { readCapture } from './real/corpus.js';
 
 // Issue 11, "what changed" for a CronJob. A CronJob's spec write makes no Event (its next run is a
 // trace of its own), so the write is a change of its own: a root `<writer> CronJob.Update` at the
@@ -12,10 +12,7 @@ import { replay } from './helpers/run.js';
 // expected values are read from the recorded objects, never from kspan's output.
 
 const file = join(import.meta.dirname, 'real', 'cronjob-spec-change', 'capture.ndjson');
-const items = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as WatchEvent);
+const items = readCapture(file);
 
 type Obj = Record<string, unknown>;
 const cronJobs = items.filter((w) => w.object.kind === 'CronJob');

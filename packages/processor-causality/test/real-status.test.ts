@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { KubeObject, WatchEvent } from '@kspan/core';
+import type { KubeObject } from '@kspan/core';
 import { replay } from './helpers/run.js';
+import { readCapture } from './real/corpus.js';
 import { renderTree } from './helpers/tree.js';
 
 // Issue 11 on a real recording with status objects (test/real/status, recorded by h16-status on
@@ -12,10 +12,7 @@ import { renderTree } from './helpers/tree.js';
 // recorded objects — managedFields, conditions — never from kspan's output.
 
 const file = join(import.meta.dirname, 'real', 'status', 'deployment-rollout-status.ndjson');
-const items = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as WatchEvent);
+const items = readCapture(file);
 
 type Obj = Record<string, unknown>;
 const ms = (t: unknown) => Date.parse(t as string);

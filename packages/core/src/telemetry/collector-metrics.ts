@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Labels, MetricsRegistry } from './metrics.js';
+import { ALREADY_EXPORTED } from '../operators/skip-delivered.js';
 
 /** One Collector-named metric and the kspan series it is computed from (docs/metrics.md). */
 interface Alias {
@@ -54,7 +55,7 @@ export const COLLECTOR_ALIASES: readonly Alias[] = [
     // Not a failure: queue_full has its own series; already_exported were delivered by an earlier run.
     minus: [
       ['exporter_spans_total', { outcome: 'dropped', reason: 'queue_full' }],
-      ['exporter_spans_total', { outcome: 'dropped', reason: 'already_exported' }],
+      ['exporter_spans_total', { outcome: 'dropped', reason: ALREADY_EXPORTED }],
     ],
   },
   {
