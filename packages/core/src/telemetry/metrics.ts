@@ -113,21 +113,31 @@ export class MetricsRegistry {
       labelNames: ['component', ...labelNames],
       registers: [this.registry],
     });
+    // A counter or gauge whose values are kept here; `write` hands one to prom-client (at each
+    // scrape, and at 0 to have a new label set checked).
+    const kept = <M extends Counter | Gauge>(
+      name: string,
+      labelNames: readonly string[],
+      make: (collect: (this: M) => void) => M,
+      write: (m: M, labels: Labels, value: number) => void,
+    ) => {
+      const table = this.table(name);
+      const m = this.get(name, () =>
+        make(function collect() {
+          this.reset();
+          for (const s of table.values()) write(this, s.labels, s.value);
+        }),
+      ) as M;
+      return seriesFinder(table, component, labelNames, (l) => write(m, l, 0));
+    };
     return {
       counter: (name, help, labelNames = []) => {
-        const table = this.table(name);
-        const m = this.get(
+        const series = kept<Counter>(
           name,
-          () =>
-            new Counter({
-              ...base(name, help, labelNames),
-              collect() {
-                this.reset();
-                for (const s of table.values()) this.inc(s.labels, s.value);
-              },
-            }),
-        ) as Counter;
-        const series = seriesFinder(table, component, labelNames, (l) => m.inc(l, 0));
+          labelNames,
+          (collect) => new Counter({ ...base(name, help, labelNames), collect }),
+          (m, l, v) => m.inc(l, v),
+        );
         // Present at 0 from the start, so rate() and absent() work before the first increment.
         if (labelNames.length === 0) series();
         return {
@@ -137,19 +147,12 @@ export class MetricsRegistry {
         };
       },
       gauge: (name, help, labelNames = []) => {
-        const table = this.table(name);
-        const m = this.get(
+        const series = kept<Gauge>(
           name,
-          () =>
-            new Gauge({
-              ...base(name, help, labelNames),
-              collect() {
-                this.reset();
-                for (const s of table.values()) this.set(s.labels, s.value);
-              },
-            }),
-        ) as Gauge;
-        const series = seriesFinder(table, component, labelNames, (l) => m.set(l, 0));
+          labelNames,
+          (collect) => new Gauge({ ...base(name, help, labelNames), collect }),
+          (m, l, v) => m.set(l, v),
+        );
         return {
           set: (labels, value) => {
             series(labels).value = value;
