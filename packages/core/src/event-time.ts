@@ -24,8 +24,26 @@ const num2 = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
  */
 export function parseRfc3339(value: unknown): ParsedTime | undefined | null {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || value.length < 20) return null;
-  const s = value;
+  if (typeof value !== 'string') return null;
+  const us = rfc3339Micros(value);
+  // Sub-second digits are what `coarse` says is missing; a valid time has `.` only there.
+  return Number.isNaN(us) ? null : { us, coarse: value.charCodeAt(19) !== 46 };
+}
+
+/** Whether a value is an RFC 3339 time, without allocating (a check on every capture line). */
+export function isRfc3339Time(value: unknown): value is string {
+  return typeof value === 'string' && !Number.isNaN(rfc3339Micros(value));
+}
+
+// The last calendar day converted: times of one stream share their day, and Date.UTC costs more
+// than the rest of the parse. Date.UTC(y, m, d, h, mi, s) is Date.UTC(y, m, d) plus the time of
+// day exactly (also for `day` past the month's end and `second` 60, which it rolls over).
+let cachedDayKey = -1;
+let cachedDayMs = 0;
+
+/** µs since the epoch of an RFC 3339 time string, NaN when it is not one. */
+function rfc3339Micros(s: string): number {
+  if (s.length < 20) return NaN;
   const sep = s.charCodeAt(10);
   if (
     s.charCodeAt(4) !== 45 ||
@@ -33,8 +51,8 @@ export function parseRfc3339(value: unknown): ParsedTime | undefined | null {
     s.charCodeAt(13) !== 58 ||
     s.charCodeAt(16) !== 58
   )
-    return null;
-  if (sep !== 84 && sep !== 116 && sep !== 32) return null; // T, t, space
+    return NaN;
+  if (sep !== 84 && sep !== 116 && sep !== 32) return NaN; // T, t, space
   const year = num2(s, 0) * 100 + num2(s, 2);
   const month = num2(s, 5);
   const day = num2(s, 8);
@@ -51,41 +69,42 @@ export function parseRfc3339(value: unknown): ParsedTime | undefined | null {
     minute > 59 ||
     second > 60
   )
-    return null;
+    return NaN;
   let i = 19;
   let micros = 0;
-  let coarse = true;
   if (s.charCodeAt(i) === 46) {
     // Fraction: keep microseconds, truncate the rest (observedAt has nanoseconds).
     i++;
     const start = i;
-    let scale = 100_000;
     while (i < s.length) {
       const d = digit(s, i);
       if (Number.isNaN(d)) break;
-      micros += d * scale;
-      scale = scale / 10;
+      if (i - start < 6) micros = micros * 10 + d;
       i++;
     }
-    if (i === start) return null;
-    micros = Math.floor(micros);
-    coarse = false;
+    if (i === start) return NaN;
+    for (let k = i - start; k < 6; k++) micros *= 10;
   }
   let offsetMin = 0;
   const z = s.charCodeAt(i);
   if (z === 90 || z === 122)
     i++; // Z, z
   else if (z === 43 || z === 45) {
-    if (s.charCodeAt(i + 3) !== 58) return null;
+    if (s.charCodeAt(i + 3) !== 58) return NaN;
     const h = num2(s, i + 1);
     const m = num2(s, i + 4);
-    if (Number.isNaN(h + m)) return null;
+    if (Number.isNaN(h + m)) return NaN;
     offsetMin = (z === 43 ? 1 : -1) * (h * 60 + m);
     i += 6;
-  } else return null;
-  if (i !== s.length) return null;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMin * 60_000;
-  return { us: ms * 1000 + micros, coarse };
+  } else return NaN;
+  if (i !== s.length) return NaN;
+  const dayKey = (year * 100 + month) * 100 + day;
+  if (dayKey !== cachedDayKey) {
+    cachedDayMs = Date.UTC(year, month - 1, day);
+    cachedDayKey = dayKey;
+  }
+  const ms = cachedDayMs + hour * 3_600_000 + minute * 60_000 + second * 1000 - offsetMin * 60_000;
+  return ms * 1000 + micros;
 }
 
 type Rec = Record<string, unknown>;

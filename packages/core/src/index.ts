@@ -15,7 +15,13 @@ export type {
   SignalTypes,
   ExportResult,
 } from './items.js';
-export { parseRfc3339, eventTime, eventTimeValue, PLAUSIBLE_TIME_US } from './event-time.js';
+export {
+  parseRfc3339,
+  isRfc3339Time,
+  eventTime,
+  eventTimeValue,
+  PLAUSIBLE_TIME_US,
+} from './event-time.js';
 export type { ParsedTime } from './event-time.js';
 export { standaloneContext } from './component.js';
 export type {

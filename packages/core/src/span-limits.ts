@@ -38,7 +38,8 @@ function truncatedValue(value: AttributeValue, limit: number): AttributeValue | 
 export function limitAttributes(attributes: Attributes | undefined, limit: number): number {
   if (!attributes) return 0;
   let cut = 0;
-  for (const key of Object.keys(attributes)) {
+  // for-in, not Object.keys: no array per span (attributes are plain objects, nothing inherited).
+  for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     const truncated = truncatedValue(value, limit);

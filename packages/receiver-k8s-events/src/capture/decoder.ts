@@ -1,7 +1,12 @@
-import type { WatchEvent } from '@kspan/core';
-import { JsonSplitter, isStray, type JsonSegment } from '../stream/json-splitter.js';
+import { isRecord, type WatchEvent } from '@kspan/core';
+import {
+  JsonSplitter,
+  isStray,
+  type JsonSegment,
+  type StrayText,
+} from '../stream/json-splitter.js';
 import { LineSplitter, type NumberedLine } from '../stream/line-splitter.js';
-import { decodeValue } from './normalize.js';
+import { decodeValue, isWatchEvent, watchEventOf } from './normalize.js';
 
 /** Something wrong in the input, at a 1-based line. */
 export interface CaptureProblem {
@@ -69,42 +74,32 @@ export class CaptureDecoder {
       this.mode = detectFormat(text, true) ?? 'ndjson';
       this.head.length = 0;
       this.headLength = 0;
-      out.push(...this.feed(text));
+      this.decodeAll(this.mode === 'ndjson' ? this.lines.push(text) : this.json.push(text), out);
     }
-    if (this.mode === 'ndjson') {
-      for (const l of this.lines.end()) out.push(...this.decodeLine(l));
-    } else {
-      for (const s of this.json.end()) {
-        if (isStray(s)) out.push({ problem: { line: s.line, message: strayMessage(s.stray) } });
-        else out.push(...this.decodeSegment(s));
-      }
-    }
+    this.decodeAll(this.mode === 'ndjson' ? this.lines.end() : this.json.end(), out);
     return out;
   }
 
   private feed(chunk: string): DecodedItem[] {
     const out: DecodedItem[] = [];
-    if (this.mode === 'ndjson') {
-      for (const l of this.lines.push(chunk)) out.push(...this.decodeLine(l));
-    } else {
-      for (const s of this.json.push(chunk)) {
-        if (isStray(s)) out.push({ problem: { line: s.line, message: strayMessage(s.stray) } });
-        else out.push(...this.decodeSegment(s));
-      }
-    }
+    this.decodeAll(this.mode === 'ndjson' ? this.lines.push(chunk) : this.json.push(chunk), out);
     return out;
   }
 
-  private decodeLine(l: NumberedLine): DecodedItem[] {
-    return l.oversized === undefined
-      ? decodeLine(l.text, l.line)
-      : [this.oversized('line', l.oversized, l.line)];
-  }
-
-  private decodeSegment(s: JsonSegment): DecodedItem[] {
-    return s.oversized === undefined
-      ? decodeText(s.text, s.line)
-      : [this.oversized('JSON value', s.oversized, s.line)];
+  /** Decodes split lines or JSON values into `out` (one array a chunk: no copies per line). */
+  private decodeAll(parts: NumberedLine[] | (JsonSegment | StrayText)[], out: DecodedItem[]): void {
+    if (this.mode === 'ndjson') {
+      for (const l of parts as NumberedLine[]) {
+        if (l.oversized === undefined) decodeLine(l.text, l.line, out);
+        else out.push(this.oversized('line', l.oversized, l.line));
+      }
+      return;
+    }
+    for (const s of parts as (JsonSegment | StrayText)[]) {
+      if (isStray(s)) out.push({ problem: { line: s.line, message: strayMessage(s.stray) } });
+      else if (s.oversized === undefined) decodeText(s.text, s.line, out);
+      else out.push(this.oversized('JSON value', s.oversized, s.line));
+    }
   }
 
   private oversized(what: string, length: number, line: number): DecodedItem {
@@ -140,40 +135,48 @@ function detectFormat(text: string, atEnd: boolean): CaptureFormat | undefined {
   }
 }
 
-function decodeText(text: string, line: number): DecodedItem[] {
+function decodeText(text: string, line: number, out: DecodedItem[]): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return [{ problem: { line, message: `invalid JSON: ${(err as Error).message}` } }];
+    out.push({ problem: { line, message: `invalid JSON: ${(err as Error).message}` } });
+    return;
   }
-  return decoded(value, line);
+  decoded(value, line, out);
 }
 
-function decodeLine(raw: string, line: number): DecodedItem[] {
+function decodeLine(raw: string, line: number, out: DecodedItem[]): void {
   const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-  if (text.trim() === '') return [];
+  let value: unknown;
   try {
-    return decoded(JSON.parse(text), line);
+    value = JSON.parse(text);
   } catch (err) {
+    if (text.trim() === '') return;
     // Several compact values on one line (`{..}{..}`)?
     const splitter = new JsonSplitter();
     const segments = [...splitter.push(text), ...splitter.end()];
     if (segments.length > 1 && segments.every((s) => !isStray(s))) {
-      const out: DecodedItem[] = [];
-      for (const s of segments) out.push(...decodeText((s as { text: string }).text, line));
-      return out;
+      for (const s of segments) decodeText((s as { text: string }).text, line, out);
+      return;
     }
-    return [{ problem: { line, message: `invalid JSON: ${(err as Error).message}` } }];
+    out.push({ problem: { line, message: `invalid JSON: ${(err as Error).message}` } });
+    return;
   }
+  decoded(value, line, out);
 }
 
-function decoded(value: unknown, line: number): DecodedItem[] {
+function decoded(value: unknown, line: number, out: DecodedItem[]): void {
+  // A capture line (one watch event) is nearly every value: checked without the general path's arrays.
+  if (isRecord(value) && isWatchEvent(value)) {
+    const ev = watchEventOf(value);
+    if (typeof ev === 'string') out.push({ problem: { line, message: ev } });
+    else if (ev !== undefined) out.push({ event: ev, line });
+    return;
+  }
   const d = decodeValue(value);
-  return [
-    ...d.events.map((event) => ({ event, line })),
-    ...d.problems.map((message) => ({ problem: { line, message } })),
-  ];
+  for (const event of d.events) out.push({ event, line });
+  for (const message of d.problems) out.push({ problem: { line, message } });
 }
 
 /** Parses a whole capture text (any supported format) at once: for tests, the CLI and small files. */

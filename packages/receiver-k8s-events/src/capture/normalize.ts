@@ -1,6 +1,7 @@
 import {
   eventTime,
   isRecord,
+  isRfc3339Time,
   parseRfc3339,
   type ClusterIdentity,
   type KubeObject,
@@ -9,11 +10,6 @@ import {
 } from '@kspan/core';
 
 const WATCH_TYPES: ReadonlySet<string> = new Set(['ADDED', 'MODIFIED', 'DELETED']);
-
-/** Whether a value is an RFC 3339 time (`2021-05-19T09:42:58Z`, `...58.640117041Z`), by core's parser. */
-export function isRfc3339(value: unknown): value is string {
-  return typeof value === 'string' && Boolean(parseRfc3339(value));
-}
 
 /** Milliseconds since the epoch of an RFC 3339 time (core's parser), or undefined when it is not one. */
 export function parseTime(value: unknown): number | undefined {
@@ -50,36 +46,10 @@ export function decodeValue(value: unknown): Decoded {
     out.problems.push(`expected a JSON object, got ${value === null ? 'null' : typeof value}`);
     return out;
   }
-  if ('type' in value && 'object' in value) {
-    const { type, object, observedAt, cluster } = value;
-    if (type === 'BOOKMARK') return out;
-    if (type === 'ERROR') {
-      const msg = isRecord(object) && typeof object.message === 'string' ? object.message : '';
-      out.problems.push(`watch ERROR event${msg ? `: ${msg}` : ''}`);
-      return out;
-    }
-    if (typeof type !== 'string' || !WATCH_TYPES.has(type)) {
-      out.problems.push(`unknown watch event type ${JSON.stringify(type)}`);
-      return out;
-    }
-    if (!isRecord(object)) {
-      out.problems.push('"object" is not a JSON object');
-      return out;
-    }
-    // Shape only: the time itself is read where it is used (real-time pacing, the processor).
-    if (observedAt !== undefined && !isRfc3339(observedAt)) {
-      out.problems.push(`"observedAt" ${JSON.stringify(observedAt)} is not an RFC 3339 time`);
-      return out;
-    }
-    const identity = clusterOf(cluster);
-    if (typeof identity === 'string') {
-      out.problems.push(identity);
-      return out;
-    }
-    const ev: WatchEvent = { type: type as WatchEventType, object: object as KubeObject };
-    if (observedAt !== undefined) ev.observedAt = observedAt as string;
-    if (identity !== undefined) ev.cluster = identity;
-    out.events.push(ev);
+  if (isWatchEvent(value)) {
+    const ev = watchEventOf(value);
+    if (typeof ev === 'string') out.problems.push(ev);
+    else if (ev !== undefined) out.events.push(ev);
     return out;
   }
   const kind = typeof value.kind === 'string' ? value.kind : undefined;
@@ -110,6 +80,39 @@ export function decodeValue(value: unknown): Decoded {
     'neither a watch event {type, object}, a Kubernetes object {kind, metadata} nor a List',
   );
   return out;
+}
+
+/** Whether a parsed JSON object has the shape of a watch event (`type` and `object` keys). */
+export function isWatchEvent(value: Record<string, unknown>): boolean {
+  return 'type' in value && 'object' in value;
+}
+
+/**
+ * A watch event `{type, object, observedAt?, cluster?}` checked: the event, `undefined` for a
+ * `BOOKMARK` (skipped without a problem), or the problem with it. Every capture line takes this
+ * path, so it allocates nothing but the event.
+ */
+export function watchEventOf(value: Record<string, unknown>): WatchEvent | string | undefined {
+  const { type, object, observedAt, cluster } = value;
+  if (type === 'BOOKMARK') return undefined;
+  if (type === 'ERROR') {
+    const msg = isRecord(object) && typeof object.message === 'string' ? object.message : '';
+    return `watch ERROR event${msg ? `: ${msg}` : ''}`;
+  }
+  if (typeof type !== 'string' || !WATCH_TYPES.has(type)) {
+    return `unknown watch event type ${JSON.stringify(type)}`;
+  }
+  if (!isRecord(object)) return '"object" is not a JSON object';
+  // Shape only: the time itself is read where it is used (real-time pacing, the processor).
+  if (observedAt !== undefined && !isRfc3339Time(observedAt)) {
+    return `"observedAt" ${JSON.stringify(observedAt)} is not an RFC 3339 time`;
+  }
+  const identity = clusterOf(cluster);
+  if (typeof identity === 'string') return identity;
+  const ev: WatchEvent = { type: type as WatchEventType, object: object as KubeObject };
+  if (observedAt !== undefined) ev.observedAt = observedAt;
+  if (identity !== undefined) ev.cluster = identity;
+  return ev;
 }
 
 /** A capture line's `cluster` (`{name?, uid?}`, non-empty strings), or a problem. */
