@@ -21,8 +21,12 @@ export class Heap<T> {
     let i = a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
+      const item = a[i]!;
+      const parent = a[p]!;
+      if (!this.less(item, parent)) break;
+      // Swapped through locals: a destructuring swap allocated an array per step.
+      a[i] = parent;
+      a[p] = item;
       i = p;
     }
   }
@@ -41,7 +45,9 @@ export class Heap<T> {
         if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
         if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
         if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
+        const moved = a[m]!;
+        a[m] = a[i]!;
+        a[i] = moved;
         i = m;
       }
     }
