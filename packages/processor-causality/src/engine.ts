@@ -7,7 +7,7 @@ import type { ResolvedOptions } from './config.js';
 import { deletionEvent, modelsDeletion, ownerKey } from './deletions.js';
 import { EventStore } from './event-store.js';
 import { HeldSpans } from './held-spans.js';
-import { occurrenceTime } from './event-order.js';
+import { occurrenceOf } from './event-order.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
 import { normalizeEvent, type DropReason, type NormEvent } from './normalize.js';
@@ -249,13 +249,7 @@ export class CausalityEngine {
     // Windows that closed before this item was seen close first: it cannot join those spans.
     this.advance();
     const now = this.time.current();
-    const occ: Occurrence = {
-      count: ev.count,
-      ...occurrenceTime(ev),
-      obs: ev.obs,
-      message: ev.message,
-      span: undefined,
-    };
+    const occ = occurrenceOf(ev);
 
     const key = actionKey(ev);
     const entry = this.events.get(key);
