@@ -63,7 +63,22 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : undefined;
 
-const CONTAINER_PATH = /^spec\.(?:initContainers|ephemeralContainers|containers)\{([^}]+)\}/;
+/**
+ * The container a kubelet event's fieldPath names: `spec.containers{web}` (or `initContainers`,
+ * `ephemeralContainers`) → `web`, else ''. By hand rather than a regex: it runs for every event.
+ */
+function containerOf(fieldPath: string): string {
+  if (
+    !fieldPath.startsWith('containers{', 5) &&
+    !fieldPath.startsWith('initContainers{', 5) &&
+    !fieldPath.startsWith('ephemeralContainers{', 5)
+  )
+    return '';
+  if (!fieldPath.startsWith('spec.')) return '';
+  const open = fieldPath.indexOf('{', 5);
+  const close = fieldPath.indexOf('}', open + 1);
+  return close > open + 1 ? fieldPath.slice(open + 1, close) : '';
+}
 
 /** Kinds without a namespace: their keys always use the empty namespace. */
 export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
@@ -150,7 +165,7 @@ export function normalizeEvent(
   const series = isRecord(o.series) ? o.series : undefined;
   const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;
   const name = str(meta.name);
-  const container = CONTAINER_PATH.exec(regarding.fieldPath)?.[1] ?? '';
+  const container = containerOf(regarding.fieldPath);
 
   return {
     uid: str(meta.uid) || `${namespace}/${name}`,
