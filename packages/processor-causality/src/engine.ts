@@ -25,13 +25,18 @@ import { Stats, type HeldAtShutdown } from './stats.js';
 import { Timelines, type Mark } from './timeline.js';
 import { parseTime } from './time.js';
 
-/** A timer in the pending queue: an event span's window closing, or a change's root falling due. */
-interface Timer {
-  at: number;
-  span: SpanRec | undefined;
-  change: Change | undefined;
-  /** The span was held for its end (durations.ts): now it goes out with what is known. */
-  hold?: true;
+/**
+ * A timer in the pending queue: an event span's window closing, or a change's root falling due.
+ * One class (one object shape): the heap compares timers on every push and pop.
+ */
+class Timer {
+  constructor(
+    readonly at: number,
+    readonly span: SpanRec | undefined,
+    readonly change: Change | undefined,
+    /** The span was held for its end (durations.ts): now it goes out with what is known. */
+    readonly hold: boolean,
+  ) {}
 }
 
 /** Timer order: time, then event windows before roots, then event time and uid — never arrival order. */
@@ -121,8 +126,7 @@ export class CausalityEngine {
     this.graph.onDeleting = (rec) => this.onDeleting(rec);
     this.graph.onStatus = (rec) => this.onStatus(rec);
     this.changes = new ChangeTable(opts, this.graph, this.rules, this.stats, {
-      started: (c) =>
-        this.heap.push({ at: this.time.now + opts.windowUs, span: undefined, change: c }),
+      started: (c) => this.heap.push(new Timer(this.time.now + opts.windowUs, undefined, c, false)),
       // Its root goes out now rather than never (a claimed root event goes out at its release).
       evicted: (c) => {
         if (!c.rootEmitted && !c.rootSpan) this.output.emitRoot(c, this.time.now);
@@ -341,11 +345,7 @@ export class CausalityEngine {
     const now = this.time.now;
     for (const c of this.changes.of(rec))
       if (!c.rootEmitted && c.awaitingEnd)
-        this.heap.push({
-          at: Math.max(now, this.changes.rootDueAt(c)),
-          span: undefined,
-          change: c,
-        });
+        this.heap.push(new Timer(Math.max(now, this.changes.rootDueAt(c)), undefined, c, false));
   }
 
   /** Holds a released span until its end is known (or `max_root_delay` has passed). */
@@ -354,12 +354,12 @@ export class CausalityEngine {
     s.heldEnd = this.output.eventEnd(s);
     this.held.add(s, key);
     const at = s.releaseAt + this.opts.maxRootDelayUs;
-    this.heap.push({ at, span: s, change: undefined, hold: true });
+    this.heap.push(new Timer(at, s, undefined, true));
   }
 
   private schedule(span: SpanRec, obs: number): void {
     span.releaseAt = obs + this.opts.windowUs;
-    this.heap.push({ at: span.releaseAt, span, change: undefined });
+    this.heap.push(new Timer(span.releaseAt, span, undefined, false));
     this.pending++;
     // Too much waiting (a flood): release the oldest now rather than grow without bound.
     while (this.pending > this.opts.maxPendingEvents) {
@@ -458,9 +458,9 @@ export class CausalityEngine {
   private rootDue(c: Change, at: number): void {
     if (c.rootEmitted) return;
     const due = this.changes.rootDueAt(c);
-    if (due > at) return this.heap.push({ at: due, span: undefined, change: c });
+    if (due > at) return this.heap.push(new Timer(due, undefined, c, false));
     const wait = this.changes.settle(c, at);
-    if (wait !== undefined) return this.heap.push({ at: wait, span: undefined, change: c });
+    if (wait !== undefined) return this.heap.push(new Timer(wait, undefined, c, false));
     if (c.rootSpan) this.output.export(c.rootSpan);
     else this.output.emitRoot(c, this.time.now);
     // The status said the change ended: what of it still waits for an end goes out now.

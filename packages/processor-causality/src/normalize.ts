@@ -1,12 +1,12 @@
 import {
-  eventTime,
+  eventTimeValue,
   isRecord,
   PLAUSIBLE_TIME_US,
   type ClusterIdentity,
   type KubeObject,
 } from '@kspan/core';
 import type { Interner } from './intern.js';
-import { parseTime } from './time.js';
+import { parseTime, TimeMemo } from './time.js';
 
 /** A reference to an object, as an Event's `involvedObject`/`regarding`/`related` carries it. */
 export interface ObjRef {
@@ -120,6 +120,9 @@ function objRef(v: unknown, fallbackNs: string, interner: Interner): ObjRef | un
   };
 }
 
+/** Event times, by core's one rule (`eventTimeValue`), each text parsed once in a row. */
+const eventTimes = new TimeMemo();
+
 /**
  * Reads an Event of core/v1 or events.k8s.io/v1 (or one written through one API and read through the
  * other). Returns a drop reason instead of throwing on bad input.
@@ -139,7 +142,7 @@ export function normalizeEvent(
 
   // The occurrence's time by core's one rule (the receiver's max_age uses the same); a present but
   // unparsable time drops the item rather than being guessed.
-  let time = eventTime(o);
+  let time = eventTimes.parse(eventTimeValue(o));
   if (time === null) return 'bad_time';
   const seen = parseTime(observedAt);
   if (seen === null) return 'bad_time';
