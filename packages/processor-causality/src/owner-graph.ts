@@ -314,6 +314,13 @@ export class OwnerGraph {
    * copies of its object's strings (each a separate string parsed from its own line).
    */
   sharedKey(r: { kind: string; namespace: string; name: string; uid?: string }): string {
+    // Known by uid under the same name (most events): its key, without making one to compare.
+    const known = r.uid ? this.byUid.get(r.uid) : undefined;
+    if (known && isNamed(known, r.kind, r.namespace, r.name)) {
+      r.name = known.name;
+      r.uid = known.uid;
+      return known.key;
+    }
     const key = objKey(r.kind, r.namespace, r.name);
     const rec = this.lookup(r.uid ?? '', key);
     if (!rec || rec.key !== key) return key;
