@@ -66,6 +66,8 @@ describe('event normalisation (both Event APIs)', () => {
           uid: 'a',
           on: { kind: 'Pod', name: 'p', fieldPath },
           reason: 'Pulled',
+          message: 'm',
+          component: 'kubelet',
           time: 5,
         }),
       );
