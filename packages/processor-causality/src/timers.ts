@@ -16,7 +16,7 @@ export class Timer {
 }
 
 /** Timer order: time, then event windows before roots, then event time and uid — never arrival order. */
-function earlier(a: Timer, b: Timer): boolean {
+export function earlier(a: Timer, b: Timer): boolean {
   if (a.at !== b.at) return a.at < b.at;
   if (!a.span !== !b.span) return a.span !== undefined;
   if (a.span && b.span) {

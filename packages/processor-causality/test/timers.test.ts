@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Heap } from '@kspan/core';
 import type { Change, SpanRec } from '../src/records.js';
-import { Timer, Timers } from '../src/timers.js';
+import { earlier, Timer, Timers } from '../src/timers.js';
 
 // What the order of timers depends on: their time, whether they are a span's, the span's first
 // occurrence and event key, or the change's key.
@@ -18,20 +18,7 @@ const describeTimer = (x: Timer | undefined) =>
     : `${x.at}/${x.span ? `span ${x.span.first().t} ${x.span.entry.key}` : `change ${x.change!.key}`}`;
 
 /** The order the engine had before the runs: one heap of every timer, by the same comparison. */
-function heapOrder(): Heap<Timer> {
-  // Timers.ts keeps its comparison private; the reference rebuilds it from the same rule.
-  return new Heap<Timer>((a, b) => {
-    if (a.at !== b.at) return a.at < b.at;
-    if (!a.span !== !b.span) return a.span !== undefined;
-    if (a.span && b.span) {
-      const x = a.span.first();
-      const y = b.span.first();
-      if (x.t !== y.t) return x.t < y.t;
-      return a.span.entry.key < b.span.entry.key;
-    }
-    return (a.change?.key ?? '') < (b.change?.key ?? '');
-  });
-}
+const heapOrder = () => new Heap<Timer>(earlier);
 
 const op = fc.oneof(
   fc.record({
