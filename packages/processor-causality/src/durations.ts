@@ -15,6 +15,9 @@ const POD_STEPS = [
   ['Ready', 'readySec'],
 ] as const;
 
+// The steps of a span that has none (most): shared, never written (podStory makes its own list).
+const NO_STEPS: TimedEvent[] = [];
+
 /** A span's extent once what it stands for has really ended, and the steps seen on the way. */
 export interface Story {
   start: number;
@@ -60,7 +63,7 @@ export class Durations {
   /** The span's extent `[start, end]` (event times) made real by what the objects say. */
   extend(s: SpanRec, start: number, end: number): Story {
     const e = s.entry;
-    const story: Story = { start, end, events: [] };
+    const story: Story = { start, end, events: NO_STEPS };
     if (e.creates || e.deletes) {
       const pod = this.namedPod(s);
       if (pod?.status instanceof PodTimes) this.podStory(s, pod.status, story);
@@ -89,6 +92,7 @@ export class Durations {
       if (until && until * 1e6 > story.end) story.end = until * 1e6;
     }
     if (!creates) return;
+    if (story.events === NO_STEPS) story.events = [];
     for (const [name, field] of POD_STEPS) {
       const sec = times[field];
       if (!sec) continue;

@@ -1,13 +1,14 @@
-// Over 400 lines: intake, the pipeline's time and the one timer heap (event windows, roots, held
-// spans) belong together — the heap's order is what makes a replay give the same spans as a live run.
-import { Heap, type ClusterIdentity, type KubeObject, type WatchEvent } from '@kspan/core';
+// Over 400 lines: intake, the pipeline's time and what each timer does when it fires (event windows,
+// roots, held spans) belong together — the timers' order (timers.ts) is what makes a replay give
+// the same spans as a live run.
+import type { ClusterIdentity, KubeObject, WatchEvent } from '@kspan/core';
 import { actionKey } from './aggregation.js';
 import { ChangeTable } from './change-table.js';
 import type { ResolvedOptions } from './config.js';
 import { deletionEvent, modelsDeletion, ownerKey } from './deletions.js';
 import { EventStore } from './event-store.js';
 import { HeldSpans } from './held-spans.js';
-import { occurrenceTime } from './event-order.js';
+import { occurrenceOf } from './event-order.js';
 import { eventSpanId } from './ids.js';
 import { Interner } from './intern.js';
 import { normalizeEvent, type DropReason, type NormEvent } from './normalize.js';
@@ -23,29 +24,8 @@ import { ScaleTargets } from './scale-targets.js';
 import { SpecHistory } from './spec-history.js';
 import { Stats, type HeldAtShutdown } from './stats.js';
 import { Timelines, type Mark } from './timeline.js';
+import { Timer, Timers } from './timers.js';
 import { parseTime } from './time.js';
-
-/** A timer in the pending queue: an event span's window closing, or a change's root falling due. */
-interface Timer {
-  at: number;
-  span: SpanRec | undefined;
-  change: Change | undefined;
-  /** The span was held for its end (durations.ts): now it goes out with what is known. */
-  hold?: true;
-}
-
-/** Timer order: time, then event windows before roots, then event time and uid — never arrival order. */
-function earlier(a: Timer, b: Timer): boolean {
-  if (a.at !== b.at) return a.at < b.at;
-  if (!a.span !== !b.span) return a.span !== undefined;
-  if (a.span && b.span) {
-    const x = a.span.first();
-    const y = b.span.first();
-    if (x.t !== y.t) return x.t < y.t;
-    return a.span.entry.key < b.span.entry.key;
-  }
-  return (a.change?.key ?? '') < (b.change?.key ?? '');
-}
 
 const SWEEP_EVERY_US = 1_000_000;
 
@@ -72,7 +52,7 @@ export class CausalityEngine {
   private readonly resolver: Resolver;
   private readonly specs: SpecHistory;
   private readonly targets: ScaleTargets;
-  private readonly heap = new Heap<Timer>(earlier);
+  private readonly timers = new Timers();
   private pending = 0;
   private readonly held: HeldSpans;
   private lastSweep = -Infinity;
@@ -122,7 +102,7 @@ export class CausalityEngine {
     this.graph.onStatus = (rec) => this.onStatus(rec);
     this.changes = new ChangeTable(opts, this.graph, this.rules, this.stats, {
       started: (c) =>
-        this.heap.push({ at: this.time.now + opts.windowUs, span: undefined, change: c }),
+        this.timers.push(new Timer(this.time.now + opts.windowUs, undefined, c, false)),
       // Its root goes out now rather than never (a claimed root event goes out at its release).
       evicted: (c) => {
         if (!c.rootEmitted && !c.rootSpan) this.output.emitRoot(c, this.time.now);
@@ -143,7 +123,7 @@ export class CausalityEngine {
 
   /** Whether anything is held (the operator only ticks while there is). */
   get holding(): boolean {
-    return this.heap.size > 0;
+    return this.timers.size > 0;
   }
 
   /** Entries held per cache, for the state gauge. */
@@ -249,13 +229,7 @@ export class CausalityEngine {
     // Windows that closed before this item was seen close first: it cannot join those spans.
     this.advance();
     const now = this.time.current();
-    const occ: Occurrence = {
-      count: ev.count,
-      ...occurrenceTime(ev),
-      obs: ev.obs,
-      message: ev.message,
-      span: undefined,
-    };
+    const occ = occurrenceOf(ev);
 
     const key = actionKey(ev);
     const entry = this.events.get(key);
@@ -347,11 +321,7 @@ export class CausalityEngine {
     const now = this.time.now;
     for (const c of this.changes.of(rec))
       if (!c.rootEmitted && c.awaitingEnd)
-        this.heap.push({
-          at: Math.max(now, this.changes.rootDueAt(c)),
-          span: undefined,
-          change: c,
-        });
+        this.timers.push(new Timer(Math.max(now, this.changes.rootDueAt(c)), undefined, c, false));
   }
 
   /** Holds a released span until its end is known (or `max_root_delay` has passed). */
@@ -360,16 +330,16 @@ export class CausalityEngine {
     s.heldEnd = this.output.eventEnd(s);
     this.held.add(s, key);
     const at = s.releaseAt + this.opts.maxRootDelayUs;
-    this.heap.push({ at, span: s, change: undefined, hold: true });
+    this.timers.push(new Timer(at, s, undefined, true), Timers.HELD);
   }
 
   private schedule(span: SpanRec, obs: number): void {
     span.releaseAt = obs + this.opts.windowUs;
-    this.heap.push({ at: span.releaseAt, span, change: undefined });
+    this.timers.push(new Timer(span.releaseAt, span, undefined, false), Timers.WINDOW);
     this.pending++;
     // Too much waiting (a flood): release the oldest now rather than grow without bound.
     while (this.pending > this.opts.maxPendingEvents) {
-      const t = this.heap.pop();
+      const t = this.timers.pop();
       if (!t) break;
       if (t.span) this.stats.evicted.pending++;
       this.fire(t);
@@ -381,8 +351,8 @@ export class CausalityEngine {
   /** Releases everything whose time has come. */
   advance(): void {
     const wm = this.time.watermark();
-    for (let t = this.heap.peek(); t && t.at <= wm; t = this.heap.peek()) {
-      this.heap.pop();
+    for (let t = this.timers.peek(); t && t.at <= wm; t = this.timers.peek()) {
+      this.timers.pop();
       this.time.advanceTo(t.at);
       this.fire(t);
     }
@@ -392,7 +362,7 @@ export class CausalityEngine {
 
   /** End of input: everything held is resolved with what is known, and goes out. */
   flush(): void {
-    for (let t = this.heap.pop(); t; t = this.heap.pop()) {
+    for (let t = this.timers.pop(); t; t = this.timers.pop()) {
       this.time.advanceTo(t.at);
       this.fire(t);
     }
@@ -411,7 +381,7 @@ export class CausalityEngine {
     const held = this.stats.heldAtShutdown;
     // A root waiting for its status may have several timers (one per status item): counted once.
     const roots = new Set<Change>();
-    for (let t = this.heap.pop(); t; t = this.heap.pop()) {
+    for (let t = this.timers.pop(); t; t = this.timers.pop()) {
       if (t.span) {
         // A held span (its Pod not Ready yet, its pull not done) is not pending: its window closed.
         if (!t.hold) this.pending--;
@@ -464,9 +434,9 @@ export class CausalityEngine {
   private rootDue(c: Change, at: number): void {
     if (c.rootEmitted) return;
     const due = this.changes.rootDueAt(c);
-    if (due > at) return this.heap.push({ at: due, span: undefined, change: c });
+    if (due > at) return this.timers.push(new Timer(due, undefined, c, false));
     const wait = this.changes.settle(c, at);
-    if (wait !== undefined) return this.heap.push({ at: wait, span: undefined, change: c });
+    if (wait !== undefined) return this.timers.push(new Timer(wait, undefined, c, false));
     if (c.rootSpan) this.output.export(c.rootSpan);
     else this.output.emitRoot(c, this.time.now);
     // The status said the change ended: what of it still waits for an end goes out now.

@@ -1,4 +1,5 @@
 import type { NormEvent } from './normalize.js';
+import type { Occurrence } from './records.js';
 
 // Time below the second. A core/v1 Event's times are whole seconds, but client-go names an Event
 // `<object name>.<creation time in Unix nanoseconds, hex>` and its first occurrence is its creation:
@@ -29,23 +30,26 @@ export interface OccurrenceTime {
 }
 
 /**
- * An occurrence's time. `t`: the event's own, refined to the microsecond from the name for the
- * first occurrence of a core/v1 Event — a function of the event alone, so span times are the same
- * live, replayed or re-listed. `at`, for ordering causes only: a later occurrence (a count, which
- * only moves `lastTimestamp`) still has whole seconds, refined by when it was observed if that lies
- * in the same second (it happened then or a little before: a StatefulSet's second `create Pod db-0`
- * after the `delete Pod db-0` of that second).
+ * An occurrence of `ev`, with its time. `t`: the event's own, refined to the microsecond from the
+ * name for the first occurrence of a core/v1 Event — a function of the event alone, so span times
+ * are the same live, replayed or re-listed. `at`, for ordering causes only: a later occurrence (a
+ * count, which only moves `lastTimestamp`) still has whole seconds, refined by when it was
+ * observed if that lies in the same second (it happened then or a little before: a StatefulSet's
+ * second `create Pod db-0` after the `delete Pod db-0` of that second). Built in one object: this
+ * runs for every event item.
  */
-export function occurrenceTime(ev: NormEvent): OccurrenceTime {
+export function occurrenceOf(ev: NormEvent): Occurrence {
   const second = Math.floor(ev.t / 1e6);
   let t = ev.t;
   let coarse = ev.coarse;
   const named = coarse && ev.count === 1 ? nameTimeUs(ev.name, ev.regarding.name) : undefined;
-  if (named !== undefined && Math.floor(named / 1e6) === second) [t, coarse] = [named, false];
+  if (named !== undefined && Math.floor(named / 1e6) === second) {
+    t = named;
+    coarse = false;
+  }
   // Observed (not defaulted to the event's own time) within its second.
-  if (coarse && ev.obs !== ev.t && Math.floor(ev.obs / 1e6) === second)
-    return { t, coarse, at: ev.obs };
-  return { t, coarse, at: t };
+  const at = coarse && ev.obs !== ev.t && Math.floor(ev.obs / 1e6) === second ? ev.obs : t;
+  return { count: ev.count, t, coarse, at, obs: ev.obs, message: ev.message, span: undefined };
 }
 
 /** The latest an occurrence can have happened (µs): `t`, the observation, or the second's end. */

@@ -314,6 +314,13 @@ export class OwnerGraph {
    * copies of its object's strings (each a separate string parsed from its own line).
    */
   sharedKey(r: { kind: string; namespace: string; name: string; uid?: string }): string {
+    // Known by uid under the same name (most events): its key, without making one to compare.
+    const known = r.uid ? this.byUid.get(r.uid) : undefined;
+    if (known && isNamed(known, r.kind, r.namespace, r.name)) {
+      r.name = known.name;
+      r.uid = known.uid;
+      return known.key;
+    }
     const key = objKey(r.kind, r.namespace, r.name);
     const rec = this.lookup(r.uid ?? '', key);
     if (!rec || rec.key !== key) return key;
@@ -335,7 +342,8 @@ export class OwnerGraph {
     hasEvidence: (key: string) => boolean,
   ): Ancestor[] {
     const out: Ancestor[] = [];
-    let rec = this.lookup(uid, objKey(kind, namespace, name));
+    // By uid first: the key is only made when that finds nothing (this runs for every span).
+    let rec = (uid && this.byUid.get(uid)) || this.byKey.get(objKey(kind, namespace, name));
     let cur = { kind, namespace, name };
     for (let depth = 0; depth < MAX_DEPTH; depth++) {
       let next: Ancestor | undefined;
@@ -359,7 +367,7 @@ export class OwnerGraph {
       } else if (!rec) {
         next = this.guessOwner(cur.kind, cur.namespace, cur.name, hasEvidence);
       }
-      if (!next || out.some((a) => a.key === next!.key)) break;
+      if (!next || hasKey(out, next.key)) break;
       out.push(next);
       rec = next.record;
       cur = next;
@@ -430,6 +438,12 @@ export class OwnerGraph {
     }
     return undefined;
   }
+}
+
+/** Whether a chain already has `key` (a loop in the owners); a plain loop, no closure per step. */
+function hasKey(chain: readonly Ancestor[], key: string): boolean {
+  for (let i = 0; i < chain.length; i++) if (chain[i]!.key === key) return true;
+  return false;
 }
 
 /** Whether `rec`'s key is the one of kind/namespace/name (objKey's rule for cluster-scoped kinds). */

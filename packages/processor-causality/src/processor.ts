@@ -48,15 +48,18 @@ export function causalityOperator(
           });
 
       let tick: Subscription | undefined;
+      // A bug must not take the pipeline down: log, count, carry on.
+      const failed = (what: string, err: unknown) => {
+        engine.stats.drop('internal_error', undefined);
+        ctx.logger.rateLimited('causality-internal').error(`causality ${what} failed`, {
+          error: err instanceof Error ? err.stack : String(err),
+        });
+      };
       const safely = (what: string, fn: () => void) => {
         try {
           fn();
         } catch (err) {
-          // A bug must not take the pipeline down: log, count, carry on.
-          engine.stats.drop('internal_error', undefined);
-          ctx.logger.rateLimited('causality-internal').error(`causality ${what} failed`, {
-            error: err instanceof Error ? err.stack : String(err),
-          });
+          failed(what, err);
         }
       };
       const arm = () => {
@@ -79,9 +82,17 @@ export function causalityOperator(
         );
       };
 
+      // One push per item: no closure made for it (what `safely` does, inline).
+      const push = (item: WatchEvent) => {
+        try {
+          engine.push(item);
+        } catch (err) {
+          failed('push', err);
+        }
+      };
       const sub = source.subscribe({
         next: (item) => {
-          safely('push', () => engine.push(item));
+          push(item);
           arm();
         },
         error: (err) => {

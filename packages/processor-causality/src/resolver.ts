@@ -111,7 +111,8 @@ export class Resolver {
       }
     }
 
-    const [parent, via] = this.namedCause(s, chain);
+    const parent = this.namedCause(s, chain);
+    const via = this.causeVia;
     if (parent) {
       this.resolve(parent);
       s.parent = parent;
@@ -157,8 +158,14 @@ export class Resolver {
     );
   }
 
+  /**
+   * How the last `namedCause` found its cause: a field rather than a returned pair (one array per
+   * span). Read right after the call: causes resolved during the search set it before it returns.
+   */
+  private causeVia: ParentVia = 'root';
+
   /** The latest event that named this span's object, else one of its owners (steps 2 and 3). */
-  private namedCause(s: SpanRec, chain: readonly Ancestor[]): [SpanRec | undefined, ParentVia] {
+  private namedCause(s: SpanRec, chain: readonly Ancestor[]): SpanRec | undefined {
     const o = s.first();
     // uid-exact identity: an object replaced by one of the same name (a StatefulSet's pod) is not
     // caused by its successor's creation, even within the same second.
@@ -188,12 +195,19 @@ export class Resolver {
       this.opts.windowUs,
       this.writtenAt,
     );
-    if (parent || this.namesRun(s.entry.ev, s.entry.match)) return [parent, 'named'];
+    if (parent || this.namesRun(s.entry.ev, s.entry.match)) {
+      this.causeVia = 'named';
+      return parent;
+    }
     for (const a of chain) {
       const p = this.timelines.latestNamed(a.key, o, minT, skip, 0, this.writtenAt);
-      if (p) return [p, 'owner'];
+      if (p) {
+        this.causeVia = 'owner';
+        return p;
+      }
     }
-    return [undefined, 'root'];
+    this.causeVia = 'root';
+    return undefined;
   }
 
   /**
@@ -213,7 +227,8 @@ export class Resolver {
     // product: its repeats (a retried FailedScheduling) stay with its own creation.
     const self = this.graph.lookup(r.uid, s.entry.objKey);
     const bornUs = chain.length > 0 && self?.createdSec ? self.createdSec * 1e6 : NaN;
-    const [cause, via] = this.namedCause(s, chain);
+    const cause = this.namedCause(s, chain);
+    const via = this.causeVia;
     if (cause) {
       if (via === 'owner' && bornUs < cause.first().t) return false;
       this.resolve(cause);

@@ -10,7 +10,7 @@ import { eventSpanId } from './ids.js';
 import { objKey } from './normalize.js';
 import type { OwnerGraph } from './owner-graph.js';
 import { State, type Change, type EventEntry, type SpanRec } from './records.js';
-import { EventSpan, Resources, SAMPLED } from './span.js';
+import { EventSpan, Resources, SAMPLED, SpanNames } from './span.js';
 import type { RootExtras } from './spec-history.js';
 import type { Stats } from './stats.js';
 import { lowerBound, type Timelines } from './timeline.js';
@@ -26,6 +26,7 @@ const NO_EVENTS: TimedEvent[] = [];
  */
 export class SpanOutput {
   private readonly resources: Resources;
+  private readonly names = new SpanNames();
   /** Real durations from object times (issue 11): also asked by the engine what a span waits for. */
   readonly durations: Durations;
   private readonly hasEvidence = (key: string) => this.timelines.has(key);
@@ -49,7 +50,9 @@ export class SpanOutput {
     const entry = s.entry;
     const e = entry.ev;
     const last = s.last();
-    const [from, to] = this.extent(s);
+    this.extent(s);
+    const from = this.lo;
+    const to = this.hi;
     const story = this.durations.extend(s, from, s.heldEnd > to ? s.heldEnd : to);
     let { start, end } = story;
     const c = s.change;
@@ -113,7 +116,7 @@ export class SpanOutput {
     s.chain = undefined;
     this.emit(
       new EventSpan({
-        name: `${e.regarding.kind}.${e.reason}`,
+        name: this.names.of(e.regarding.kind, e.reason),
         traceId: s.traceId,
         spanId: s.spanId(eventSpanId),
         parentSpanId: s.parentSpanId,
@@ -218,26 +221,34 @@ export class SpanOutput {
 
   /** The end a span's events give it now (a held span keeps it: its timelines may be swept). */
   eventEnd(s: SpanRec): number {
-    return this.extent(s)[1];
+    this.extent(s);
+    return this.hi;
   }
+
+  // What `extent` and `childExtent` found (µs): fields, not a returned pair, since they run for
+  // every span.
+  private lo = 0;
+  private hi = 0;
 
   /**
    * A span's extent, by event time only (never by what happened to arrive when), so that a live run,
    * a replay and a restarted process that re-lists the same events all give the same span: from its
    * first occurrence to the latest of its last occurrence, the next event on the same object, and
    * the events on the object it named — each within `window` of its last occurrence, in event time.
+   * Left in `lo`, `hi`.
    */
-  private extent(s: SpanRec): [number, number] {
+  private extent(s: SpanRec): void {
     let start = s.first().t;
     let end = s.last().t;
     const next = this.nextAbout(s);
     if (next !== undefined && next > end) end = next;
     if (s.entry.childKey) {
-      const [cs, ce] = this.childExtent(s);
-      if (cs < start) start = cs;
-      if (ce > end) end = ce;
+      this.childExtent(s);
+      if (this.lo < start) start = this.lo;
+      if (this.hi > end) end = this.hi;
     }
-    return [start, end];
+    this.lo = start;
+    this.hi = end;
   }
 
   /** Start of the next event on the same object after this span's last occurrence (event time within `window`). */
@@ -262,12 +273,14 @@ export class SpanOutput {
     return undefined;
   }
 
-  /** Extent of the events already here on the object this span named, until it is named again. */
-  private childExtent(s: SpanRec): [number, number] {
+  /** Extent (`lo`, `hi`) of the events already here on the object this span named, until it is named again. */
+  private childExtent(s: SpanRec): void {
     const tl = this.timelines.get(s.entry.childKey);
     let lo = Infinity;
     let hi = -Infinity;
-    if (!tl) return [lo, hi];
+    this.lo = lo;
+    this.hi = hi;
+    if (!tl) return;
     const from = s.first().t;
     const last = s.last().t;
     const horizon = last + this.opts.windowUs;
@@ -285,7 +298,8 @@ export class SpanOutput {
       if (m.t < lo) lo = m.t;
       if (m.t > hi) hi = m.t;
     }
-    return [lo, hi];
+    this.lo = lo;
+    this.hi = hi;
   }
 
   /** A link to the latest span about the event's `related` object (e.g. a preemptor), if one is known. */

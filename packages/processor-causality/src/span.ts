@@ -120,6 +120,29 @@ export class Resources {
   }
 }
 
+/**
+ * An event span's name, `<kind>.<reason>`, made once per pair: kinds and reasons are interned, so
+ * this is two lookups, where a template literal made a new string for every span.
+ */
+export class SpanNames {
+  private readonly byKind = new Map<string, Map<string, string>>();
+  private size = 0;
+
+  of(kind: string, reason: string): string {
+    const name = this.byKind.get(kind)?.get(reason);
+    if (name !== undefined) return name;
+    const made = `${kind}.${reason}`;
+    // Bounded like the interner: past the cap, names are made per span again.
+    if (this.size < 10_000) {
+      let byReason = this.byKind.get(kind);
+      if (byReason === undefined) this.byKind.set(kind, (byReason = new Map()));
+      byReason.set(reason, made);
+      this.size++;
+    }
+    return made;
+  }
+}
+
 const KIND_ATTR: Record<string, string> = { HorizontalPodAutoscaler: 'hpa' };
 
 /** Attribute names for one kind, built once: `k8s.pod.name`, `k8s.pod.uid` (`k8s.hpa.*` for HPAs). */

@@ -13,6 +13,26 @@ const idsOf = (spans: Awaited<ReturnType<typeof replay>>) =>
     .sort();
 
 describe('deterministic ids', () => {
+  // Values made by the hash as first written (the id input built as one string, then hashed):
+  // ids must never change, or a restarted kspan and old captures would make other ids.
+  it('ids are the same values as ever (golden)', () => {
+    const uid = 'ee3767ba-caae-4d37-a7d5-4e0975d0d327';
+    expect(eventSpanId(uid, 1)).to.equal('6e30bcf0a464da01');
+    expect(eventSpanId(uid, 12345)).to.equal('2880dbc57fd3b61c');
+    expect(eventSpanId('default/ünïcode-事件', 2)).to.equal('55fb079f761adb09');
+    expect(eventSpanId('x', 0)).to.equal('e199f3e79e624370');
+    expect(eventSpanId('x', 1.5)).to.equal('197d42e6e502c451');
+    expect(eventSpanId('x', -3)).to.equal('d20d6d964f26174c');
+    expect(eventSpanId('', 1e21)).to.equal('49d703eb49323b29');
+    const key = '71c42017-61a7-418e-8e2c-897cf237d6e3/3';
+    expect(changeTraceId(key)).to.equal('d070d8e1897b2507389e36f8bdea856e');
+    expect(changeTraceId(key, 'cluster-uid-1')).to.equal('573b47aaefacb653b23a91668b1ba8c1');
+    expect(rootSpanId(key)).to.equal('6848c426e7891f31');
+    expect(changeTraceId('a/run/Job/j@17')).to.equal('324e82973911d14fb3f494d81c3dce6f');
+    expect(rootSpanId('a/run/Job/j@17')).to.equal('926db49b0b4c9e4d');
+    expect(changeTraceId('', 'cluster-uid-1')).to.equal('aa7bf4ad54f41124222125dd9a15cb60');
+  });
+
   const c = conformanceCases().find((x) => x.name === 'deployment-2-pods')!;
 
   it('a restart or a second replica makes the same ids from the same input', async () => {

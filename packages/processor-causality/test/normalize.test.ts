@@ -43,6 +43,38 @@ describe('event normalisation (both Event APIs)', () => {
     expect(e.regarding).to.include({ kind: 'Pod', name: 'p', uid: 'pu', namespace: 'default' });
   });
 
+  it('takes the container from a kubelet fieldPath as the API writes it, else none', () => {
+    // The rule, as the regular expression it was written as first (now read by hand).
+    const rule = /^spec\.(?:initContainers|ephemeralContainers|containers)\{([^}]+)\}/;
+    const paths = [
+      'spec.containers{web}',
+      'spec.initContainers{init-1}',
+      'spec.ephemeralContainers{debugger}',
+      'spec.containers{a}b}',
+      'spec.containers{}',
+      'spec.containers{web',
+      'spec.containers',
+      'spec.volumes{x}',
+      'status.containers{web}',
+      'xspec.containers{web}',
+      'spec.containers{we{b}',
+      '',
+    ];
+    for (const fieldPath of paths) {
+      const e = norm(
+        coreEvent({
+          uid: 'a',
+          on: { kind: 'Pod', name: 'p', fieldPath },
+          reason: 'Pulled',
+          message: 'm',
+          component: 'kubelet',
+          time: 5,
+        }),
+      );
+      expect(e.container, fieldPath).to.equal(rule.exec(fieldPath)?.[1] ?? '');
+    }
+  });
+
   it('reads an events.k8s.io/v1 event: regarding, note, reportingController, eventTime, series', () => {
     const e = norm(
       newEvent({
