@@ -19,6 +19,8 @@ import { GrpcSink } from '../lib/sink.js';
 export interface ServiceOtlpArgs {
   events: number;
   seed?: number;
+  /** Replay this capture instead of generating one (profiling a fixed input; `events` unused). */
+  file?: string;
 }
 
 export interface ServiceOtlpResult {
@@ -39,11 +41,14 @@ async function run(args: ServiceOtlpArgs): Promise<ServiceOtlpResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kspan-bench-grpc-'));
   const sink = await GrpcSink.start();
   try {
-    progress(
-      `service: generating ${args.events.toLocaleString('en')} watch events into a capture file`,
-    );
-    const file = join(dir, 'capture.ndjson');
-    const input = writeInputFile(file, { events: args.events, seed: args.seed ?? 1 });
+    const file = args.file ?? join(dir, 'capture.ndjson');
+    if (!args.file)
+      progress(
+        `service: generating ${args.events.toLocaleString('en')} watch events into a capture file`,
+      );
+    const input = args.file
+      ? { lines: parseOnlyFile(args.file) }
+      : writeInputFile(file, { events: args.events, seed: args.seed ?? 1 });
     parseOnlyFile(file); // warm the file cache and the parse path
     const parseRates: number[] = [];
     const parseOnce = async () => {
