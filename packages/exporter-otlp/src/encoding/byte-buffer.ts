@@ -38,6 +38,12 @@ export class ByteBuffer {
     this.buf = grown;
   }
 
+  /** One byte (a bracket, a comma). */
+  byte(value: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = value;
+  }
+
   /** Bytes as they are (e.g. a part encoded once and cached). */
   raw(bytes: Uint8Array): void {
     const n = bytes.length;
