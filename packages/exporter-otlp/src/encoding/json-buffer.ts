@@ -24,21 +24,16 @@ export class JsonBuffer extends ByteBuffer {
     this.ascii(Number.isFinite(value) ? String(value) : 'null');
   }
 
-  /** A whole number from 0 to 2^32 - 1 in decimal, zero-padded to `width` digits. */
+  /** A whole number in decimal, zero-padded to `width` digits. */
   digits(value: number, width = 1): void {
-    let n = 1;
-    for (let v = value; v >= 10; v = (v / 10) >>> 0) n++;
-    if (n < width) n = width;
-    this.ensure(n);
+    const text = String(value);
+    const n = text.length;
+    this.ensure(n + width);
     const buf = this.buf;
-    let p = this.pos + n;
-    let v = value;
-    for (let i = 0; i < n; i++) {
-      const q = (v / 10) >>> 0;
-      buf[--p] = 0x30 + v - q * 10;
-      v = q;
-    }
-    this.pos += n;
+    let p = this.pos;
+    for (let i = n; i < width; i++) buf[p++] = 0x30;
+    for (let i = 0; i < n; i++) buf[p++] = text.charCodeAt(i);
+    this.pos = p;
   }
 
   /** A string value, quoted and escaped exactly as `JSON.stringify` does. */

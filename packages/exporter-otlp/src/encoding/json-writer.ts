@@ -127,7 +127,7 @@ function attributes(w: JsonBuffer, attrs: Attributes): void {
   w.byte(0x5d); // ]
 }
 
-/** `nanosText(time)` in quotes, written as digits (no string made) in the usual range. */
+/** `nanosText(time)` in quotes; in the usual range its two parts as they are (no concatenation). */
 function unixNano(w: JsonBuffer, time: ReadableSpan['startTime']): void {
   const [seconds, nanos] = time;
   w.byte(0x22);

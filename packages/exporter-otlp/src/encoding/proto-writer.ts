@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { cachedIn } from './bounded-cache.js';
+import { SHORT_BYTES } from './byte-buffer.js';
 import { nanosHalves } from './hr-time.js';
 import { spanFlags } from './span-flags.js';
 import { ProtoBuffer } from './proto-buffer.js';
@@ -126,7 +127,10 @@ function shortAsciiKeyValue(w: ProtoBuffer, field: number, k: Uint8Array, value:
   p = start;
   buf[p++] = (field << 3) | LEN;
   buf[p++] = kvLength;
-  for (let i = 0; i < k.length; i++) buf[p++] = k[i]!;
+  if (k.length > SHORT_BYTES) {
+    buf.set(k, p);
+    p += k.length;
+  } else for (let i = 0; i < k.length; i++) buf[p++] = k[i]!;
   buf[p++] = (2 << 3) | LEN; // KeyValue.value
   buf[p++] = n + 2;
   buf[p++] = (1 << 3) | LEN; // AnyValue.string_value
