@@ -29,6 +29,26 @@ export class ByteBuffer {
     return out;
   }
 
+  /**
+   * The finished message, for the caller to keep, ending this one (the next starts empty). When
+   * it fills at least half the buffer, it is the buffer itself and the writer takes a new one of
+   * the same size: a message of a full batch is ~1 MB, and copying it was ~8 % of the OTLP/JSON
+   * writer's time. A smaller one is copied, so that a kept message holds no more than twice its
+   * size.
+   */
+  take(): Uint8Array {
+    if (this.pos < this.buf.length >>> 1) {
+      const out = this.bytes();
+      this.pos = 0;
+      return out;
+    }
+    const out = this.buf.subarray(0, this.pos);
+    const size = this.buf.length > 16 * this.initialSize ? this.initialSize : this.buf.length;
+    this.buf = Buffer.allocUnsafeSlow(size); // every byte is written before it is read
+    this.pos = 0;
+    return out;
+  }
+
   /** What was written, as text. */
   text(): string {
     return this.buf.toString('utf8', 0, this.pos);

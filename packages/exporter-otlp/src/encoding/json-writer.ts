@@ -283,5 +283,5 @@ export function otlpJsonText(spans: readonly ReadableSpan[]): string {
 
 /** The same as UTF-8 bytes, followed by `end` (e.g. a newline). */
 export function otlpJsonBytes(spans: readonly ReadableSpan[], end = ''): Uint8Array {
-  return write(spans, end).bytes();
+  return write(spans, end).take();
 }

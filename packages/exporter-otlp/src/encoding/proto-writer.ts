@@ -316,5 +316,5 @@ export function writeOtlpProtobuf(spans: readonly ReadableSpan[]): Uint8Array {
     tag(request, 1, LEN);
     resourceSpans(request, group);
   }
-  return request.bytes();
+  return request.take();
 }
