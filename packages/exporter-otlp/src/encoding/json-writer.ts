@@ -203,15 +203,40 @@ function span(w: JsonBuffer, s: ReadableSpan): void {
   unixNano(w, s.endTime);
   w.ascii(',"attributes":');
   attributes(w, s.attributes);
-  optional(w, ',"droppedAttributesCount":', s.droppedAttributesCount);
-  w.ascii(',"events":');
-  list(w, s.events, event);
-  optional(w, ',"droppedEventsCount":', s.droppedEventsCount);
-  status(w, s.status);
-  w.ascii(',"links":');
-  list(w, s.links, link);
-  optional(w, ',"droppedLinksCount":', s.droppedLinksCount);
-  w.ascii(`,"flags":${spanFlags(ctx.traceFlags, parent?.isRemote)}}`);
+  if (hasPlainTail(s)) w.raw(PLAIN_TAIL);
+  else {
+    optional(w, ',"droppedAttributesCount":', s.droppedAttributesCount);
+    w.ascii(',"events":');
+    list(w, s.events, event);
+    optional(w, ',"droppedEventsCount":', s.droppedEventsCount);
+    status(w, s.status);
+    w.ascii(',"links":');
+    list(w, s.links, link);
+    optional(w, ',"droppedLinksCount":', s.droppedLinksCount);
+    w.ascii(',"flags":');
+  }
+  w.number(spanFlags(ctx.traceFlags, parent?.isRemote));
+  w.byte(0x7d); // }
+}
+
+/** What most spans end with, up to their flags, written by the general path above: encoded once. */
+const PLAIN_TAIL = Buffer.from(
+  ',"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":0},' +
+    '"links":[],"droppedLinksCount":0,"flags":',
+  'latin1',
+);
+
+/** No dropped counts, events or links, and an unset status without a message. */
+function hasPlainTail(s: ReadableSpan): boolean {
+  return (
+    s.droppedAttributesCount === 0 &&
+    s.events.length === 0 &&
+    s.droppedEventsCount === 0 &&
+    s.status.code === 0 &&
+    s.status.message === undefined &&
+    s.links.length === 0 &&
+    s.droppedLinksCount === 0
+  );
 }
 
 function scopeSpans(w: JsonBuffer, group: ScopeGroup): void {
