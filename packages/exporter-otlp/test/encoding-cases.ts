@@ -31,6 +31,8 @@ export const trickyAttributes = {
   intValue: '"intValue":5',
   quoted: '{"intValue":12,"x":"\\"intValue\\":3"}',
   escapes: 'tab\tnewline\nreturn\rquote"backslash\\bell\u0007del\u007f',
+  namedEscapes: 'back\bfeed\f\u001f"\\',
+  quotedMessage: 'Container image "registry.example.com/app:1.2.3" already present on machine',
   unicode: 'Grüße, 日本, emoji 🚀, line\u2028separator',
   loneSurrogate: 'broken \ud800 pair',
   long: LONG,
@@ -113,7 +115,12 @@ export function trickySpans(): ReadableSpan[] {
     odd('0000000000000003', [1.5, 7.9]),
     odd('0000000000000004', [2 ** 32 + 5, 42]),
     odd('0000000000000005', [17, 1_500_000_000]),
+    odd('0000000000000006', [2 ** 32 - 2, 5]), // the largest seconds on the fast path (end +1)
     { ...base, kind: undefined as unknown as SpanKind, status: {} as ReadableSpan['status'] },
+    // attributes objects that for…in would read differently from Object.keys: an inherited
+    // enumerable key (left out, as the official serializers leave it) and no prototype at all
+    { ...base, attributes: Object.assign(Object.create({ inherited: 'no' }), { own: 'yes' }) },
+    { ...base, attributes: Object.assign(Object.create(null), { bare: 'yes', n: 1 }) },
   ];
   // One scope object for all, as in the pipeline: the official protobuf serializer tells scopes
   // apart by object (makeSpan makes one per span), ours and the JSON one by name and version.

@@ -40,8 +40,20 @@ describe('otlp_http exporter against a real HTTP receiver', () => {
     expect(otlpHttpExporter.kind).to.equal('exporter');
   });
 
-  it('POSTs gzipped protobuf to <endpoint>/v1/traces', async () => {
-    const results = await exportAll({ endpoint: receiver.url, retry: FAST_RETRY });
+  it('POSTs uncompressed protobuf by default', async () => {
+    await exportAll({ endpoint: receiver.url, retry: FAST_RETRY });
+    const call = receiver.calls[0]!;
+    expect(call.headers['content-type']).to.equal('application/x-protobuf');
+    expect(call.headers['content-encoding']).to.equal(undefined);
+    expectSampleTrace(call.request);
+  });
+
+  it('POSTs gzipped protobuf to <endpoint>/v1/traces with compression: gzip', async () => {
+    const results = await exportAll({
+      endpoint: receiver.url,
+      compression: 'gzip',
+      retry: FAST_RETRY,
+    });
     expect(results).to.have.length(1);
     expect(results[0]).to.include({ code: 'success', spans: 3, attempts: 1 });
     const call = receiver.calls[0]!;

@@ -24,7 +24,7 @@ describe('otlp settings: config over OTEL_EXPORTER_OTLP_TRACES_* over OTEL_EXPOR
       secure: false,
       headers: {},
       timeoutMs: 10_000,
-      compression: 'gzip',
+      compression: 'none',
     });
   });
 
@@ -34,7 +34,7 @@ describe('otlp settings: config over OTEL_EXPORTER_OTLP_TRACES_* over OTEL_EXPOR
       {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector.example:4317',
         OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
-        OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
+        OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
         OTEL_EXPORTER_OTLP_HEADERS: 'api-key=abc,tenant=team%20a',
         OTEL_EXPORTER_OTLP_CERTIFICATE: '/etc/ca.pem',
       },
@@ -43,7 +43,7 @@ describe('otlp settings: config over OTEL_EXPORTER_OTLP_TRACES_* over OTEL_EXPOR
       target: 'collector.example:4317',
       secure: true,
       timeoutMs: 2500,
-      compression: 'none',
+      compression: 'gzip',
       headers: { 'api-key': 'abc', tenant: 'team a' },
     });
     expect(s.tls.caFile).to.equal('/etc/ca.pem');
@@ -127,7 +127,7 @@ describe('otlp settings: config over OTEL_EXPORTER_OTLP_TRACES_* over OTEL_EXPOR
       },
       (m) => warnings.push(m),
     );
-    expect(s).to.deep.include({ timeoutMs: 10_000, compression: 'gzip', target: 'localhost:4317' });
+    expect(s).to.deep.include({ timeoutMs: 10_000, compression: 'none', target: 'localhost:4317' });
     expect(warnings).to.have.length(3);
   });
 });

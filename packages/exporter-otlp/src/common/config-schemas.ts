@@ -53,7 +53,8 @@ export const HeadersSchema = Type.Optional(
 
 export const CompressionSchema = Type.Optional(
   Type.Union([Type.Literal('gzip'), Type.Literal('none')], {
-    description: 'request body compression (default gzip, or OTEL_EXPORTER_OTLP_COMPRESSION)',
+    description:
+      'request body compression (default none, or OTEL_EXPORTER_OTLP_COMPRESSION); gzip for a remote or metered link',
   }),
 );
 

@@ -2,8 +2,11 @@ import type { HrTime } from '@opentelemetry/api';
 
 const NS_PER_S = 1_000_000_000;
 
-/** Whole seconds and nanoseconds in the usual range: the arithmetic below is exact for them. */
-function plain(seconds: number, nanos: number): boolean {
+/**
+ * Whole seconds below 2^32 and nanoseconds below 10^9: the arithmetic below is exact for them,
+ * and the text is the seconds then the nanoseconds in nine digits (or the nanoseconds alone).
+ */
+export function isPlainTime(seconds: number, nanos: number): boolean {
   return (
     Number.isInteger(seconds) &&
     Number.isInteger(nanos) &&
@@ -22,7 +25,7 @@ function nanosBigInt(time: HrTime): bigint {
 /** Nanoseconds since the epoch as decimal text (OTLP/JSON's `…UnixNano` strings). */
 export function nanosText(time: HrTime): string {
   const [s, ns] = time;
-  if (!plain(s, ns)) return nanosBigInt(time).toString();
+  if (!isPlainTime(s, ns)) return nanosBigInt(time).toString();
   if (s === 0) return String(ns);
   // Seconds then nine digits of nanoseconds: no BigInt, which costs an allocation per value.
   const digits = String(ns);
@@ -35,7 +38,7 @@ export function nanosText(time: HrTime): string {
  */
 export function nanosHalves(time: HrTime): [low: number, high: number] {
   const [s, ns] = time;
-  if (!plain(s, ns)) {
+  if (!isPlainTime(s, ns)) {
     const n = BigInt.asUintN(64, nanosBigInt(time));
     return [Number(n & 0xffffffffn), Number(n >> 32n)];
   }

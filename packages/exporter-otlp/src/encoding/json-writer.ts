@@ -1,8 +1,9 @@
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { cachedIn } from './bounded-cache.js';
-import { nanosText } from './hr-time.js';
+import { isPlainTime, nanosText } from './hr-time.js';
 import { JsonBuffer } from './json-buffer.js';
+import { isPlainObject } from './plain-object.js';
 import { spanFlags } from './span-flags.js';
 import { groupSpans, type ResourceGroup, type ScopeGroup } from './span-groups.js';
 
@@ -19,25 +20,38 @@ type Scope = ReadableSpan['instrumentationScope'] & {
   droppedAttributesCount?: number;
 };
 
-/** `,"name":value` when the value is there; the transformer's `undefined` fields vanish. */
-function optional(w: JsonBuffer, name: string, value: unknown): void {
+/**
+ * `,"name":value` when the value is there (`prefix` is the constant `,"name":`); the
+ * transformer's `undefined` fields vanish.
+ */
+function optional(w: JsonBuffer, prefix: string, value: unknown): void {
   if (value === undefined) return;
-  w.ascii(`,"${name}":`);
+  w.ascii(prefix);
   if (typeof value === 'string') w.string(value);
+  else if (typeof value === 'number') w.number(value);
   else w.ascii(JSON.stringify(value) ?? 'null');
 }
 
-/** `{"key":"…","value":` per attribute key, encoded once: keys repeat on every span. */
-const keyPrefixes = new Map<string, Uint8Array>();
+/**
+ * Per attribute key, encoded once (keys repeat on every span): `{"key":"…","value":` and, for
+ * the usual string value, the same with `{"stringValue":` after it.
+ */
+interface KeyPrefix {
+  any: Uint8Array;
+  string: Uint8Array;
+}
+const keyPrefixes = new Map<string, KeyPrefix>();
 const keyScratch = new JsonBuffer(256);
 
-function keyPrefix(key: string): Uint8Array {
+function keyPrefix(key: string): KeyPrefix {
   return cachedIn(keyPrefixes, 4096, key, () => {
     keyScratch.reset();
     keyScratch.ascii('{"key":');
     keyScratch.string(key);
     keyScratch.ascii(',"value":');
-    return keyScratch.bytes();
+    const any = keyScratch.bytes();
+    keyScratch.ascii('{"stringValue":');
+    return { any, string: keyScratch.bytes() };
   });
 }
 
@@ -81,17 +95,49 @@ function anyValue(w: JsonBuffer, value: AttributeValue | undefined | null): void
   w.ascii('{}');
 }
 
-function attributes(w: JsonBuffer, attrs: Attributes): void {
-  w.ascii('[');
-  let first = true;
-  for (const key of Object.keys(attrs)) {
-    if (!first) w.ascii(',');
-    first = false;
-    w.raw(keyPrefix(key));
-    anyValue(w, attrs[key]);
-    w.ascii('}');
+/** One `{"key":…,"value":…}`, after a comma unless it is the first. */
+function keyValue(w: JsonBuffer, key: string, value: AttributeValue | undefined, first: boolean) {
+  if (!first) w.byte(0x2c); // ,
+  const prefix = keyPrefix(key);
+  if (typeof value === 'string') {
+    w.raw(prefix.string);
+    w.string(value);
+    w.byte(0x7d); // }
+  } else {
+    w.raw(prefix.any);
+    anyValue(w, value);
   }
-  w.ascii(']');
+  w.byte(0x7d);
+}
+
+function attributes(w: JsonBuffer, attrs: Attributes): void {
+  w.byte(0x5b); // [
+  let first = true;
+  if (isPlainObject(attrs)) {
+    for (const key in attrs) {
+      keyValue(w, key, attrs[key], first);
+      first = false;
+    }
+  } else {
+    for (const key of Object.keys(attrs)) {
+      keyValue(w, key, attrs[key], first);
+      first = false;
+    }
+  }
+  w.byte(0x5d); // ]
+}
+
+/** `nanosText(time)` in quotes; in the usual range its two parts as they are (no concatenation). */
+function unixNano(w: JsonBuffer, time: ReadableSpan['startTime']): void {
+  const [seconds, nanos] = time;
+  w.byte(0x22);
+  if (!isPlainTime(seconds, nanos)) w.ascii(nanosText(time));
+  else if (seconds === 0) w.digits(nanos);
+  else {
+    w.digits(seconds);
+    w.digits(nanos, 9);
+  }
+  w.byte(0x22);
 }
 
 function event(w: JsonBuffer, e: TimedEvent): void {
@@ -100,7 +146,9 @@ function event(w: JsonBuffer, e: TimedEvent): void {
   else w.ascii('[]');
   w.ascii(',"name":');
   w.string(e.name);
-  w.ascii(`,"timeUnixNano":"${nanosText(e.time)}","droppedAttributesCount":`);
+  w.ascii(',"timeUnixNano":');
+  unixNano(w, e.time);
+  w.ascii(',"droppedAttributesCount":');
   w.number(e.droppedAttributesCount || 0);
   w.ascii('}');
 }
@@ -114,7 +162,7 @@ function link(w: JsonBuffer, l: Link): void {
   w.string(c.spanId);
   w.ascii(',"traceId":');
   w.string(c.traceId);
-  optional(w, 'traceState', c.traceState?.serialize());
+  optional(w, ',"traceState":', c.traceState?.serialize());
   w.ascii(',"droppedAttributesCount":');
   w.number(l.droppedAttributesCount || 0);
   w.ascii(`,"flags":${spanFlags(c.traceFlags, c.isRemote)}}`);
@@ -144,31 +192,58 @@ function span(w: JsonBuffer, s: ReadableSpan): void {
     w.ascii(',"parentSpanId":');
     w.string(parent.spanId);
   }
-  optional(w, 'traceState', ctx.traceState?.serialize());
+  optional(w, ',"traceState":', ctx.traceState?.serialize());
   w.ascii(',"name":');
   w.string(s.name);
   w.ascii(',"kind":');
   w.number(s.kind == null ? 0 : s.kind + 1); // the API has no "unspecified"
-  w.ascii(
-    `,"startTimeUnixNano":"${nanosText(s.startTime)}","endTimeUnixNano":"${nanosText(s.endTime)}","attributes":`,
-  );
+  w.ascii(',"startTimeUnixNano":');
+  unixNano(w, s.startTime);
+  w.ascii(',"endTimeUnixNano":');
+  unixNano(w, s.endTime);
+  w.ascii(',"attributes":');
   attributes(w, s.attributes);
-  optional(w, 'droppedAttributesCount', s.droppedAttributesCount);
-  w.ascii(',"events":');
-  list(w, s.events, event);
-  optional(w, 'droppedEventsCount', s.droppedEventsCount);
-  status(w, s.status);
-  w.ascii(',"links":');
-  list(w, s.links, link);
-  optional(w, 'droppedLinksCount', s.droppedLinksCount);
-  w.ascii(`,"flags":${spanFlags(ctx.traceFlags, parent?.isRemote)}}`);
+  if (hasPlainTail(s)) w.raw(PLAIN_TAIL);
+  else {
+    optional(w, ',"droppedAttributesCount":', s.droppedAttributesCount);
+    w.ascii(',"events":');
+    list(w, s.events, event);
+    optional(w, ',"droppedEventsCount":', s.droppedEventsCount);
+    status(w, s.status);
+    w.ascii(',"links":');
+    list(w, s.links, link);
+    optional(w, ',"droppedLinksCount":', s.droppedLinksCount);
+    w.ascii(',"flags":');
+  }
+  w.number(spanFlags(ctx.traceFlags, parent?.isRemote));
+  w.byte(0x7d); // }
+}
+
+/** What most spans end with, up to their flags, written by the general path above: encoded once. */
+const PLAIN_TAIL = Buffer.from(
+  ',"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,"status":{"code":0},' +
+    '"links":[],"droppedLinksCount":0,"flags":',
+  'latin1',
+);
+
+/** No dropped counts, events or links, and an unset status without a message. */
+function hasPlainTail(s: ReadableSpan): boolean {
+  return (
+    s.droppedAttributesCount === 0 &&
+    s.events.length === 0 &&
+    s.droppedEventsCount === 0 &&
+    s.status.code === 0 &&
+    s.status.message === undefined &&
+    s.links.length === 0 &&
+    s.droppedLinksCount === 0
+  );
 }
 
 function scopeSpans(w: JsonBuffer, group: ScopeGroup): void {
   const scope: Scope = group.scope;
   w.ascii('{"scope":{"name":');
   w.string(scope.name);
-  optional(w, 'version', scope.version);
+  optional(w, ',"version":', scope.version);
   if (scope.attributes && Object.keys(scope.attributes).length > 0) {
     w.ascii(',"attributes":');
     attributes(w, scope.attributes);
@@ -177,7 +252,7 @@ function scopeSpans(w: JsonBuffer, group: ScopeGroup): void {
   }
   w.ascii('},"spans":');
   list(w, group.spans, span);
-  optional(w, 'schemaUrl', scope.schemaUrl);
+  optional(w, ',"schemaUrl":', scope.schemaUrl);
   w.ascii('}');
 }
 
@@ -192,12 +267,12 @@ function partsOf(resource: ResourceGroup['resource']): { head: Uint8Array; tail:
     attributes(b, resource.attributes);
     b.ascii(',"droppedAttributesCount":0');
     // The transformer copies the resource's schema URL only when it is not empty.
-    if (resource.schemaUrl) optional(b, 'schemaUrl', resource.schemaUrl);
+    if (resource.schemaUrl) optional(b, ',"schemaUrl":', resource.schemaUrl);
     b.ascii('},"scopeSpans":[');
     const head = b.bytes();
     b.reset();
     b.ascii(']');
-    if (resource.schemaUrl) optional(b, 'schemaUrl', resource.schemaUrl);
+    if (resource.schemaUrl) optional(b, ',"schemaUrl":', resource.schemaUrl);
     b.ascii('}');
     parts = { head, tail: b.bytes() };
     resourceParts.set(resource, parts);
@@ -233,5 +308,5 @@ export function otlpJsonText(spans: readonly ReadableSpan[]): string {
 
 /** The same as UTF-8 bytes, followed by `end` (e.g. a newline). */
 export function otlpJsonBytes(spans: readonly ReadableSpan[], end = ''): Uint8Array {
-  return write(spans, end).bytes();
+  return write(spans, end).take();
 }

@@ -1,9 +1,11 @@
 import type { Attributes, AttributeValue, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { cachedIn } from './bounded-cache.js';
+import { SHORT_BYTES } from './byte-buffer.js';
 import { nanosHalves } from './hr-time.js';
 import { spanFlags } from './span-flags.js';
 import { ProtoBuffer } from './proto-buffer.js';
+import { isPlainObject } from './plain-object.js';
 import { groupSpans, type ResourceGroup, type ScopeGroup } from './span-groups.js';
 
 // The protobuf `ExportTraceServiceRequest` written straight from the spans in one pass (issue 15),
@@ -84,16 +86,57 @@ function keyField(key: string): Uint8Array {
 
 /** Each attribute as a `KeyValue` in field `field`. */
 function attributes(w: ProtoBuffer, attrs: Attributes, field: number): void {
-  for (const key of Object.keys(attrs)) {
-    tag(w, field, LEN);
-    const kv = w.begin(1);
-    w.raw(keyField(key));
-    tag(w, 2, LEN);
-    const value = w.begin(1);
-    anyValue(w, attrs[key]);
-    w.end(value, 1);
-    w.end(kv, 1);
+  if (isPlainObject(attrs)) {
+    for (const key in attrs) keyValue(w, field, key, attrs[key]);
+  } else {
+    for (const key of Object.keys(attrs)) keyValue(w, field, key, attrs[key]);
   }
+}
+
+function keyValue(w: ProtoBuffer, field: number, key: string, value: AttributeValue | undefined) {
+  const k = keyField(key);
+  if (typeof value === 'string' && field < 16 && shortAsciiKeyValue(w, field, k, value)) return;
+  tag(w, field, LEN);
+  const kv = w.begin(1);
+  w.raw(k);
+  tag(w, 2, LEN);
+  const v = w.begin(1);
+  anyValue(w, value);
+  w.end(v, 1);
+  w.end(kv, 1);
+}
+
+/**
+ * The usual attribute: a string value, ASCII, in a `KeyValue` under 128 bytes. Every length is
+ * then one byte and known before writing, so it goes in one pass with no length to fix up (the
+ * same bytes as the general path). Returns false, having written nothing, for anything else.
+ */
+function shortAsciiKeyValue(w: ProtoBuffer, field: number, k: Uint8Array, value: string): boolean {
+  const n = value.length;
+  const kvLength = k.length + 4 + n; // key field, value tag and length, AnyValue tag and length
+  if (kvLength > 0x7f) return false;
+  w.ensure(kvLength + 2);
+  const buf = w.buf;
+  const start = w.pos;
+  let p = start + 2 + k.length + 4;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) return false; // w.pos unchanged: the general path writes over it
+    buf[p++] = c;
+  }
+  p = start;
+  buf[p++] = (field << 3) | LEN;
+  buf[p++] = kvLength;
+  if (k.length > SHORT_BYTES) {
+    buf.set(k, p);
+    p += k.length;
+  } else for (let i = 0; i < k.length; i++) buf[p++] = k[i]!;
+  buf[p++] = (2 << 3) | LEN; // KeyValue.value
+  buf[p++] = n + 2;
+  buf[p++] = (1 << 3) | LEN; // AnyValue.string_value
+  buf[p++] = n;
+  w.pos = p + n;
+  return true;
 }
 
 function time(w: ProtoBuffer, field: number, t: ReadableSpan['startTime']): void {
@@ -273,5 +316,5 @@ export function writeOtlpProtobuf(spans: readonly ReadableSpan[]): Uint8Array {
     tag(request, 1, LEN);
     resourceSpans(request, group);
   }
-  return request.bytes();
+  return request.take();
 }

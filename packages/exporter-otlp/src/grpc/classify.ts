@@ -1,7 +1,9 @@
-import type { Metadata } from '@grpc/grpc-js';
-import { status as Status, type ServiceError } from '@grpc/grpc-js';
+import type { Metadata, ServiceError } from '@grpc/grpc-js';
 import type { SendOutcome } from '@kspan/core';
 import { decodeRpcStatus } from '../common/rpc-status.js';
+import { GrpcStatus as Status } from './status-codes.js';
+
+export { grpcStatusName } from './status-codes.js';
 
 // The OTLP spec's retryable gRPC codes. RESOURCE_EXHAUSTED is retryable only when the server says
 // when (RetryInfo): otherwise it means "too big, never going to fit".
@@ -22,11 +24,6 @@ const TOO_LARGE_DETAILS = /larger than|too (large|big)|exceeds? (the )?(max|limi
 
 export function isServiceError(err: unknown): err is ServiceError {
   return err instanceof Error && typeof (err as Partial<ServiceError>).code === 'number';
-}
-
-/** The status name, e.g. `UNAVAILABLE`, for labels and messages. */
-export function grpcStatusName(code: number): string {
-  return (Status as unknown as Record<number, string>)[code] ?? `CODE_${code}`;
 }
 
 /** The wait a server asked for in a google.rpc.RetryInfo detail of the status trailer, if any. */

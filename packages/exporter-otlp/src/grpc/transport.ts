@@ -1,10 +1,12 @@
-import { Client, Metadata, credentials, status as Status, type ServiceError } from '@grpc/grpc-js';
+import type * as GrpcJs from '@grpc/grpc-js';
+import type { Client, Metadata, ServiceError } from '@grpc/grpc-js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { readTlsFiles, type Attempt, type Clock, type ExportTransport } from '@kspan/core';
 import { acceptedOutcome } from '../common/partial-success.js';
 import { encodeOtlpProtobuf } from '../encode.js';
 import { USER_AGENT } from '../version.js';
 import { classifyGrpcError, grpcStatusName, isServiceError } from './classify.js';
+import { GrpcStatus as Status } from './status-codes.js';
 import type { OtlpGrpcSettings } from './settings.js';
 
 const EXPORT_METHOD = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -14,6 +16,8 @@ const COMPRESSION = { none: 0, gzip: 2 } as const;
 interface Connection {
   client: Client;
   metadata: Metadata;
+  /** grpc-js, loaded with the first connection (see status-codes.ts). */
+  grpc: typeof GrpcJs;
 }
 
 /**
@@ -77,6 +81,8 @@ export class OtlpGrpcTransport implements ExportTransport<ReadableSpan> {
 
   private async open(): Promise<Connection> {
     const { settings } = this;
+    const grpc = await import('@grpc/grpc-js');
+    const { Client, Metadata, credentials } = grpc;
     let creds = credentials.createInsecure();
     if (settings.secure) {
       const tls = await readTlsFiles(settings.tls);
@@ -95,7 +101,7 @@ export class OtlpGrpcTransport implements ExportTransport<ReadableSpan> {
     });
     const metadata = new Metadata();
     for (const [key, value] of Object.entries(settings.headers)) metadata.set(key, value);
-    return { client, metadata };
+    return { client, metadata, grpc };
   }
 
   private call(
@@ -104,7 +110,9 @@ export class OtlpGrpcTransport implements ExportTransport<ReadableSpan> {
     signal?: AbortSignal,
   ): Promise<{ response?: Buffer; error?: Error }> {
     return new Promise((resolve) => {
-      if (signal?.aborted) return resolve({ error: grpcError(Status.CANCELLED, 'shutting down') });
+      const error = (code: number, details: string) =>
+        grpcError(code, details, new conn.grpc.Metadata());
+      if (signal?.aborted) return resolve({ error: error(Status.CANCELLED, 'shutting down') });
       const timer = new AbortController();
       let timedOut = false;
       const onAbort = () => call.cancel();
@@ -121,7 +129,7 @@ export class OtlpGrpcTransport implements ExportTransport<ReadableSpan> {
           if (!err) return resolve({ response });
           resolve({
             error: timedOut
-              ? grpcError(
+              ? error(
                   Status.DEADLINE_EXCEEDED,
                   `no answer within ${this.settings.timeoutMs} ms from ${this.settings.endpoint}`,
                 )
@@ -143,10 +151,10 @@ export class OtlpGrpcTransport implements ExportTransport<ReadableSpan> {
   }
 }
 
-function grpcError(code: number, details: string): ServiceError {
+function grpcError(code: number, details: string, metadata: Metadata): ServiceError {
   return Object.assign(new Error(`${code} ${grpcStatusName(code)}: ${details}`), {
     code,
     details,
-    metadata: new Metadata(),
+    metadata,
   });
 }

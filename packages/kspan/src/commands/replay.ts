@@ -67,11 +67,14 @@ export async function replayCommand(argv: string[]): Promise<number> {
     }
   }
   const exporterId = format === 'tree' ? 'debug' : 'file';
+  // A line is a full batch (512 spans) or the end of the input, never what a wall-clock batch
+  // timeout cut off: a pause in reading (a slow disk, a pipe, a busy machine) moved a line's end,
+  // so the same capture gave other bytes.
+  const fileExporter = { path: '-', batch: { timeout: '24h' } };
   const raw = {
     receivers: { k8s_capture: { path: file } },
     processors,
-    exporters:
-      format === 'tree' ? { debug: { trace_idle: '24h', width } } : { file: { path: '-' } },
+    exporters: format === 'tree' ? { debug: { trace_idle: '24h', width } } : { file: fileExporter },
     service: {
       pipelines: {
         traces: { receivers: ['k8s_capture'], processors: processorIds, exporters: [exporterId] },
