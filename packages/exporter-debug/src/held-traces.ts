@@ -11,6 +11,14 @@ export interface DrawnPart {
   continuations: number;
 }
 
+interface HeldTrace {
+  spans: ReadableSpan[];
+  /** The clock's time when a span of it last arrived. */
+  last: number;
+  /** Order of its first span's arrival. */
+  arrival: number;
+}
+
 /**
  * The spans the debug exporter holds, per trace, in the order the traces were last added to, and
  * never more than `maxSpans` of them: past the bound the traces least recently added to are taken
@@ -19,9 +27,10 @@ export interface DrawnPart {
  */
 export class HeldTraces {
   // A Map iterates in insertion order: re-inserting a trace on each add keeps it least-recent-first.
-  private readonly traces = new Map<string, { spans: ReadableSpan[]; last: number }>();
+  private readonly traces = new Map<string, HeldTrace>();
   private readonly partsDrawn = new Map<string, number>();
   private held = 0;
+  private arrivals = 0;
 
   constructor(readonly maxSpans: number) {}
 
@@ -42,7 +51,7 @@ export class HeldTraces {
       entry.spans.push(span);
       entry.last = now;
       this.traces.set(id, entry);
-    } else this.traces.set(id, { spans: [span], last: now });
+    } else this.traces.set(id, { spans: [span], last: now, arrival: this.arrivals++ });
     this.held++;
     if (this.held <= this.maxSpans) return [];
     const early: string[] = [];
@@ -70,9 +79,15 @@ export class HeldTraces {
   /** Takes the traces out to be drawn; `early`: because of the bound (more of them may follow). */
   take(ids: readonly string[], early: boolean): DrawnPart {
     const part: DrawnPart = { spans: [], notes: new Map(), drawnEarly: 0, continuations: 0 };
+    const taken: [string, HeldTrace][] = [];
     for (const id of ids) {
       const t = this.traces.get(id);
-      if (!t) continue;
+      if (t) taken.push([id, t]);
+    }
+    // In order of first arrival, as drawn before the bound: traces starting at the same time keep
+    // the order they came in.
+    taken.sort((a, b) => a[1].arrival - b[1].arrival);
+    for (const [id, t] of taken) {
       this.traces.delete(id);
       this.held -= t.spans.length;
       for (const s of t.spans) part.spans.push(s);

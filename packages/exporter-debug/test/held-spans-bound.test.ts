@@ -87,6 +87,12 @@ describe('debug exporter: max_held_spans', () => {
     ]);
   });
 
+  it('draws traces that start together in the order they arrived, whatever was added last', async () => {
+    // Both start at T0; trace 2 arrives first and is added to last (least recent: trace 1).
+    const r = await drawWithBound([spanOf(2, 0), spanOf(1, 0), spanOf(2, 1)], 12);
+    expect(parts(r.out).map((p) => p.header.split(' ')[1])).to.deep.equal([traceId(2), traceId(1)]);
+  });
+
   it('never holds more than the bound and counts the traces it drew early', async () => {
     const r = await drawWithBound(interleaved, 5);
     expect(r.maxHeld).to.equal(5);
