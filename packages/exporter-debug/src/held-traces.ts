@@ -23,7 +23,7 @@ interface HeldTrace {
  * The spans the debug exporter holds, per trace, in the order the traces were last added to, and
  * never more than `maxSpans` of them: past the bound the traces least recently added to are taken
  * out early (so memory stays bounded on any input). A trace taken out early is remembered (its id
- * and the number of its parts, ~100 bytes) so that its later spans are drawn as its continuation.
+ * and the number of its parts: a short entry) so that its later spans are drawn as its continuation.
  */
 export class HeldTraces {
   // A Map iterates in insertion order: re-inserting a trace on each add keeps it least-recent-first.
@@ -33,11 +33,6 @@ export class HeldTraces {
   private arrivals = 0;
 
   constructor(readonly maxSpans: number) {}
-
-  /** Spans held now (never above `maxSpans` once `add` returned). */
-  get spans(): number {
-    return this.held;
-  }
 
   /**
    * Holds a span (`now`: the clock's time, for `idleSince`); returns the ids of the traces to draw

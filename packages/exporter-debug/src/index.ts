@@ -5,8 +5,6 @@ export {
   DRAWN_EARLY_METRIC,
   CONTINUATIONS_METRIC,
 } from './debug-exporter.js';
-export { HeldTraces } from './held-traces.js';
-export type { DrawnPart } from './held-traces.js';
 export { DebugExporterConfigSchema } from './config.js';
 export type { DebugExporterConfig } from './config.js';
 export { debugExporterSpec } from './specs.js';
