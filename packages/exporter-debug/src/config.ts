@@ -20,6 +20,12 @@ export const DebugExporterConfigSchema = Type.Object(
       '3s',
       'a trace is drawn once no span of it arrived for this long (and at the end)',
     ),
+    max_held_spans: Type.Integer({
+      minimum: 1,
+      default: 100_000,
+      description:
+        'at most this many spans are held: beyond it the traces least recently added to are drawn early (counted); their later spans are drawn as marked continuations',
+    }),
   },
   { additionalProperties: false },
 );

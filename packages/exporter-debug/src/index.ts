@@ -1,5 +1,10 @@
 // Public API of @kspan/exporter-debug: the `debug` exporter and the tree renderer it uses.
-export { debugExporter, debugExport } from './debug-exporter.js';
+export {
+  debugExporter,
+  debugExport,
+  DRAWN_EARLY_METRIC,
+  CONTINUATIONS_METRIC,
+} from './debug-exporter.js';
 export { DebugExporterConfigSchema } from './config.js';
 export type { DebugExporterConfig } from './config.js';
 export { debugExporterSpec } from './specs.js';

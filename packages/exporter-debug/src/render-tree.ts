@@ -8,6 +8,8 @@ export interface RenderOptions {
   width?: number;
   /** Add each span's attributes on indented lines below it. */
   attributes?: boolean;
+  /** Trace id → a note for its header, after the id (a trace drawn in parts: `part 2, continued`). */
+  notes?: ReadonlyMap<string, string>;
 }
 
 /** Attribute keys that hold an event's message (a change's root: what changed), in order of preference. */
@@ -30,8 +32,9 @@ export function renderTraces(spans: Iterable<ReadableSpan>, options: RenderOptio
 
 export function renderTrace(tree: TraceTree, options: RenderOptions = {}): string {
   const width = Math.max(40, options.width ?? 80);
+  const note = options.notes?.get(tree.traceId);
   const lines = [
-    `trace ${tree.traceId} · ${tree.spans} span${tree.spans === 1 ? '' : 's'} · ${formatSeconds(tree.endNs - tree.startNs)}`,
+    `trace ${tree.traceId}${note ? ` · ${note}` : ''} · ${tree.spans} span${tree.spans === 1 ? '' : 's'} · ${formatSeconds(tree.endNs - tree.startNs)}`,
   ];
   const walk = (node: SpanNode, prefix: string, branch: string) => {
     lines.push(fit(spanLine(node.span, tree.startNs, prefix + branch), width));

@@ -43,14 +43,16 @@ Lists the receivers, processors and exporters of this distribution.
 Replays a capture file (kspan capture format, kubectl get events -o json, or kubectl --watch output)
 through the causality processor and prints the traces. When input lines were skipped or items
 dropped, it ends with one line on stderr saying how many, why, and the first line numbers.
-Memory: tree holds every span until the end (each trace is drawn whole); otlp-json writes spans
+Memory: tree holds at most 100000 spans (a debug exporter's max_held_spans in --config sets
+another bound); past it the traces least recently added to are drawn early and a later span of
+one is drawn under a "part N, continued" header; stderr says how many. otlp-json writes spans
 as their windows close, so only the causality processor's state is held (bounded by its caps and
-TTLs, which a capture spanning less than an hour of event time may not reach). For large
-captures use otlp-json.
+TTLs, which a capture spanning less than an hour of event time may not reach).
 Exit codes: 0; 1 if spans were lost (or, with --strict, anything was skipped); 2 usage.
   -f, --format tree|otlp-json   tree: indented trees (default); otlp-json: one OTLP/JSON
                                 ExportTraceServiceRequest per line, as the Collector's file exporter
   -c, --config FILE             take the processors and their settings from the first pipeline of FILE
+                                (and the tree's bound from a debug exporter's max_held_spans)
   -w, --width N                 tree line width (default: terminal width, else 80)
   --strict                      exit 1 when any input line was skipped or item dropped
 `,

@@ -7,6 +7,11 @@ import {
   stoppedClock,
   validateConfig,
 } from '@kspan/core';
+import {
+  CONTINUATIONS_METRIC,
+  DRAWN_EARLY_METRIC,
+  type DebugExporterConfig,
+} from '@kspan/exporter-debug';
 import { components } from '../components.js';
 import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
@@ -15,6 +20,11 @@ import { blockOnFullStdout } from '../cli/blocking-stdout.js';
 import { usageError } from '../cli/usage-error.js';
 
 const FORMATS = ['tree', 'otlp-json'] as const;
+/**
+ * The tree's bound on held spans (the debug exporter's default), so its memory stays bounded
+ * whatever the capture's size; a `debug` exporter in `--config` sets its own.
+ */
+const TREE_MAX_HELD_SPANS = 100_000;
 type Format = (typeof FORMATS)[number];
 
 /**
@@ -56,8 +66,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
 
   let processorIds = ['causality'];
   let processors: Record<string, unknown> = { causality: {} };
+  let maxHeldSpans = TREE_MAX_HELD_SPANS;
   if (values.config) {
     const base = await loadConfigFile(values.config, components);
+    const debug = [...base.exporters.values()].find((e) => e.factory.type === 'debug');
+    if (debug) maxHeldSpans = (debug.config as DebugExporterConfig).max_held_spans;
     const first = base.pipelines[0];
     if (first) {
       processorIds = first.processors;
@@ -74,7 +87,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const raw = {
     receivers: { k8s_capture: { path: file } },
     processors,
-    exporters: format === 'tree' ? { debug: { trace_idle: '24h', width } } : { file: fileExporter },
+    exporters:
+      format === 'tree'
+        ? { debug: { trace_idle: '24h', width, max_held_spans: maxHeldSpans } }
+        : { file: fileExporter },
     service: {
       pipelines: {
         traces: { receivers: ['k8s_capture'], processors: processorIds, exporters: [exporterId] },
@@ -97,8 +113,22 @@ export async function replayCommand(argv: string[]): Promise<number> {
     const parts = [skips.describe(), lost > 0 ? `${exporterId}: ${lost} spans not exported` : ''];
     process.stderr.write(`kspan replay: ${parts.filter(Boolean).join('; ')}\n`);
   }
+  if (format === 'tree') await reportEarlyDraws(service, maxHeldSpans);
   for (const f of service.receiverFailures)
     process.stderr.write(`kspan replay: ${f.receiver} failed: ${escapeControlChars(f.error)}\n`);
   if (lost > 0 || service.receiverFailures.length > 0) return 1;
   return values.strict && skips.total > 0 ? 1 : 0;
+}
+
+/** Says on stderr how many traces the tree drew before the end of the input, and why. */
+async function reportEarlyDraws(service: Service, maxHeldSpans: number): Promise<void> {
+  const labels = { component: 'debug' };
+  const early = await service.metrics.value(DRAWN_EARLY_METRIC, labels);
+  if (early === 0) return;
+  const continued = await service.metrics.value(CONTINUATIONS_METRIC, labels);
+  process.stderr.write(
+    `kspan replay: ${early} trace parts drawn before the end of the input: more than ` +
+      `${maxHeldSpans} spans were held, the traces least recently added to went first; ` +
+      `${continued} parts continue one drawn before ("part N, continued" in their header)\n`,
+  );
 }
