@@ -14,7 +14,7 @@ import { normalizeEvent, type DropReason, type NormEvent } from './normalize.js'
 import type { ObjRecord } from './obj-record.js';
 import { OwnerGraph } from './owner-graph.js';
 import { PipelineTime } from './pipeline-time.js';
-import { EventEntry, SpanRec, State, type Change, type Occurrence } from './records.js';
+import { EventEntry, SpanRec, State, occurrence, type Change, type Occurrence } from './records.js';
 import { Resolver } from './resolver.js';
 import { RuleTable } from './rules.js';
 import type { EventSpan } from './span.js';
@@ -249,13 +249,7 @@ export class CausalityEngine {
     // Windows that closed before this item was seen close first: it cannot join those spans.
     this.advance();
     const now = this.time.current();
-    const occ: Occurrence = {
-      count: ev.count,
-      ...occurrenceTime(ev),
-      obs: ev.obs,
-      message: ev.message,
-      span: undefined,
-    };
+    const occ = occurrence(ev.count, occurrenceTime(ev), ev.obs, ev.message);
 
     const key = actionKey(ev);
     const entry = this.events.get(key);

@@ -7,6 +7,7 @@ import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
 import type { RuleMatch } from './rules.js';
 import type { ChangeEnd } from './change-end.js';
+import type { OccurrenceTime } from './event-order.js';
 
 /** One occurrence of an event (a `count`/`series` step) at its own time. */
 export interface Occurrence {
@@ -26,6 +27,19 @@ export interface Occurrence {
    * themselves as their marks (timeline.ts): one object per occurrence, not a copy per list.
    */
   span: SpanRec | undefined;
+}
+
+/**
+ * A new occurrence, every field in the literal: a spread (`...time`) builds it field by field and
+ * leaves some fields outside the object (a 40-byte property array more, per occurrence).
+ */
+export function occurrence(
+  count: number,
+  time: OccurrenceTime,
+  obs: number,
+  message: string,
+): Occurrence {
+  return { count, t: time.t, coarse: time.coarse, at: time.at, obs, message, span: undefined };
 }
 
 /** How a span found its parent (a metric label and the `kspan.parent.via` attribute). */
@@ -53,6 +67,17 @@ export interface SpanRef {
 
 const CREATES = /Create|Recreating/;
 const DELETES = /Delete/;
+// EventEntry.kinds
+const CAUSAL = 1;
+const CREATES_CHILD = 2;
+const DELETES_CHILD = 4;
+const DELETION = 8;
+// SpanRec.flags
+const PARENT_REMOTE = 1;
+const IS_ROOT = 2;
+const RELEASED = 4;
+const VOIDED = 8;
+const HELD = 16;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
@@ -63,14 +88,10 @@ export class EventEntry {
   touched: number;
   /** Recency queue stamp. */
   stamp = 0;
-  /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
-  readonly causal: boolean;
   /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
   readonly key: string;
-  /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
-  readonly creates: boolean;
-  /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
-  readonly deletes: boolean;
+  /** `causal`, `creates`, `deletes`, `deletion` in one small integer (a field each is 8 bytes). */
+  private readonly kinds: number;
   /** The Event's uid, name and container: what other events' spans are compared with. */
   readonly uid: string;
   readonly name: string;
@@ -87,7 +108,7 @@ export class EventEntry {
     now: number,
     prev: SpanRef | undefined,
     /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
-    readonly deletion = false,
+    deletion = false,
   ) {
     this.event = ev;
     this.uid = ev.uid;
@@ -95,11 +116,33 @@ export class EventEntry {
     this.container = ev.container;
     this.maxCount = ev.count;
     this.touched = now;
-    this.causal = childKey !== '' || match?.rule.root === true;
     this.key = actionKey(ev);
-    this.creates = childKey !== '' && CREATES.test(ev.reason);
-    this.deletes = childKey !== '' && !deletion && DELETES.test(ev.reason);
+    this.kinds =
+      (childKey !== '' || match?.rule.root === true ? CAUSAL : 0) |
+      (childKey !== '' && CREATES.test(ev.reason) ? CREATES_CHILD : 0) |
+      (childKey !== '' && !deletion && DELETES.test(ev.reason) ? DELETES_CHILD : 0) |
+      (deletion ? DELETION : 0);
     this.current = new SpanRec(this, prev);
+  }
+
+  /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
+  get causal(): boolean {
+    return (this.kinds & CAUSAL) !== 0;
+  }
+
+  /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
+  get creates(): boolean {
+    return (this.kinds & CREATES_CHILD) !== 0;
+  }
+
+  /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
+  get deletes(): boolean {
+    return (this.kinds & DELETES_CHILD) !== 0;
+  }
+
+  /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
+  get deletion(): boolean {
+    return (this.kinds & DELETION) !== 0;
   }
 
   /**
@@ -144,29 +187,21 @@ export class SpanRec {
   private id = '';
   traceId = '';
   parentSpanId = '';
-  parentRemote = false;
   traceFlags = 1;
   /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
   parent: SpanRec | undefined = undefined;
   change: Change | undefined = undefined;
   via: ParentVia = 'none';
-  /** This span is its change's root (a top-level event such as Flux `Sync`). */
-  isRoot = false;
-  /** When its window closes (µs), and whether it has. */
+  /** When its window closes (µs). */
   releaseAt = NaN;
-  released = false;
   /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
   chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
   startUs = NaN;
-  /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
-  voided = false;
-  /**
-   * Held for its end after its window closed (durations.ts), with the end its events gave then
-   * (µs): the timelines it was read from may be swept before the span goes out.
-   */
-  held = false;
-  heldEnd = NaN;
+  /** The booleans below in one small integer (a field each is 8 bytes; there are many spans). */
+  private flags = 0;
+  /** The end its events gave when it was held (see `held`); absent for the many never held. */
+  private holding: { end: number } | undefined = undefined;
 
   constructor(
     readonly entry: EventEntry,
@@ -178,6 +213,60 @@ export class SpanRec {
 
   get done(): boolean {
     return this.state === State.Exported;
+  }
+
+  private flag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+
+  get parentRemote(): boolean {
+    return (this.flags & PARENT_REMOTE) !== 0;
+  }
+  set parentRemote(v: boolean) {
+    this.flag(PARENT_REMOTE, v);
+  }
+
+  /** This span is its change's root (a top-level event such as Flux `Sync`). */
+  get isRoot(): boolean {
+    return (this.flags & IS_ROOT) !== 0;
+  }
+  set isRoot(v: boolean) {
+    this.flag(IS_ROOT, v);
+  }
+
+  /** Its window has closed. */
+  get released(): boolean {
+    return (this.flags & RELEASED) !== 0;
+  }
+  set released(v: boolean) {
+    this.flag(RELEASED, v);
+  }
+
+  /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
+  get voided(): boolean {
+    return (this.flags & VOIDED) !== 0;
+  }
+  set voided(v: boolean) {
+    this.flag(VOIDED, v);
+  }
+
+  /**
+   * Held for its end after its window closed (durations.ts), with the end its events gave then
+   * (`heldEnd`, µs): the timelines it was read from may be swept before the span goes out.
+   */
+  get held(): boolean {
+    return (this.flags & HELD) !== 0;
+  }
+  set held(v: boolean) {
+    this.flag(HELD, v);
+  }
+
+  get heldEnd(): number {
+    return this.holding?.end ?? NaN;
+  }
+  set heldEnd(end: number) {
+    if (this.holding) this.holding.end = end;
+    else if (!Number.isNaN(end)) this.holding = { end };
   }
 
   first(): Occurrence {
