@@ -72,12 +72,6 @@ const CAUSAL = 1;
 const CREATES_CHILD = 2;
 const DELETES_CHILD = 4;
 const DELETION = 8;
-// SpanRec.flags
-const PARENT_REMOTE = 1;
-const IS_ROOT = 2;
-const RELEASED = 4;
-const VOIDED = 8;
-const HELD = 16;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
@@ -198,8 +192,20 @@ export class SpanRec {
   chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
   startUs = NaN;
-  /** The booleans below in one small integer (a field each is 8 bytes; there are many spans). */
-  private flags = 0;
+  /** The booleans below (SPAN_FLAGS) in one small integer: a field each is 8 bytes, and spans are many. */
+  flags = 0;
+  declare parentRemote: boolean;
+  /** This span is its change's root (a top-level event such as Flux `Sync`). */
+  declare isRoot: boolean;
+  /** Its window has closed. */
+  declare released: boolean;
+  /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
+  declare voided: boolean;
+  /**
+   * Held for its end after its window closed (durations.ts), with the end its events gave then
+   * (`heldEnd`, µs): the timelines it was read from may be swept before the span goes out.
+   */
+  declare held: boolean;
   /** The end its events gave when it was held (see `held`); absent for the many never held. */
   private holding: { end: number } | undefined = undefined;
 
@@ -213,52 +219,6 @@ export class SpanRec {
 
   get done(): boolean {
     return this.state === State.Exported;
-  }
-
-  private flag(bit: number, on: boolean): void {
-    this.flags = on ? this.flags | bit : this.flags & ~bit;
-  }
-
-  get parentRemote(): boolean {
-    return (this.flags & PARENT_REMOTE) !== 0;
-  }
-  set parentRemote(v: boolean) {
-    this.flag(PARENT_REMOTE, v);
-  }
-
-  /** This span is its change's root (a top-level event such as Flux `Sync`). */
-  get isRoot(): boolean {
-    return (this.flags & IS_ROOT) !== 0;
-  }
-  set isRoot(v: boolean) {
-    this.flag(IS_ROOT, v);
-  }
-
-  /** Its window has closed. */
-  get released(): boolean {
-    return (this.flags & RELEASED) !== 0;
-  }
-  set released(v: boolean) {
-    this.flag(RELEASED, v);
-  }
-
-  /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
-  get voided(): boolean {
-    return (this.flags & VOIDED) !== 0;
-  }
-  set voided(v: boolean) {
-    this.flag(VOIDED, v);
-  }
-
-  /**
-   * Held for its end after its window closed (durations.ts), with the end its events gave then
-   * (`heldEnd`, µs): the timelines it was read from may be swept before the span goes out.
-   */
-  get held(): boolean {
-    return (this.flags & HELD) !== 0;
-  }
-  set held(v: boolean) {
-    this.flag(HELD, v);
   }
 
   get heldEnd(): number {
@@ -320,6 +280,18 @@ export class SpanRec {
     this.entry.exported();
   }
 }
+
+/** SpanRec's booleans: bits of its `flags`. */
+const SPAN_FLAGS = { parentRemote: 1, isRoot: 2, released: 4, voided: 8, held: 16 } as const;
+for (const [name, bit] of Object.entries(SPAN_FLAGS))
+  Object.defineProperty(SpanRec.prototype, name, {
+    get(this: SpanRec): boolean {
+      return (this.flags & bit) !== 0;
+    },
+    set(this: SpanRec, on: boolean) {
+      this.flags = on ? this.flags | bit : this.flags & ~bit;
+    },
+  });
 
 /** The object at the top of a change: what a synthesised root span describes. */
 export interface TopInfo {
