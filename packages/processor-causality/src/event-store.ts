@@ -1,50 +1,10 @@
-import { CappedMap, evictOverCap, expireOldest } from './capped.js';
+import { evictOverCap, expireOldest } from './capped.js';
 import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
 import { Recency } from '@kspan/core';
 import { State, type EventEntry, type SpanRec, type SpanRef } from './records.js';
+import { SeenTable } from './seen-table.js';
 import type { Stats } from './stats.js';
-
-/**
- * An event no longer held in full: its count (a re-delivery is no new span) and its last span's ids
- * (a later repeat links to it and stays in its trace). Flat: there may be many of these.
- */
-interface Seen {
-  /** The event's key (EventEntry.key). */
-  key: string;
-  count: number;
-  at: number;
-  stamp: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  /** bit 0: parent is remote; bit 1: the span was its change's root; bits 8+: trace flags. */
-  bits: number;
-}
-
-const toSeen = (key: string, count: number, at: number, r: SpanRef | undefined): Seen => ({
-  key,
-  count,
-  at,
-  stamp: 0,
-  traceId: r?.traceId ?? '',
-  spanId: r?.spanId ?? '',
-  parentSpanId: r?.parentSpanId ?? '',
-  bits: r ? (r.parentRemote ? 1 : 0) | (r.isRoot ? 2 : 0) | (r.traceFlags << 8) : 0,
-});
-
-const fromSeen = (s: Seen): SpanRef | undefined =>
-  s.spanId
-    ? {
-        traceId: s.traceId,
-        spanId: s.spanId,
-        parentSpanId: s.parentSpanId,
-        parentRemote: (s.bits & 1) !== 0,
-        isRoot: (s.bits & 2) !== 0,
-        traceFlags: s.bits >> 8,
-        change: undefined,
-      }
-    : undefined;
 
 /** What the store knows of an event it does not hold in full. */
 export type Previous = { duplicate: true } | { duplicate: false; prev: SpanRef | undefined };
@@ -62,7 +22,7 @@ export class EventStore {
   private readonly events = new Map<string, EventEntry>();
   private readonly causalOrder = new Recency<'stamp', EventEntry>('stamp');
   private readonly plainOrder = new Recency<'stamp', EventEntry>('stamp');
-  private readonly seen: CappedMap<Seen>;
+  private readonly seen: SeenTable;
   private readonly count = () => this.events.size;
   /** Over the cap, plain events go before those that can be parents. */
   private readonly oldest = () => this.plainOrder.oldest() ?? this.causalOrder.oldest();
@@ -78,11 +38,7 @@ export class EventStore {
     /** Resolves and exports a span whose event is evicted before its window closed. */
     private readonly release: (span: SpanRec) => void,
   ) {
-    this.seen = new CappedMap<Seen>(
-      opts.maxEvents,
-      (s) => s.key,
-      () => this.stats.evicted.seen++,
-    );
+    this.seen = new SeenTable(opts.maxEvents, () => this.stats.evicted.seen++);
   }
 
   /** How long events that cannot be parents are kept after their last occurrence (µs). */
@@ -104,10 +60,10 @@ export class EventStore {
 
   /** For an event not held: a duplicate (its count was seen), or the last span of its earlier occurrences. */
   previous(key: string, count: number): Previous {
-    const s = this.seen.get(key);
-    if (!s) return UNSEEN;
-    if (s.count >= count) return DUPLICATE;
-    return { duplicate: false, prev: fromSeen(s) };
+    const seen = this.seen.countOf(key);
+    if (seen === undefined) return UNSEEN;
+    if (seen >= count) return DUPLICATE;
+    return { duplicate: false, prev: this.seen.ref(key) };
   }
 
   /** Holds a new event, then applies the cap. */
@@ -142,7 +98,7 @@ export class EventStore {
         (e) => this.forget(e),
       );
     }
-    this.stats.expired.seen += this.seen.expire((s) => now - s.at > this.opts.dedupeTtlUs);
+    this.stats.expired.seen += this.seen.expire(now - this.opts.dedupeTtlUs);
   }
 
   private order(e: EventEntry): Recency<'stamp', EventEntry> {
@@ -155,12 +111,10 @@ export class EventStore {
     this.events.delete(e.key);
     const cur = e.current;
     this.seen.set(
-      toSeen(
-        e.key,
-        e.maxCount,
-        e.touched,
-        cur.state === State.Exported || cur.held ? cur.ref(eventSpanId) : cur.prev,
-      ),
+      e.key,
+      e.maxCount,
+      e.touched,
+      cur.state === State.Exported || cur.held ? cur.ref(eventSpanId) : cur.prev,
     );
   }
 }

@@ -54,6 +54,11 @@ export interface SpanRef {
 
 const CREATES = /Create|Recreating/;
 const DELETES = /Delete/;
+// EventEntry.kinds
+const CAUSAL = 1;
+const CREATES_CHILD = 2;
+const DELETES_CHILD = 4;
+const DELETION = 8;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
@@ -64,14 +69,10 @@ export class EventEntry {
   touched: number;
   /** Recency queue stamp. */
   stamp = 0;
-  /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
-  readonly causal: boolean;
   /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
   readonly key: string;
-  /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
-  readonly creates: boolean;
-  /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
-  readonly deletes: boolean;
+  /** `causal`, `creates`, `deletes`, `deletion` in one small integer (a field each is 8 bytes). */
+  private readonly kinds: number;
   /** The Event's uid, name and container: what other events' spans are compared with. */
   readonly uid: string;
   readonly name: string;
@@ -88,7 +89,7 @@ export class EventEntry {
     now: number,
     prev: SpanRef | undefined,
     /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
-    readonly deletion = false,
+    deletion = false,
   ) {
     this.event = ev;
     this.uid = ev.uid;
@@ -96,11 +97,33 @@ export class EventEntry {
     this.container = ev.container;
     this.maxCount = ev.count;
     this.touched = now;
-    this.causal = childKey !== '' || match?.rule.root === true;
     this.key = actionKey(ev);
-    this.creates = childKey !== '' && CREATES.test(ev.reason);
-    this.deletes = childKey !== '' && !deletion && DELETES.test(ev.reason);
+    this.kinds =
+      (childKey !== '' || match?.rule.root === true ? CAUSAL : 0) |
+      (childKey !== '' && CREATES.test(ev.reason) ? CREATES_CHILD : 0) |
+      (childKey !== '' && !deletion && DELETES.test(ev.reason) ? DELETES_CHILD : 0) |
+      (deletion ? DELETION : 0);
     this.current = new SpanRec(this, prev);
+  }
+
+  /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
+  get causal(): boolean {
+    return (this.kinds & CAUSAL) !== 0;
+  }
+
+  /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
+  get creates(): boolean {
+    return (this.kinds & CREATES_CHILD) !== 0;
+  }
+
+  /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
+  get deletes(): boolean {
+    return (this.kinds & DELETES_CHILD) !== 0;
+  }
+
+  /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
+  get deletion(): boolean {
+    return (this.kinds & DELETION) !== 0;
   }
 
   /**
@@ -145,29 +168,33 @@ export class SpanRec {
   private id = '';
   traceId = '';
   parentSpanId = '';
-  parentRemote = false;
   traceFlags = 1;
   /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
   parent: SpanRec | undefined = undefined;
   change: Change | undefined = undefined;
   via: ParentVia = 'none';
-  /** This span is its change's root (a top-level event such as Flux `Sync`). */
-  isRoot = false;
-  /** When its window closes (µs), and whether it has. */
+  /** When its window closes (µs). */
   releaseAt = NaN;
-  released = false;
   /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
   chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
   startUs = NaN;
+  /** The booleans below (SPAN_FLAGS) in one small integer: a field each is 8 bytes, and spans are many. */
+  flags = 0;
+  declare parentRemote: boolean;
+  /** This span is its change's root (a top-level event such as Flux `Sync`). */
+  declare isRoot: boolean;
+  /** Its window has closed. */
+  declare released: boolean;
   /** A modelled deletion that turned out to be a controller's (its own event names it): no cause. */
-  voided = false;
+  declare voided: boolean;
   /**
    * Held for its end after its window closed (durations.ts), with the end its events gave then
-   * (µs): the timelines it was read from may be swept before the span goes out.
+   * (`heldEnd`, µs): the timelines it was read from may be swept before the span goes out.
    */
-  held = false;
-  heldEnd = NaN;
+  declare held: boolean;
+  /** The end its events gave when it was held (see `held`); absent for the many never held. */
+  private holding: { end: number } | undefined = undefined;
 
   constructor(
     readonly entry: EventEntry,
@@ -179,6 +206,14 @@ export class SpanRec {
 
   get done(): boolean {
     return this.state === State.Exported;
+  }
+
+  get heldEnd(): number {
+    return this.holding?.end ?? NaN;
+  }
+  set heldEnd(end: number) {
+    if (this.holding) this.holding.end = end;
+    else if (!Number.isNaN(end)) this.holding = { end };
   }
 
   first(): Occurrence {
@@ -232,6 +267,18 @@ export class SpanRec {
     this.entry.exported();
   }
 }
+
+/** SpanRec's booleans: bits of its `flags`. */
+const SPAN_FLAGS = { parentRemote: 1, isRoot: 2, released: 4, voided: 8, held: 16 } as const;
+for (const [name, bit] of Object.entries(SPAN_FLAGS))
+  Object.defineProperty(SpanRec.prototype, name, {
+    get(this: SpanRec): boolean {
+      return (this.flags & bit) !== 0;
+    },
+    set(this: SpanRec, on: boolean) {
+      this.flags = on ? this.flags | bit : this.flags & ~bit;
+    },
+  });
 
 /** The object at the top of a change: what a synthesised root span describes. */
 export interface TopInfo {

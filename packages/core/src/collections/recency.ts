@@ -3,17 +3,19 @@
  * touch — is O(n) per oldest-entry lookup in V8: iteration skips every deleted slot from the table's
  * start until it is rebuilt. That made caps and expiry quadratic under load.)
  *
- * Each touch appends (item, stamp) and writes the stamp into the item's own field; a record whose
- * stamp no longer matches the item's is stale (touched again later, or forgotten) and is skipped.
- * Amortised O(1) per operation; the queue holds at most one record per touch still in the window.
+ * Each touch appends the item to a queue and writes its place in the queue (1, 2, 3…, never reused)
+ * into the item's own field; a queue slot whose item's field no longer names that slot is stale
+ * (touched again later, or forgotten) and is skipped. The place is the stamp: no second array of
+ * stamps (half the queue's memory). Amortised O(1) per operation; the queue holds at most one
+ * slot per touch still in the window.
  */
 export class Recency<K extends string, T extends Record<K, number>> {
-  // A passed record's slot is cleared at once: up to half the array is passed records before it is
-  // compacted, and they must not keep forgotten items (a cache's evicted entries) alive until then.
+  // A passed slot is cleared at once: up to half the array is passed slots before it is compacted,
+  // and they must not keep forgotten items (a cache's evicted entries) alive until then.
   private items: (T | undefined)[] = [];
-  private stamps: number[] = [];
+  /** The place of `items[0]` in the queue (the places before it were passed). */
+  private base = 1;
   private head = 0;
-  private seq = 0;
   private live = 0;
 
   constructor(private readonly field: K) {}
@@ -26,33 +28,32 @@ export class Recency<K extends string, T extends Record<K, number>> {
   /** Marks `item` as the most recent. */
   touch(item: T): void {
     if (!item[this.field]) this.live++;
-    const stamp = ++this.seq;
-    (item as Record<K, number>)[this.field] = stamp;
+    (item as Record<K, number>)[this.field] = this.base + this.items.length;
     this.items.push(item);
-    this.stamps.push(stamp);
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
-      this.stamps = this.stamps.slice(this.head);
+      this.base += this.head;
       this.head = 0;
-    } else if (this.items.length - this.head > 4 * this.live + 1024) this.compact();
+    } else if (this.items.length - this.head > 2 * this.live + 1024) this.compact();
   }
 
   /**
-   * Keeps only the records still current, in order. An item touched again and again (an object
-   * updated on every watch event) leaves a stale record per touch until the head passes it: a
-   * queue of a few live items could otherwise hold millions. Amortised O(1): it runs after at
-   * least three stale records per live item have piled up.
+   * Keeps only the slots still current, in order, renumbering their items. An item touched again
+   * and again (an object updated on every watch event) leaves a stale slot per touch until the
+   * head passes it: a queue of a few live items could otherwise hold millions. Amortised O(1): it
+   * runs after at least one stale slot per live item has piled up.
    */
   private compact(): void {
+    const base = this.base + this.items.length;
     let w = 0;
     for (let r = this.head; r < this.items.length; r++) {
       const item = this.items[r];
-      if (item === undefined || item[this.field] !== this.stamps[r]) continue;
-      this.items[w] = item;
-      this.stamps[w++] = this.stamps[r]!;
+      if (item === undefined || item[this.field] !== this.base + r) continue;
+      (item as Record<K, number>)[this.field] = base + w;
+      this.items[w++] = item;
     }
     this.items.length = w;
-    this.stamps.length = w;
+    this.base = base;
     this.head = 0;
   }
 
@@ -66,7 +67,7 @@ export class Recency<K extends string, T extends Record<K, number>> {
   oldest(): T | undefined {
     while (this.head < this.items.length) {
       const item = this.items[this.head]!;
-      if (item[this.field] === this.stamps[this.head]) return item;
+      if (item[this.field] === this.base + this.head) return item;
       this.items[this.head++] = undefined;
     }
     return undefined;

@@ -17,6 +17,7 @@ import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
 import { ReplaySkips } from './replay-summary.js';
 import { blockOnFullStdout } from '../cli/blocking-stdout.js';
+import { boundReplayHeap } from '../cli/replay-heap.js';
 import { usageError } from '../cli/usage-error.js';
 
 const FORMATS = ['tree', 'otlp-json'] as const;
@@ -102,6 +103,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const logger = createLogger({ level: 'warn', observe: skips.observe });
   // The capture's own times are the replay's only time: the same file gives the same spans.
   const service = Service.build(config, { logger, clock: stoppedClock() });
+  boundReplayHeap(); // near its live state, unless the user chose heap flags (cli/replay-heap.ts)
   blockOnFullStdout(); // a slow reader slows the replay down instead of spans being dropped
   await service.run();
 

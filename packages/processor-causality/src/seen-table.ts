@@ -1,0 +1,163 @@
+import type { SpanRef } from './records.js';
+
+// The counts of events no longer held in full (dedupe): up to `max_events` of them, each kept
+// `dedupe_ttl`. Column arrays, not an object per entry: an object with its own span id strings and
+// a boxed time was ~300 B of heap a count; here a count is its key, a map slot and ~50 B of columns.
+
+/** bit 0: parent is remote; bit 1: its change's root; bit 2: has a span; bit 3: has a parent; bits 8+: trace flags. */
+const REMOTE = 1;
+const ROOT = 2;
+const HAS_SPAN = 4;
+const HAS_PARENT = 8;
+
+const MIN_CAPACITY = 1024;
+
+/** A 16-hex-digit span id as two 32-bit halves (its ids are always lowercase hex, see ids.ts). */
+function hexHalf(id: string, from: number): number {
+  return parseInt(id.slice(from, from + 8), 16);
+}
+
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+
+/**
+ * Keys in the order they were set (a ring of slots; a key set again leaves its old slot dead), with
+ * each slot's count, time and last span's ids in typed columns. The least recently set go first,
+ * over the cap and on expiry — as the map with a recency queue this replaces did.
+ */
+export class SeenTable {
+  private readonly slot = new Map<string, number>();
+  private keys: (string | undefined)[] = [];
+  private count = new Float64Array(0);
+  private at = new Float64Array(0);
+  private bits = new Int32Array(0);
+  /** Span id and parent span id, two 32-bit halves each. */
+  private ids = new Uint32Array(0);
+  /** Trace ids are strings shared with the change and its other spans: no copy per count. */
+  private traces: string[] = [];
+  private head = 0;
+  private tail = 0;
+
+  constructor(
+    private readonly cap: number,
+    private readonly onEvict: () => void,
+  ) {}
+
+  get size(): number {
+    return this.slot.size;
+  }
+
+  /** The count recorded for `key`, if any. */
+  countOf(key: string): number | undefined {
+    const i = this.slot.get(key);
+    return i === undefined ? undefined : this.count[i];
+  }
+
+  /** The last span of `key`'s event, if it had one out. */
+  ref(key: string): SpanRef | undefined {
+    const i = this.slot.get(key);
+    if (i === undefined) return undefined;
+    const b = this.bits[i]!;
+    if (!(b & HAS_SPAN)) return undefined;
+    const ids = this.ids;
+    return {
+      traceId: this.traces[i]!,
+      spanId: hex8(ids[4 * i]!) + hex8(ids[4 * i + 1]!),
+      parentSpanId: b & HAS_PARENT ? hex8(ids[4 * i + 2]!) + hex8(ids[4 * i + 3]!) : '',
+      parentRemote: (b & REMOTE) !== 0,
+      isRoot: (b & ROOT) !== 0,
+      traceFlags: b >> 8,
+      change: undefined,
+    };
+  }
+
+  /** Records `key` as the most recent, then applies the cap. */
+  set(key: string, count: number, at: number, r: SpanRef | undefined): void {
+    const old = this.slot.get(key);
+    if (old !== undefined) this.keys[old] = undefined;
+    if (this.tail === this.keys.length) this.makeRoom();
+    const i = this.tail++;
+    this.slot.set(key, i);
+    this.keys[i] = key;
+    this.count[i] = count;
+    this.at[i] = at;
+    this.traces[i] = r?.traceId ?? '';
+    let b = 0;
+    if (r?.spanId) {
+      b = HAS_SPAN | (r.parentRemote ? REMOTE : 0) | (r.isRoot ? ROOT : 0) | (r.traceFlags << 8);
+      this.ids[4 * i] = hexHalf(r.spanId, 0);
+      this.ids[4 * i + 1] = hexHalf(r.spanId, 8);
+      if (r.parentSpanId) {
+        b |= HAS_PARENT;
+        this.ids[4 * i + 2] = hexHalf(r.parentSpanId, 0);
+        this.ids[4 * i + 3] = hexHalf(r.parentSpanId, 8);
+      }
+    }
+    this.bits[i] = b;
+    while (this.slot.size > this.cap) {
+      this.dropOldest();
+      this.onEvict();
+    }
+  }
+
+  /** Drops the least recently set while their time is older than `before`. Returns how many. */
+  expire(before: number): number {
+    let n = 0;
+    for (let i = this.oldest(); i >= 0 && this.at[i]! < before; i = this.oldest()) {
+      this.dropOldest();
+      n++;
+    }
+    return n;
+  }
+
+  /** The oldest live slot (dead slots before it are passed), or -1. */
+  private oldest(): number {
+    while (this.head < this.tail && this.keys[this.head] === undefined) this.head++;
+    return this.head < this.tail ? this.head : -1;
+  }
+
+  private dropOldest(): void {
+    const i = this.oldest();
+    if (i < 0) return;
+    this.slot.delete(this.keys[i]!);
+    this.keys[i] = undefined;
+    this.traces[i] = '';
+    this.head++;
+  }
+
+  /**
+   * At the end of the columns: the live slots move to the front of new ones with room for half as
+   * many again (each slot is copied once per that many sets: amortised O(1)).
+   */
+  private makeRoom(): void {
+    const live = this.slot.size;
+    const capacity = Math.max(MIN_CAPACITY, Math.ceil(live * 1.5));
+    const keys: (string | undefined)[] = new Array<string | undefined>(capacity);
+    const count = new Float64Array(capacity);
+    const at = new Float64Array(capacity);
+    const bits = new Int32Array(capacity);
+    const ids = new Uint32Array(4 * capacity);
+    const traces: string[] = new Array<string>(capacity);
+    let w = 0;
+    for (let r = this.head; r < this.tail; r++) {
+      const key = this.keys[r];
+      if (key === undefined) continue;
+      keys[w] = key;
+      count[w] = this.count[r]!;
+      at[w] = this.at[r]!;
+      bits[w] = this.bits[r]!;
+      ids.set(this.ids.subarray(4 * r, 4 * r + 4), 4 * w);
+      traces[w] = this.traces[r]!;
+      this.slot.set(key, w++);
+    }
+    [this.keys, this.count, this.at, this.bits, this.ids, this.traces] = [
+      keys,
+      count,
+      at,
+      bits,
+      ids,
+      traces,
+    ];
+    this.head = 0;
+    this.tail = w;
+  }
+}
