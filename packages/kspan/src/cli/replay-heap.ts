@@ -4,9 +4,9 @@ import { setFlagsFromString } from 'node:v8';
 // several times what is live before a full collection (a 1M-line replay with ~190 MB live reached
 // ~800 MB RSS). A smaller growth step costs more collections: on that replay, 100 % kept the CPU
 // time (~1.0x) at ~520 MB RSS; 50 % gave ~480 MB for ~1.08x, 30 % ~475 MB for ~1.25x (the rest of
-// the RSS is the live heap, V8's young generation and code, and Node's own). A growth factor is a soft bound — no heap limit — so a replay whose state
-// is legitimately larger (a huge cluster's capture) just grows, slower, and never runs out of heap
-// because of it. V8 reads the factor at each collection, so setting it once the process runs works
+// the RSS is the live heap, V8's young generation and code, and Node's own). A growth factor is a
+// soft bound — no heap limit — so a replay whose state is legitimately larger (a huge cluster's
+// capture) just grows, slower, and never runs out of heap because of it. V8 reads the factor at each collection, so setting it once the process runs works
 // (measured: the same RSS as `node --heap-growing-percent=N`).
 
 /** The old generation grows by this much of what a full collection left live, then collects again. */
