@@ -21,11 +21,6 @@ import { boundReplayHeap } from '../cli/replay-heap.js';
 import { usageError } from '../cli/usage-error.js';
 
 const FORMATS = ['tree', 'otlp-json'] as const;
-/**
- * The tree's bound on held spans (the debug exporter's default), so its memory stays bounded
- * whatever the capture's size; a `debug` exporter in `--config` sets its own.
- */
-const TREE_MAX_HELD_SPANS = 100_000;
 type Format = (typeof FORMATS)[number];
 
 /**
@@ -67,11 +62,13 @@ export async function replayCommand(argv: string[]): Promise<number> {
 
   let processorIds = ['causality'];
   let processors: Record<string, unknown> = { causality: {} };
-  let maxHeldSpans = TREE_MAX_HELD_SPANS;
+  // The tree's bound on held spans: the debug exporter's default, or that of a `debug` exporter
+  // in `--config`.
+  let treeBound: { max_held_spans?: number } = {};
   if (values.config) {
     const base = await loadConfigFile(values.config, components);
     const debug = [...base.exporters.values()].find((e) => e.factory.type === 'debug');
-    if (debug) maxHeldSpans = (debug.config as DebugExporterConfig).max_held_spans;
+    if (debug) treeBound = { max_held_spans: (debug.config as DebugExporterConfig).max_held_spans };
     const first = base.pipelines[0];
     if (first) {
       processorIds = first.processors;
@@ -90,7 +87,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     processors,
     exporters:
       format === 'tree'
-        ? { debug: { trace_idle: '24h', width, max_held_spans: maxHeldSpans } }
+        ? { debug: { trace_idle: '24h', width, ...treeBound } }
         : { file: fileExporter },
     service: {
       pipelines: {
@@ -115,7 +112,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
     const parts = [skips.describe(), lost > 0 ? `${exporterId}: ${lost} spans not exported` : ''];
     process.stderr.write(`kspan replay: ${parts.filter(Boolean).join('; ')}\n`);
   }
-  if (format === 'tree') await reportEarlyDraws(service, maxHeldSpans);
+  if (format === 'tree') {
+    const debug = config.exporters.get(exporterId)?.config as DebugExporterConfig | undefined;
+    if (debug) await reportEarlyDraws(service, debug.max_held_spans);
+  }
   for (const f of service.receiverFailures)
     process.stderr.write(`kspan replay: ${f.receiver} failed: ${escapeControlChars(f.error)}\n`);
   if (lost > 0 || service.receiverFailures.length > 0) return 1;
