@@ -116,32 +116,37 @@ describe('suite: story — real durations and outcomes read back from Jaeger', f
     const ready = new Map<string, number>();
     /** Per generation: spec write and the status's done time, read from the object. */
     const truth = new Map<number, { write: number; done: number }>();
+    /** The previous step's newest timed spec write and Progressing update: what it left behind. */
+    let prevTimed: number | undefined;
+    let prevUpdated: number | undefined;
     const step = async (g: number, act: () => Promise<unknown>) => {
       // No pause, as a user types: the first change right after kspan said ready (generation 1
       // was `superseded` when /readyz said 200 before the watches had listed), each next one as
       // soon as `rollout status` returned (often in the second of the one before: which
       // generation each event belongs to is told below the second).
       const before = Date.now();
+      const readyBefore = new Set(ready.keys());
       await act();
       await rolloutStatus(ns, `deployment/${name}`);
       const o = await getObject(ns, `deployment/${name}`);
       expect(o.metadata.generation).to.equal(g);
       expect(o.status?.observedGeneration).to.equal(g);
       await readyTimes(ns, ready);
-      // `kubectl scale` writes through the subresource: no time in managedFields; the write lies
-      // between the command's start and the object's next state.
+      // `kubectl scale` writes through the subresource: no time in managedFields. A newest timed
+      // write the previous step left (the same second) is not this step's: then the write lies
+      // just after the command's start.
       const timed = writeTime(o);
-      const write =
-        timed !== undefined && timed >= Math.floor(before / 1000) * 1000 ? timed : before;
+      const write = timed !== undefined && timed !== prevTimed ? timed : before;
+      prevTimed = timed;
       const progressing = conditionOf(o, 'Progressing')!;
       expect(progressing.reason).to.equal('NewReplicaSetAvailable');
       const updated = ms(progressing.lastUpdateTime);
-      // A scale does not touch Progressing when nothing had to progress: then the new pods'
-      // Ready is when the status became complete.
-      const newest = Math.max(
-        ...[...ready.values()].filter((t) => t >= Math.floor(write / 1000) * 1000),
-      );
-      truth.set(g, { write, done: updated >= Math.floor(write / 1000) * 1000 ? updated : newest });
+      // A scale does not touch Progressing when nothing had to progress (its lastUpdateTime is the
+      // previous step's): then the status became complete when this step's new pods were Ready.
+      const newPods = [...ready].filter(([pod]) => !readyBefore.has(pod)).map(([, t]) => t);
+      const done = updated !== prevUpdated || newPods.length === 0 ? updated : Math.max(...newPods);
+      prevUpdated = updated;
+      truth.set(g, { write, done });
     };
     await step(1, () => apply(ns, deployment(name, { image: IMAGE_1, replicas: 2 })));
     await step(2, () =>
