@@ -7,7 +7,7 @@ import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
 import type { RuleMatch } from './rules.js';
 import type { ChangeEnd } from './change-end.js';
-import { withItemAt } from './small-list.js';
+import { insertAt } from './small-list.js';
 
 /** One occurrence of an event (a `count`/`series` step) at its own time. */
 export interface Occurrence {
@@ -230,9 +230,7 @@ export class SpanRec {
     const occ = this.occ;
     let i = occ.length;
     while (i > 0 && occ[i - 1]!.count > o.count) i--;
-    // A few occurrences are copied with exactly one more slot (`splice` makes room for 17 more).
-    if (occ.length >= 16) occ.splice(i, 0, o);
-    else this.occ = withItemAt(occ, i, o);
+    this.occ = insertAt(occ, i, o);
   }
 
   spanId(make: (uid: string, count: number) => string): string {

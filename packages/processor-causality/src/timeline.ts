@@ -2,7 +2,7 @@ import { evictOverCap, expireOldest } from './capped.js';
 import { Recency } from '@kspan/core';
 import { earliest, latest, type OccurrenceTime } from './event-order.js';
 import type { Occurrence, SpanRec } from './records.js';
-import { withItemAt } from './small-list.js';
+import { insertAt } from './small-list.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export type Mark = Occurrence & { span: SpanRec };
@@ -44,13 +44,9 @@ function insert(tl: Timeline, side: 'named' | 'about', m: Mark, oldestObs: numbe
   if (list.length >= 2 * MAX_MARKS) list.splice(0, list.length - MAX_MARKS);
   let i = list.length;
   while (i > 0 && before(m, list[i - 1]!)) i--;
-  // A small list is copied with exactly one more slot; `splice` would make room for 17 more, and
-  // most lists stay small (a pod's kubelet events).
-  if (list.length >= SMALL_LIST) list.splice(i, 0, m);
-  else tl[side] = withItemAt(list, i, m);
+  // Most lists stay small (a pod's kubelet events): small-list.ts.
+  tl[side] = insertAt(list, i, m);
 }
-
-const SMALL_LIST = 16;
 
 function before(a: Mark, b: Mark): boolean {
   if (a.t !== b.t) return a.t < b.t;
