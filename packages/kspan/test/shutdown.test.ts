@@ -8,9 +8,11 @@ describe('kspan run shutdown', () => {
     this.timeout(40_000);
     const dir = tempDir();
     const out = join(dir, 'spans.jsonl');
-    // Real time: the capture's events come over about 9 s (0, 1, 7–9 s), so SIGTERM 9 s after the
-    // start (the replay 6–8 s in, after kspan's own start-up) finds the first events' spans out of
-    // their window (5 s) and waiting in the exporter's batch (10 s), and the change's root not due.
+    // Real time: the capture's events come over 8.56 s (0–0.6 s, then 6.4–8.56 s), so SIGTERM 8 s
+    // after the start (the replay ~5.6–8 s in, after kspan's own start-up of 0.3–2.4 s) finds the
+    // first events' spans out of their window (5 s) and waiting in the exporter's batch (10 s), the
+    // capture not finished, and the change's root not due. (At 9 s, a start-up under ~0.45 s let
+    // the capture end first: everything final, nothing held back to count.)
     const config = replayConfig({
       exporters: [`file: { path: ${out}, batch: { timeout: 10s } }`],
       capture: 'speed: 1',
@@ -20,7 +22,7 @@ describe('kspan run shutdown', () => {
     const child = startKspan(['run', '--config', config]);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise((r) => setTimeout(r, 9000));
+    await new Promise((r) => setTimeout(r, 8000));
     const before = readIfExists(out);
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
