@@ -241,6 +241,7 @@ describe('suite: the packages, packed and installed with npm outside the workspa
     const cli = join(project, 'node_modules/kspan/dist/bin/kspan.js');
     const files = readdirSync(join(project, 'node_modules/kspan'), { recursive: true }).map(String);
     expect(files).to.not.include('dist/commands/validate.bundle.js');
+    expect(files.filter((f) => f.includes('replay-bundle'))).to.deep.equal([]);
     const r = await run(
       process.execPath,
       [cli, 'validate', '--config', join(REPO, 'config/jaeger.yaml')],

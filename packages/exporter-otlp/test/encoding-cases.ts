@@ -54,6 +54,8 @@ function withContext(
   return { ...span, spanContext: () => ctx };
 }
 
+const manyKeys = Array.from({ length: 70 }, (_, i) => `key.${i}`);
+
 /** Spans sharing resource and scope objects, as the pipeline's do. */
 export function trickySpans(): ReadableSpan[] {
   const base = makeSpan({
@@ -121,6 +123,12 @@ export function trickySpans(): ReadableSpan[] {
     // enumerable key (left out, as the official serializers leave it) and no prototype at all
     { ...base, attributes: Object.assign(Object.create({ inherited: 'no' }), { own: 'yes' }) },
     { ...base, attributes: Object.assign(Object.create(null), { bare: 'yes', n: 1 }) },
+    // keys at other positions than in the span before (the encoders remember each position's key),
+    // in nested maps too, and more keys than positions remembered
+    { ...base, attributes: { b: 'first', small: 1, a: 'second' } },
+    { ...base, attributes: { small: 'now a string', b: 2, map: { b: 'inner', a: { small: 3 } } } },
+    { ...base, attributes: Object.fromEntries(manyKeys.map((k, i) => [k, i])) },
+    { ...base, attributes: Object.fromEntries([...manyKeys].reverse().map((k) => [k, k])) },
   ];
   // One scope object for all, as in the pipeline: the official protobuf serializer tells scopes
   // apart by object (makeSpan makes one per span), ours and the JSON one by name and version.

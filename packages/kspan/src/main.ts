@@ -1,15 +1,25 @@
 import { MAIN_HELP } from './cli/help.js';
 import { kspanVersion } from './cli/version.js';
+import { endQuietlyWhenExporterSeesClosedStdout } from './cli/closed-output.js';
 
 type Command = (argv: string[]) => number | Promise<number>;
 
 // Each command loads its modules only when it runs: `kspan --help` and `--version` answer without
 // loading a component package (start-up time, issue 15).
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: withGeneratedChecks(async () => (await import('./commands/run.js')).runCommand),
-  validate: loadValidate,
+  run: withGeneratedChecks(async () => {
+    await endQuietlyWhenExporterSeesClosedStdout();
+    return (await import('./commands/run.js')).runCommand;
+  }),
+  validate: () =>
+    loadBundled(
+      VALIDATE_BUNDLE,
+      async () => import('./commands/validate-entry.js'),
+      'validateEntry',
+    ),
   components: async () => (await import('./commands/components.js')).componentsCommand,
-  replay: withGeneratedChecks(async () => (await import('./commands/replay.js')).replayCommand),
+  replay: () =>
+    loadBundled(REPLAY_BUNDLE, async () => import('./commands/replay-entry.js'), 'replayEntry'),
   capture: withGeneratedChecks(async () => (await import('./commands/capture.js')).captureCommand),
   'print-schema': async () => (await import('./commands/print-schema.js')).printSchemaCommand,
 };
@@ -30,29 +40,29 @@ function withGeneratedChecks(load: () => Promise<Command>): () => Promise<Comman
   };
 }
 
-// Built next to dist/commands/validate-entry.js by scripts/bundle-validate.mjs (not in the sources,
-// nor in the published package: then the unbundled modules answer the same).
+// Built by scripts/bundle-commands.mjs next to the entries they bundle (not in the sources, nor in
+// the published package: then the unbundled modules answer the same).
 const VALIDATE_BUNDLE = './commands/validate.bundle.js';
+const REPLAY_BUNDLE = './commands/replay-bundle/replay-entry.js';
 
 /**
- * `kspan validate` from its one-file bundle when the build made one: loading one file instead of
- * some 400 modules (TypeBox, yaml, the config checker) halves its start-up time (issue 15).
+ * A command from its bundle when the build made one, else from its unbundled entry module (the same
+ * code): loading a few files instead of some 400 modules (TypeBox, yaml, RxJS, the engine) halves
+ * validate's start-up time and takes ~0.35 CPU-s off every replay (issue 15).
  */
-async function loadValidate(): Promise<Command> {
+async function loadBundled(
+  bundle: string,
+  unbundled: () => Promise<Record<string, unknown>>,
+  name: string,
+): Promise<Command> {
+  let entry: Record<string, unknown>;
   try {
-    return ((await import(VALIDATE_BUNDLE)) as { validateEntry: Command }).validateEntry;
+    entry = (await import(bundle)) as Record<string, unknown>;
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    return (await import('./commands/validate-entry.js')).validateEntry;
+    entry = await unbundled();
   }
-}
-
-/**
- * True when `argv` names a command that runs exporters (`run`, `replay`); not help, version, a
- * typo, or a command that only reads configs (`validate` loads no component runtime).
- */
-export function runsExporters(argv: string[]): boolean {
-  return argv[0] === 'run' || argv[0] === 'replay';
+  return entry[name] as Command;
 }
 
 /** The kspan CLI; returns the exit code. Errors become one clear message, never a stack trace. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, REPO } from './helpers.js';
+import { CLI, REPO, kspan, kspanCasesDir } from './helpers.js';
 
 // Start-up time (issue 15): `--help` and `--version` answer without loading a component package.
 // The heavy dependencies (ajv, gRPC, OpenTelemetry, prom-client) are CommonJS, so whatever loads
@@ -12,6 +12,17 @@ const PRINT_LOADED_PACKAGES = `data:text/javascript,${encodeURIComponent(
    const cache = createRequire(process.cwd() + '/').cache;
    process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(cache))));`,
 )}`;
+
+/** Runs `fn` with the build's bundle at `path` (a file or a directory) moved aside. */
+function withoutBundle<T>(path: string, fn: () => T): T {
+  const aside = `${path}.aside`;
+  renameSync(path, aside);
+  try {
+    return fn();
+  } finally {
+    renameSync(aside, path);
+  }
+}
 
 function loadedModules(args: string[]): string[] {
   const r = spawnSync(process.execPath, ['--import', PRINT_LOADED_PACKAGES, CLI, ...args], {
@@ -36,17 +47,45 @@ describe('kspan start-up loads only what the command needs', () => {
 
   it('validate without its bundle loads the YAML parser, no ajv and no component runtime', () => {
     const bundle = join(REPO, 'packages/kspan/dist/commands/validate.bundle.js');
-    const aside = `${bundle}.aside`;
-    renameSync(bundle, aside);
-    try {
-      const loaded = loadedModules(['validate', '--config', 'config/jaeger.yaml']);
-      expect(loaded.some((m) => /node_modules\/.*\/yaml\//.test(m))).to.equal(true);
-      const runtime = loaded.filter((m) =>
-        /node_modules\/.*(ajv|rxjs|@grpc|@opentelemetry|prom-client|protobufjs)/.test(m),
+    const loaded = withoutBundle(bundle, () =>
+      loadedModules(['validate', '--config', 'config/jaeger.yaml']),
+    );
+    expect(loaded.some((m) => /node_modules\/.*\/yaml\//.test(m))).to.equal(true);
+    const runtime = loaded.filter((m) =>
+      /node_modules\/.*(ajv|rxjs|@grpc|@opentelemetry|prom-client|protobufjs)/.test(m),
+    );
+    expect(runtime).to.deep.equal([]);
+  });
+
+  describe('replay', () => {
+    const bundle = join(REPO, 'packages/kspan/dist/commands/replay-bundle');
+    const capture = join(kspanCasesDir(), 'deployment-2-pods', 'capture.ndjson');
+    const replay = () => kspan(['replay', capture, '--format', 'otlp-json']);
+
+    it('loads its bundle: no dependency package (RxJS, OpenTelemetry, prom-client, yaml…)', () => {
+      expect(loadedModules(['replay', capture, '--format', 'otlp-json'])).to.deep.equal([]);
+      // the probe sees them when they load unbundled
+      const unbundled = withoutBundle(bundle, () =>
+        loadedModules(['replay', capture, '--format', 'otlp-json']),
       );
-      expect(runtime).to.deep.equal([]);
-    } finally {
-      renameSync(aside, bundle);
-    }
+      expect(unbundled.filter((m) => /node_modules\/.*\/(rxjs|prom-client)\//.test(m))).to.not.be
+        .empty;
+    });
+
+    it('writes the same spans bundled and unbundled, and reports errors the same way', () => {
+      const bundled = replay();
+      expect(bundled.status, bundled.stderr).to.equal(0);
+      expect(bundled.stdout).to.match(/^\{"resourceSpans":/);
+      const missing = ['replay', join(REPO, 'no-such-capture.ndjson')];
+      const bundledError = kspan(missing);
+      const [unbundled, unbundledError] = withoutBundle(bundle, () => [replay(), kspan(missing)]);
+      expect(unbundled.stdout).to.equal(bundled.stdout);
+      expect(unbundled.status).to.equal(0);
+      expect([bundledError.status, bundledError.stderr]).to.deep.equal([
+        unbundledError!.status,
+        unbundledError!.stderr,
+      ]);
+      expect(bundledError.status).to.equal(2);
+    });
   });
 });

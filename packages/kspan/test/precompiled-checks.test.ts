@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,7 +43,7 @@ function verdict(check: CompiledCheck, input: unknown) {
   return { valid, value, errors: valid ? [] : errors };
 }
 
-describe('the config checks and the validate bundle the build generates (kspan validate start-up)', () => {
+describe('the config checks and the command bundles the build generates (validate and replay start-up)', () => {
   let generated: Generated;
   before(async () => {
     generated = (await import(pathToFileURL(GENERATED).href)) as Generated;
@@ -58,15 +58,28 @@ describe('the config checks and the validate bundle the build generates (kspan v
     expect(fresh.map(([key]) => key).sort()).to.deep.equal([...schemas.keys()].sort());
   });
 
-  it('the validate bundle is the one the current dist makes (else: pnpm build)', async () => {
-    const script = pathToFileURL(join(REPO, 'scripts/bundle-validate.mjs')).href;
-    const { bundleValidate, VALIDATE_BUNDLE } = (await import(script)) as {
+  const bundler = async () =>
+    (await import(pathToFileURL(join(REPO, 'scripts/bundle-commands.mjs')).href)) as {
       bundleValidate(o: { write: boolean }): Promise<string>;
+      bundleReplay(o: { write: boolean }): Promise<Map<string, string>>;
       VALIDATE_BUNDLE: string;
+      REPLAY_BUNDLE_DIR: string;
     };
+
+  it('the validate bundle is the one the current dist makes (else: pnpm build)', async () => {
+    const { bundleValidate, VALIDATE_BUNDLE } = await bundler();
     expect(
       readFileSync(VALIDATE_BUNDLE, 'utf8') === (await bundleValidate({ write: false })),
     ).to.equal(true);
+  });
+
+  it('the replay bundle is the one the current dist makes, file for file (else: pnpm build)', async () => {
+    const { bundleReplay, REPLAY_BUNDLE_DIR } = await bundler();
+    const fresh = await bundleReplay({ write: false });
+    const onDisk = readdirSync(REPLAY_BUNDLE_DIR).map((f) => join(REPLAY_BUNDLE_DIR, f));
+    expect(onDisk.sort()).to.deep.equal([...fresh.keys()].sort());
+    const stale = onDisk.filter((f) => readFileSync(f, 'utf8') !== fresh.get(f));
+    expect(stale).to.deep.equal([]);
   });
 
   it('answers each schema’s edge values as ajv compiling the schema at run time does', () => {

@@ -1,8 +1,8 @@
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { cachedIn } from './bounded-cache.js';
 import { isPlainTime, nanosText } from './hr-time.js';
 import { JsonBuffer } from './json-buffer.js';
+import { KeysByPosition } from './keys-by-position.js';
 import { isPlainObject } from './plain-object.js';
 import { spanFlags } from './span-flags.js';
 import { groupSpans, type ResourceGroup, type ScopeGroup } from './span-groups.js';
@@ -40,20 +40,16 @@ interface KeyPrefix {
   any: Uint8Array;
   string: Uint8Array;
 }
-const keyPrefixes = new Map<string, KeyPrefix>();
 const keyScratch = new JsonBuffer(256);
-
-function keyPrefix(key: string): KeyPrefix {
-  return cachedIn(keyPrefixes, 4096, key, () => {
-    keyScratch.reset();
-    keyScratch.ascii('{"key":');
-    keyScratch.string(key);
-    keyScratch.ascii(',"value":');
-    const any = keyScratch.bytes();
-    keyScratch.ascii('{"stringValue":');
-    return { any, string: keyScratch.bytes() };
-  });
-}
+const keyPrefixes = new KeysByPosition<KeyPrefix>((key) => {
+  keyScratch.reset();
+  keyScratch.ascii('{"key":');
+  keyScratch.string(key);
+  keyScratch.ascii(',"value":');
+  const any = keyScratch.bytes();
+  keyScratch.ascii('{"stringValue":');
+  return { any, string: keyScratch.bytes() };
+});
 
 /** `[a,b,…]`, each item written by `write`. */
 function list<T>(w: JsonBuffer, items: readonly T[], write: (w: JsonBuffer, item: T) => void) {
@@ -95,10 +91,10 @@ function anyValue(w: JsonBuffer, value: AttributeValue | undefined | null): void
   w.ascii('{}');
 }
 
-/** One `{"key":…,"value":…}`, after a comma unless it is the first. */
-function keyValue(w: JsonBuffer, key: string, value: AttributeValue | undefined, first: boolean) {
-  if (!first) w.byte(0x2c); // ,
-  const prefix = keyPrefix(key);
+/** One `{"key":…,"value":…}` (the `i`th of its list), after a comma unless it is the first. */
+function keyValue(w: JsonBuffer, key: string, value: AttributeValue | undefined, i: number) {
+  if (i !== 0) w.byte(0x2c); // ,
+  const prefix = keyPrefixes.at(i, key);
   if (typeof value === 'string') {
     w.raw(prefix.string);
     w.string(value);
@@ -112,17 +108,11 @@ function keyValue(w: JsonBuffer, key: string, value: AttributeValue | undefined,
 
 function attributes(w: JsonBuffer, attrs: Attributes): void {
   w.byte(0x5b); // [
-  let first = true;
+  let i = 0;
   if (isPlainObject(attrs)) {
-    for (const key in attrs) {
-      keyValue(w, key, attrs[key], first);
-      first = false;
-    }
+    for (const key in attrs) keyValue(w, key, attrs[key], i++);
   } else {
-    for (const key of Object.keys(attrs)) {
-      keyValue(w, key, attrs[key], first);
-      first = false;
-    }
+    for (const key of Object.keys(attrs)) keyValue(w, key, attrs[key], i++);
   }
   w.byte(0x5d); // ]
 }

@@ -1,11 +1,11 @@
 import type { Attributes, AttributeValue, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { cachedIn } from './bounded-cache.js';
 import { SHORT_BYTES } from './byte-buffer.js';
 import { nanosHalves } from './hr-time.js';
 import { spanFlags } from './span-flags.js';
 import { ProtoBuffer } from './proto-buffer.js';
 import { isPlainObject } from './plain-object.js';
+import { KeysByPosition } from './keys-by-position.js';
 import { groupSpans, type ResourceGroup, type ScopeGroup } from './span-groups.js';
 
 // The protobuf `ExportTraceServiceRequest` written straight from the spans in one pass (issue 15),
@@ -72,29 +72,26 @@ function anyValue(w: ProtoBuffer, value: AttributeValue | undefined | null): voi
 }
 
 /** `KeyValue.key` (tag, length, UTF-8) per attribute key: keys repeat on every span. */
-const keyFields = new Map<string, Uint8Array>();
 const keyScratch = new ProtoBuffer(256);
-
-function keyField(key: string): Uint8Array {
-  return cachedIn(keyFields, 4096, key, () => {
-    keyScratch.reset();
-    tag(keyScratch, 1, LEN);
-    keyScratch.string(key);
-    return keyScratch.bytes();
-  });
-}
+const keyFields = new KeysByPosition<Uint8Array>((key) => {
+  keyScratch.reset();
+  tag(keyScratch, 1, LEN);
+  keyScratch.string(key);
+  return keyScratch.bytes();
+});
 
 /** Each attribute as a `KeyValue` in field `field`. */
 function attributes(w: ProtoBuffer, attrs: Attributes, field: number): void {
+  let i = 0;
   if (isPlainObject(attrs)) {
-    for (const key in attrs) keyValue(w, field, key, attrs[key]);
+    for (const key in attrs) keyValue(w, field, keyFields.at(i++, key), attrs[key]);
   } else {
-    for (const key of Object.keys(attrs)) keyValue(w, field, key, attrs[key]);
+    for (const key of Object.keys(attrs)) keyValue(w, field, keyFields.at(i++, key), attrs[key]);
   }
 }
 
-function keyValue(w: ProtoBuffer, field: number, key: string, value: AttributeValue | undefined) {
-  const k = keyField(key);
+/** One `KeyValue` in field `field`; `k` is its key's encoded field. */
+function keyValue(w: ProtoBuffer, field: number, k: Uint8Array, value: AttributeValue | undefined) {
   if (typeof value === 'string' && field < 16 && shortAsciiKeyValue(w, field, k, value)) return;
   tag(w, field, LEN);
   const kv = w.begin(1);

@@ -1,11 +1,6 @@
 #!/usr/bin/env node
-import {
-  endQuietlyOnClosedOutput,
-  endQuietlyWhenExporterSeesClosedStdout,
-} from '../cli/closed-output.js';
-import { main, runsExporters } from '../main.js';
+import { endQuietlyOnClosedOutput } from '../cli/closed-output.js';
+import { main } from '../main.js';
 
-const argv = process.argv.slice(2);
 endQuietlyOnClosedOutput();
-if (runsExporters(argv)) await endQuietlyWhenExporterSeesClosedStdout();
-process.exitCode = await main(argv);
+process.exitCode = await main(process.argv.slice(2));

@@ -19,7 +19,9 @@ export function endQuietlyOnClosedOutput(): void {
 
 /**
  * The `file` exporter reports an EPIPE on standard output on `process` too (an embedder may have no
- * listener of its own on `process.stdout`). Separate from the above so that `--help` and `--version` need not load the exporter package.
+ * listener of its own on `process.stdout`). Called by the commands that run exporters, from their
+ * own module graph (replay's bundle holds its own copy of the exporter), so that `--help` and
+ * `--version` need not load the exporter package.
  */
 export async function endQuietlyWhenExporterSeesClosedStdout(): Promise<void> {
   const { STDOUT_CLOSED_EVENT } = await import('@kspan/exporter-otlp');

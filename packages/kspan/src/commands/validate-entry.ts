@@ -3,7 +3,7 @@ import { validateCommand } from './validate.js';
 
 /**
  * `kspan validate` with its errors reported: the entry point of the one-file bundle the build makes
- * (scripts/bundle-validate.mjs → dist/commands/validate.bundle.js). The bundle holds its own copy
+ * (scripts/bundle-commands.mjs → dist/commands/validate.bundle.js). The bundle holds its own copy
  * of the error classes, so its errors are reported from inside it.
  */
 export async function validateEntry(argv: string[]): Promise<number> {
