@@ -1,6 +1,7 @@
 import { evictOverCap, expireOldest } from './capped.js';
 import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
+import { KeyIndex } from './key-index.js';
 import { Recency } from '@kspan/core';
 import { State, type EventEntry, type SpanRec, type SpanRef } from './records.js';
 import { SeenTable } from './seen-table.js';
@@ -19,11 +20,14 @@ const UNSEEN: Previous = { duplicate: false, prev: undefined };
  * only their count and span ids stay (`seen`, for `dedupe_ttl`). Both are capped at `max_events`.
  */
 export class EventStore {
-  private readonly events = new Map<string, EventEntry>();
+  /** Held events by slot (free slots reused), found by key through `index` (key-index.ts). */
+  private readonly held: (EventEntry | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private readonly index = new KeyIndex((i) => this.held[i]?.key);
   private readonly causalOrder = new Recency<'stamp', EventEntry>('stamp');
   private readonly plainOrder = new Recency<'stamp', EventEntry>('stamp');
   private readonly seen: SeenTable;
-  private readonly count = () => this.events.size;
+  private readonly count = () => this.index.size;
   /** Over the cap, plain events go before those that can be parents. */
   private readonly oldest = () => this.plainOrder.oldest() ?? this.causalOrder.oldest();
   private readonly evict = (e: EventEntry) => {
@@ -47,7 +51,7 @@ export class EventStore {
   }
 
   get size(): number {
-    return this.events.size;
+    return this.index.size;
   }
 
   get seenSize(): number {
@@ -55,7 +59,8 @@ export class EventStore {
   }
 
   get(key: string): EventEntry | undefined {
-    return this.events.get(key);
+    const i = this.index.find(key);
+    return i < 0 ? undefined : this.held[i];
   }
 
   /** For an event not held: a duplicate (its count was seen), or the last span of its earlier occurrences. */
@@ -68,7 +73,13 @@ export class EventStore {
 
   /** Holds a new event, then applies the cap. */
   add(e: EventEntry): void {
-    this.events.set(e.key, e);
+    const old = this.index.find(e.key);
+    if (old >= 0) this.held[old] = e;
+    else {
+      const i = this.freeSlots.pop() ?? this.held.length;
+      this.held[i] = e;
+      this.index.insert(e.key, i);
+    }
     this.order(e).touch(e);
     this.stats.evicted.events += evictOverCap(
       this.count,
@@ -108,7 +119,12 @@ export class EventStore {
   /** Drops an event's full record, keeping its count and last span's ids (`seen`). */
   private forget(e: EventEntry): void {
     this.order(e).forget(e);
-    this.events.delete(e.key);
+    const i = this.index.find(e.key);
+    if (i >= 0) {
+      this.index.remove(e.key);
+      this.held[i] = undefined;
+      this.freeSlots.push(i);
+    }
     const cur = e.current;
     this.seen.set(
       e.key,

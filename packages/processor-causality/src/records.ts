@@ -159,28 +159,41 @@ export const enum State {
 // Shared by spans not yet given an occurrence (never written: `add` replaces it).
 const NO_OCCURRENCES: Occurrence[] = [];
 
+/**
+ * What a span needs only until it is out — its occurrences as a list, the span before it, its
+ * parent, owner chain, window and held end, how it found its parent. A part of its own, dropped
+ * on export: most spans held at any time are out (a causal event's for `parent_ttl`), and each of
+ * these fields was 8 bytes on every one of them, the two times a 16-byte number box each.
+ */
+class Waiting {
+  occ: Occurrence[] = NO_OCCURRENCES;
+  parent: SpanRec | undefined = undefined;
+  chain: readonly Ancestor[] | undefined = undefined;
+  releaseAt = NaN;
+  heldEnd = NaN;
+  via: ParentVia = 'none';
+  constructor(public prev: SpanRef | undefined) {}
+}
+
+// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS), and its trace flags (8 bits).
+const STATE_MASK = 3;
+const TRACE_FLAGS_SHIFT = 8;
+
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
-  /** Occurrences while pending; after export only the last is kept. Replaced, never grown. */
-  occ: Occurrence[] = NO_OCCURRENCES;
-  state = State.Pending;
+  /** Until export (see Waiting); undefined after, except on a root (its change reads its window). */
+  private w: Waiting | undefined;
+  /** After export, its last occurrence (a timeline mark), all that `first()`/`last()` give then. */
+  private kept: Occurrence | undefined = undefined;
+  /** State, booleans and trace flags in one small integer (a field each is 8 bytes, and spans are many). */
+  private bits = 1 << TRACE_FLAGS_SHIFT;
   /** Frozen the first time anyone needs it (a child, or export). */
   private id = '';
   traceId = '';
   parentSpanId = '';
-  traceFlags = 1;
-  /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
-  parent: SpanRec | undefined = undefined;
   change: Change | undefined = undefined;
-  via: ParentVia = 'none';
-  /** When its window closes (µs). */
-  releaseAt = NaN;
-  /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
-  chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
   startUs = NaN;
-  /** The booleans below (SPAN_FLAGS) in one small integer: a field each is 8 bytes, and spans are many. */
-  flags = 0;
   declare parentRemote: boolean;
   /** This span is its change's root (a top-level event such as Flux `Sync`). */
   declare isRoot: boolean;
@@ -193,15 +206,78 @@ export class SpanRec {
    * (`heldEnd`, µs): the timelines it was read from may be swept before the span goes out.
    */
   declare held: boolean;
-  /** The end its events gave when it was held (see `held`); absent for the many never held. */
-  private holding: { end: number } | undefined = undefined;
 
   constructor(
     readonly entry: EventEntry,
     /** The span before this one of the same event (follow-ons link to it); dropped on export. */
-    public prev: SpanRef | undefined,
+    prev: SpanRef | undefined,
   ) {
+    this.w = new Waiting(prev);
     entry.open++;
+  }
+
+  /** The part dropped on export; a span written to after that gets a new one (never read then). */
+  private get waiting(): Waiting {
+    return (this.w ??= new Waiting(undefined));
+  }
+
+  get state(): State {
+    return this.bits & STATE_MASK;
+  }
+  set state(s: State) {
+    this.bits = (this.bits & ~STATE_MASK) | s;
+  }
+
+  get traceFlags(): number {
+    return this.bits >>> TRACE_FLAGS_SHIFT;
+  }
+  set traceFlags(f: number) {
+    this.bits = (this.bits & ((1 << TRACE_FLAGS_SHIFT) - 1)) | ((f & 0xff) << TRACE_FLAGS_SHIFT);
+  }
+
+  /** Occurrences while pending (replaced, never grown); after export only the last. */
+  get occ(): Occurrence[] {
+    return this.w ? this.w.occ : this.kept ? [this.kept] : NO_OCCURRENCES;
+  }
+
+  /** The span before this one of the same event (follow-ons link to it); dropped on export. */
+  get prev(): SpanRef | undefined {
+    return this.w?.prev;
+  }
+  set prev(p: SpanRef | undefined) {
+    this.waiting.prev = p;
+  }
+
+  /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
+  get parent(): SpanRec | undefined {
+    return this.w?.parent;
+  }
+  set parent(p: SpanRec | undefined) {
+    this.waiting.parent = p;
+  }
+
+  /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
+  get chain(): readonly Ancestor[] | undefined {
+    return this.w?.chain;
+  }
+  set chain(c: readonly Ancestor[] | undefined) {
+    this.waiting.chain = c;
+  }
+
+  /** When its window closes (µs). */
+  get releaseAt(): number {
+    return this.w?.releaseAt ?? NaN;
+  }
+  set releaseAt(at: number) {
+    this.waiting.releaseAt = at;
+  }
+
+  /** How it found its parent (read when resolved and on export). */
+  get via(): ParentVia {
+    return this.w?.via ?? 'none';
+  }
+  set via(v: ParentVia) {
+    this.waiting.via = v;
   }
 
   get done(): boolean {
@@ -209,28 +285,30 @@ export class SpanRec {
   }
 
   get heldEnd(): number {
-    return this.holding?.end ?? NaN;
+    return this.w?.heldEnd ?? NaN;
   }
   set heldEnd(end: number) {
-    if (this.holding) this.holding.end = end;
-    else if (!Number.isNaN(end)) this.holding = { end };
+    this.waiting.heldEnd = end;
   }
 
   first(): Occurrence {
-    return this.occ[0]!;
+    return this.w ? this.w.occ[0]! : this.kept!;
   }
 
   last(): Occurrence {
-    return this.occ[this.occ.length - 1]!;
+    if (!this.w) return this.kept!;
+    const occ = this.w.occ;
+    return occ[occ.length - 1]!;
   }
 
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
   add(o: Occurrence): void {
     o.span = this;
-    const occ = this.occ;
+    const w = this.waiting;
+    const occ = w.occ;
     let i = occ.length;
     while (i > 0 && occ[i - 1]!.count > o.count) i--;
-    this.occ = insertAt(occ, i, o);
+    w.occ = insertAt(occ, i, o);
   }
 
   spanId(make: (uid: string, count: number) => string): string {
@@ -255,26 +333,36 @@ export class SpanRec {
     };
   }
 
-  /** After export: drop what only a waiting span needs (its occurrences stay as timeline marks). */
+  /**
+   * After export: drop what only a waiting span needs (its last occurrence stays, as a timeline
+   * mark). A root keeps its window (its change's root timer reads it), the rest of that part goes.
+   */
   shrink(): void {
-    for (const o of this.occ) o.message = '';
-    if (this.occ.length > 1) this.occ = [this.last()];
-    this.parent = undefined;
-    this.chain = undefined;
-    this.prev = undefined;
+    const w = this.w;
+    if (w) {
+      const last = w.occ[w.occ.length - 1];
+      for (const o of w.occ) o.message = '';
+      this.kept = last;
+      if (this.isRoot) {
+        w.occ = last ? [last] : NO_OCCURRENCES;
+        w.parent = undefined;
+        w.chain = undefined;
+        w.prev = undefined;
+      } else this.w = undefined;
+    }
     this.entry.exported();
   }
 }
 
-/** SpanRec's booleans: bits of its `flags`. */
-const SPAN_FLAGS = { parentRemote: 1, isRoot: 2, released: 4, voided: 8, held: 16 } as const;
+/** SpanRec's booleans: bits of its `bits`, above its state. */
+const SPAN_FLAGS = { parentRemote: 4, isRoot: 8, released: 16, voided: 32, held: 64 } as const;
 for (const [name, bit] of Object.entries(SPAN_FLAGS))
   Object.defineProperty(SpanRec.prototype, name, {
-    get(this: SpanRec): boolean {
-      return (this.flags & bit) !== 0;
+    get(this: { bits: number }): boolean {
+      return (this.bits & bit) !== 0;
     },
-    set(this: SpanRec, on: boolean) {
-      this.flags = on ? this.flags | bit : this.flags & ~bit;
+    set(this: { bits: number }, on: boolean) {
+      this.bits = on ? this.bits | bit : this.bits & ~bit;
     },
   });
 

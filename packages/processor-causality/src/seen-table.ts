@@ -1,8 +1,10 @@
+import { KeyIndex } from './key-index.js';
 import type { SpanRef } from './records.js';
 
 // The counts of events no longer held in full (dedupe): up to `max_events` of them, each kept
 // `dedupe_ttl`. Column arrays, not an object per entry: an object with its own span id strings and
-// a boxed time was ~300 B of heap a count; here a count is its key, a map slot and ~50 B of columns.
+// a boxed time was ~300 B of heap a count; here a count is its key, ~50 B of columns and its place
+// in the key index (key-index.ts: ~16 B outside the heap, where a Map's slots were ~73 B in it).
 
 /** bit 0: parent is remote; bit 1: its change's root; bit 2: has a span; bit 3: has a parent; bits 8+: trace flags. */
 const REMOTE = 1;
@@ -25,8 +27,8 @@ const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
  * over the cap and on expiry — as the map with a recency queue this replaces did.
  */
 export class SeenTable {
-  private readonly slot = new Map<string, number>();
   private keys: (string | undefined)[] = [];
+  private readonly slot = new KeyIndex((i) => this.keys[i]);
   private count = new Float64Array(0);
   private at = new Float64Array(0);
   private bits = new Int32Array(0);
@@ -48,14 +50,14 @@ export class SeenTable {
 
   /** The count recorded for `key`, if any. */
   countOf(key: string): number | undefined {
-    const i = this.slot.get(key);
-    return i === undefined ? undefined : this.count[i];
+    const i = this.slot.find(key);
+    return i < 0 ? undefined : this.count[i];
   }
 
   /** The last span of `key`'s event, if it had one out. */
   ref(key: string): SpanRef | undefined {
-    const i = this.slot.get(key);
-    if (i === undefined) return undefined;
+    const i = this.slot.find(key);
+    if (i < 0) return undefined;
     const b = this.bits[i]!;
     if (!(b & HAS_SPAN)) return undefined;
     const ids = this.ids;
@@ -72,12 +74,15 @@ export class SeenTable {
 
   /** Records `key` as the most recent, then applies the cap. */
   set(key: string, count: number, at: number, r: SpanRef | undefined): void {
-    const old = this.slot.get(key);
-    if (old !== undefined) this.keys[old] = undefined;
+    const old = this.slot.find(key);
+    if (old >= 0) {
+      this.slot.remove(key);
+      this.keys[old] = undefined;
+    }
     if (this.tail === this.keys.length) this.makeRoom();
     const i = this.tail++;
-    this.slot.set(key, i);
     this.keys[i] = key;
+    this.slot.insert(key, i);
     this.count[i] = count;
     this.at[i] = at;
     this.traces[i] = r?.traceId ?? '';
@@ -118,7 +123,7 @@ export class SeenTable {
   private dropOldest(): void {
     const i = this.oldest();
     if (i < 0) return;
-    this.slot.delete(this.keys[i]!);
+    this.slot.remove(this.keys[i]!);
     this.keys[i] = undefined;
     this.traces[i] = '';
     this.head++;
@@ -146,8 +151,7 @@ export class SeenTable {
       at[w] = this.at[r]!;
       bits[w] = this.bits[r]!;
       ids.set(this.ids.subarray(4 * r, 4 * r + 4), 4 * w);
-      traces[w] = this.traces[r]!;
-      this.slot.set(key, w++);
+      traces[w++] = this.traces[r]!;
     }
     [this.keys, this.count, this.at, this.bits, this.ids, this.traces] = [
       keys,
@@ -159,5 +163,8 @@ export class SeenTable {
     ];
     this.head = 0;
     this.tail = w;
+    // The slots were renumbered: the index is rebuilt (once per that many sets, like the copy).
+    this.slot.clear();
+    for (let i = 0; i < w; i++) this.slot.insert(keys[i]!, i);
   }
 }
