@@ -1,5 +1,6 @@
-// A string key → slot (a small integer the caller keeps its values by) index in typed arrays, for
-// the processor's biggest tables (the held events, the remembered counts). A V8 Map holds a slot of
+// A string key → slot (a small integer the caller keeps its values by) index in typed arrays, and a
+// map on it (`SlotMap`), for the processor's biggest tables: the held events, the remembered counts,
+// the objects by uid and by key, the object timelines. A V8 Map holds a slot of
 // 28 bytes per entry of a capacity 2–4 times its size (a churning table of 100k entries: 262,144 of
 // them, 7 MiB, in the heap and reallocated whole on each rehash); this holds 8 bytes per bucket of
 // a capacity 1.3–2.7 times its size, outside the heap. The price is hashing the key in JavaScript
@@ -9,10 +10,17 @@ const MIN_BUCKETS = 1024;
 /** Grown (doubled) when more than this share of the buckets is used. */
 const MAX_LOAD = 0.75;
 
-/** FNV-1a over the string's UTF-16 code units, then a final mix (the index uses the low bits). */
+/**
+ * FNV-1a over the string's UTF-16 code units two at a time (half the steps), then a final mix
+ * (the index uses the low bits).
+ */
 export function hashKey(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let h = 0x811c9dc5 ^ s.length;
+  const n = s.length - 1;
+  let i = 0;
+  for (; i < n; i += 2)
+    h = Math.imul(h ^ ((s.charCodeAt(i) << 16) | s.charCodeAt(i + 1)), 0x01000193);
+  if (i === n) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   return h ^ (h >>> 13);
@@ -35,23 +43,26 @@ export class KeyIndex {
     return this.used;
   }
 
+  // `h` is `hashKey(key)`: a caller that does several things with one key hashes it once.
+
   /** The slot of `key`, or -1. */
-  find(key: string): number {
-    const b = this.bucketOf(key, hashKey(key));
+  find(key: string, h = hashKey(key)): number {
+    const b = this.bucketOf(key, h);
     return b < 0 ? -1 : this.slots[b]! - 1;
   }
 
   /** Indexes `key` (not indexed yet) at `slot`. */
-  insert(key: string, slot: number): void {
+  insert(key: string, slot: number, h = hashKey(key)): void {
     if (this.used + 1 > this.slots.length * MAX_LOAD) this.grow();
-    this.place(hashKey(key), slot + 1);
+    this.place(h, slot + 1);
     this.used++;
   }
 
-  /** Removes `key`, if indexed. */
-  remove(key: string): void {
-    let i = this.bucketOf(key, hashKey(key));
-    if (i < 0) return;
+  /** Removes `key`, if indexed. Returns its slot, or -1. */
+  remove(key: string, h = hashKey(key)): number {
+    let i = this.bucketOf(key, h);
+    if (i < 0) return -1;
+    const slot = this.slots[i]! - 1;
     const mask = this.slots.length - 1;
     const { slots, hashes } = this;
     // Backward shift: an entry after the hole that may live there (its home is not between the
@@ -66,6 +77,7 @@ export class KeyIndex {
     }
     slots[i] = 0;
     this.used--;
+    return slot;
   }
 
   /** Forgets every key (the caller re-inserts what it keeps, e.g. after renumbering its slots). */
@@ -97,5 +109,52 @@ export class KeyIndex {
     this.slots = new Int32Array(slots.length * 2);
     this.hashes = new Int32Array(slots.length * 2);
     for (let b = 0; b < slots.length; b++) if (slots[b] !== 0) this.place(hashes[b]!, slots[b]!);
+  }
+}
+
+/**
+ * A string-keyed map on a KeyIndex: keys and values in arrays by slot, a removed entry's slot
+ * reused. What a `Map<string, V>` does for `get`/`set`/`delete`/`size`, without its table in the
+ * heap (no iteration: the tables it replaces are never iterated).
+ */
+export class SlotMap<V> {
+  private readonly keys: (string | undefined)[] = [];
+  private readonly values: (V | undefined)[] = [];
+  private readonly free: number[] = [];
+  private readonly index = new KeyIndex((i) => this.keys[i]);
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get(key: string): V | undefined {
+    const i = this.index.find(key);
+    return i < 0 ? undefined : this.values[i];
+  }
+
+  has(key: string): boolean {
+    return this.index.find(key) >= 0;
+  }
+
+  set(key: string, value: V): void {
+    const h = hashKey(key);
+    const i = this.index.find(key, h);
+    if (i >= 0) {
+      this.values[i] = value;
+      return;
+    }
+    const slot = this.free.pop() ?? this.keys.length;
+    this.keys[slot] = key;
+    this.values[slot] = value;
+    this.index.insert(key, slot, h);
+  }
+
+  delete(key: string): boolean {
+    const i = this.index.remove(key);
+    if (i < 0) return false;
+    this.keys[i] = undefined;
+    this.values[i] = undefined;
+    this.free.push(i);
+    return true;
   }
 }
