@@ -54,11 +54,12 @@ export interface SpanRef {
 
 const CREATES = /Create|Recreating/;
 const DELETES = /Delete/;
-// EventEntry.kinds
+// EventEntry.bits: what kind of event (4 bits), and above them how many of its spans are not out.
 const CAUSAL = 1;
 const CREATES_CHILD = 2;
 const DELETES_CHILD = 4;
 const DELETION = 8;
+const OPEN_ONE = 16;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
@@ -66,19 +67,22 @@ export class EventEntry {
   maxCount: number;
   /** The span collecting new occurrences: pending until its window closes, then a follow-on starts. */
   current: SpanRec;
-  touched: number;
+  /** When it was last touched (`touched`, µs) as two small integers: a µs double is a 16-byte box. */
+  private touchedSec = 0;
+  private touchedSub = 0;
   /** Recency queue stamp. */
   stamp = 0;
   /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
   readonly key: string;
-  /** `causal`, `creates`, `deletes`, `deletion` in one small integer (a field each is 8 bytes). */
-  private readonly kinds: number;
+  /**
+   * `causal`, `creates`, `deletes`, `deletion` and the number of its spans not out yet (`open`) in
+   * one small integer (a field each is 8 bytes, and a causal event is held `parent_ttl`).
+   */
+  private bits: number;
   /** The Event's uid, name and container: what other events' spans are compared with. */
   readonly uid: string;
   readonly name: string;
   readonly container: string;
-  /** Its spans not out yet. While there are, the normalised event is kept (see `ev`). */
-  open = 0;
   private event: NormEvent | undefined;
 
   constructor(
@@ -98,7 +102,7 @@ export class EventEntry {
     this.maxCount = ev.count;
     this.touched = now;
     this.key = actionKey(ev);
-    this.kinds =
+    this.bits =
       (childKey !== '' || match?.rule.root === true ? CAUSAL : 0) |
       (childKey !== '' && CREATES.test(ev.reason) ? CREATES_CHILD : 0) |
       (childKey !== '' && !deletion && DELETES.test(ev.reason) ? DELETES_CHILD : 0) |
@@ -108,22 +112,48 @@ export class EventEntry {
 
   /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
   get causal(): boolean {
-    return (this.kinds & CAUSAL) !== 0;
+    return (this.bits & CAUSAL) !== 0;
   }
 
   /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
   get creates(): boolean {
-    return (this.kinds & CREATES_CHILD) !== 0;
+    return (this.bits & CREATES_CHILD) !== 0;
   }
 
   /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
   get deletes(): boolean {
-    return (this.kinds & DELETES_CHILD) !== 0;
+    return (this.bits & DELETES_CHILD) !== 0;
   }
 
   /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
   get deletion(): boolean {
-    return (this.kinds & DELETION) !== 0;
+    return (this.bits & DELETION) !== 0;
+  }
+
+  /** Its spans not out yet. While there are, the normalised event is kept (see `ev`). */
+  get open(): number {
+    return Math.floor(this.bits / OPEN_ONE);
+  }
+
+  /** When it was last touched: its first occurrence or a later one (the pipeline's time, µs). */
+  get touched(): number {
+    return this.touchedSec * 1e6 + this.touchedSub;
+  }
+  set touched(us: number) {
+    if (!Number.isFinite(us)) {
+      [this.touchedSec, this.touchedSub] = [us, 0];
+      return;
+    }
+    const sec = Math.floor(us / 1e6);
+    const sub = us - sec * 1e6;
+    this.touchedSec = sec;
+    // `| 0` makes it a small integer (see ObjRecord.seenUs); a time with a fraction stays exact.
+    this.touchedSub = Number.isInteger(sub) ? sub | 0 : sub;
+  }
+
+  /** A span of it was made (SpanRec's constructor). */
+  opened(): void {
+    this.bits += OPEN_ONE;
   }
 
   /**
@@ -145,7 +175,8 @@ export class EventEntry {
 
   /** One of its spans went out: with none left open, the normalised event goes. */
   exported(): void {
-    if (--this.open === 0 && !this.deletion) this.event = undefined;
+    this.bits -= OPEN_ONE;
+    if (this.open === 0 && !this.deletion) this.event = undefined;
   }
 }
 
@@ -213,7 +244,7 @@ export class SpanRec {
     prev: SpanRef | undefined,
   ) {
     this.w = new Waiting(prev);
-    entry.open++;
+    entry.opened();
   }
 
   /** The part dropped on export; a span written to after that gets a new one (never read then). */
