@@ -24,9 +24,7 @@ class History {
   past: PastGeneration[] = [];
   successorSec = 0;
   succeeds = false;
-  genSince = 0;
   genSinceSub = 0;
-  prevGeneration = -1;
   traceparent: RemoteParent | undefined = undefined;
 }
 
@@ -41,9 +39,13 @@ export class ObjRecord {
   // Times here are whole seconds since the epoch (managedFields times have no more), small integers
   // that V8 stores inline; a µs double would be a separate heap box per field per object.
   generation = 0;
+  /** When `generation` took effect (s; 0 when it predates what we saw). */
+  genSince = 0;
   /** When the watch last delivered this object: second and µs within it (see `seenUs`). */
   private seenSec = 0;
   private seenSub = 0;
+  /** The generation before, for events still arriving about the previous change. */
+  prevGeneration = -1;
   specManager = '';
   specOperation = '';
   /** When the newest writer of spec wrote (s; 0 when unknown). */
@@ -73,26 +75,25 @@ export class ObjRecord {
    */
   endGeneration(writer: SpecWriter | undefined, next?: number, sinceSec = 0, sinceSub = 0): void {
     const ended = next === undefined ? this.generation - 1 : this.generation;
-    const had = this.history !== undefined;
-    const h = (this.history ??= new History());
-    // Nothing to remember but the number (an object first seen after a change): no past entry.
-    if (next === undefined && !writer && !had) {
-      h.prevGeneration = ended;
+    // Nothing to remember but the number (most objects first seen after a change): no history.
+    if (next === undefined && !writer && !this.history) {
+      this.prevGeneration = ended;
       return;
     }
+    const h = (this.history ??= new History());
     h.past.push({
       generation: ended,
-      sinceSec: next === undefined ? 0 : h.genSince,
+      sinceSec: next === undefined ? 0 : this.genSince,
       sinceSub: next === undefined ? 0 : h.genSinceSub,
       manager: writer?.manager ?? '',
       operation: writer?.operation ?? '',
       sec: writer?.sec ?? 0,
     });
     if (h.past.length > MAX_PAST) h.past.shift();
-    h.prevGeneration = ended;
+    this.prevGeneration = ended;
     if (next === undefined) return;
     this.generation = next;
-    h.genSince = sinceSec;
+    this.genSince = sinceSec;
     h.genSinceSub = sinceSub;
   }
 
@@ -129,19 +130,6 @@ export class ObjRecord {
     this.seenSub = Number.isInteger(sub) ? sub | 0 : sub;
   }
 
-  /** When `generation` took effect (s; 0 when it predates what we saw). In the history: most objects (a Pod) never change generation. */
-  get genSince(): number {
-    return this.history?.genSince ?? 0;
-  }
-  set genSince(sec: number) {
-    if (sec || this.history) (this.history ??= new History()).genSince = sec;
-  }
-
-  /** The generation before (-1: none seen), for events still arriving about the previous change. */
-  get prevGeneration(): number {
-    return this.history?.prevGeneration ?? -1;
-  }
-
   /** A valid `traceparent` annotation written with the current spec, if any. */
   get traceparent(): RemoteParent | undefined {
     return this.history?.traceparent;
@@ -162,7 +150,7 @@ export class ObjRecord {
   generationAt(t: number): number {
     if (this.prevGeneration < 0 || t >= this.genSinceUs) return this.generation;
     const past = this.history?.past;
-    if (!past?.length) return this.prevGeneration;
+    if (!past) return this.prevGeneration;
     for (let i = past.length - 1; i > 0; i--)
       if (t >= past[i]!.sinceSec * 1e6 + past[i]!.sinceSub) return past[i]!.generation;
     return past[0]!.generation;
