@@ -1,6 +1,7 @@
 import { evictOverCap, expireOldest } from './capped.js';
 import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
+import { SlotMap } from './key-index.js';
 import { Recency } from '@kspan/core';
 import { State, type EventEntry, type SpanRec, type SpanRef } from './records.js';
 import { SeenTable } from './seen-table.js';
@@ -19,7 +20,8 @@ const UNSEEN: Previous = { duplicate: false, prev: undefined };
  * only their count and span ids stay (`seen`, for `dedupe_ttl`). Both are capped at `max_events`.
  */
 export class EventStore {
-  private readonly events = new Map<string, EventEntry>();
+  /** By key: a SlotMap (key-index.ts), ~30 B an entry where a Map's table was ~85 B. */
+  private readonly events = new SlotMap<EventEntry>();
   private readonly causalOrder = new Recency<'stamp', EventEntry>('stamp');
   private readonly plainOrder = new Recency<'stamp', EventEntry>('stamp');
   private readonly seen: SeenTable;
@@ -60,10 +62,10 @@ export class EventStore {
 
   /** For an event not held: a duplicate (its count was seen), or the last span of its earlier occurrences. */
   previous(key: string, count: number): Previous {
-    const seen = this.seen.countOf(key);
-    if (seen === undefined) return UNSEEN;
-    if (seen >= count) return DUPLICATE;
-    return { duplicate: false, prev: this.seen.ref(key) };
+    const at = this.seen.find(key);
+    if (at < 0) return UNSEEN;
+    if (this.seen.countAt(at) >= count) return DUPLICATE;
+    return { duplicate: false, prev: this.seen.refAt(at) };
   }
 
   /** Holds a new event, then applies the cap. */

@@ -54,11 +54,12 @@ export interface SpanRef {
 
 const CREATES = /Create|Recreating/;
 const DELETES = /Delete/;
-// EventEntry.kinds
+// EventEntry.bits: what kind of event (4 bits), and above them how many of its spans are not out.
 const CAUSAL = 1;
 const CREATES_CHILD = 2;
 const DELETES_CHILD = 4;
 const DELETION = 8;
+const OPEN_ONE = 16;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
@@ -66,19 +67,22 @@ export class EventEntry {
   maxCount: number;
   /** The span collecting new occurrences: pending until its window closes, then a follow-on starts. */
   current: SpanRec;
-  touched: number;
+  /** When it was last touched (`touched`, µs) as two small integers: a µs double is a 16-byte box. */
+  private touchedSec = 0;
+  private touchedSub = 0;
   /** Recency queue stamp. */
   stamp = 0;
   /** What it is kept by: the Event's uid, or for an aggregated Event uid and message (aggregation.ts). */
   readonly key: string;
-  /** `causal`, `creates`, `deletes`, `deletion` in one small integer (a field each is 8 bytes). */
-  private readonly kinds: number;
+  /**
+   * `causal`, `creates`, `deletes`, `deletion` and the number of its spans not out yet (`open`) in
+   * one small integer (a field each is 8 bytes, and a causal event is held `parent_ttl`).
+   */
+  private bits: number;
   /** The Event's uid, name and container: what other events' spans are compared with. */
   readonly uid: string;
   readonly name: string;
   readonly container: string;
-  /** Its spans not out yet. While there are, the normalised event is kept (see `ev`). */
-  open = 0;
   private event: NormEvent | undefined;
 
   constructor(
@@ -98,7 +102,7 @@ export class EventEntry {
     this.maxCount = ev.count;
     this.touched = now;
     this.key = actionKey(ev);
-    this.kinds =
+    this.bits =
       (childKey !== '' || match?.rule.root === true ? CAUSAL : 0) |
       (childKey !== '' && CREATES.test(ev.reason) ? CREATES_CHILD : 0) |
       (childKey !== '' && !deletion && DELETES.test(ev.reason) ? DELETES_CHILD : 0) |
@@ -108,22 +112,48 @@ export class EventEntry {
 
   /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
   get causal(): boolean {
-    return (this.kinds & CAUSAL) !== 0;
+    return (this.bits & CAUSAL) !== 0;
   }
 
   /** It creates the object it names (`Created pod: x`, `create Pod x in StatefulSet s successful`). */
   get creates(): boolean {
-    return (this.kinds & CREATES_CHILD) !== 0;
+    return (this.bits & CREATES_CHILD) !== 0;
   }
 
   /** A controller deleting the object it names (`Deleted pod: x`, `delete Pod x in StatefulSet s …`). */
   get deletes(): boolean {
-    return (this.kinds & DELETES_CHILD) !== 0;
+    return (this.bits & DELETES_CHILD) !== 0;
   }
 
   /** Not an Event: a deletion asked for by a user (deletions.ts), a possible cause. */
   get deletion(): boolean {
-    return (this.kinds & DELETION) !== 0;
+    return (this.bits & DELETION) !== 0;
+  }
+
+  /** Its spans not out yet. While there are, the normalised event is kept (see `ev`). */
+  get open(): number {
+    return Math.floor(this.bits / OPEN_ONE);
+  }
+
+  /** When it was last touched: its first occurrence or a later one (the pipeline's time, µs). */
+  get touched(): number {
+    return this.touchedSec * 1e6 + this.touchedSub;
+  }
+  set touched(us: number) {
+    if (!Number.isFinite(us)) {
+      [this.touchedSec, this.touchedSub] = [us, 0];
+      return;
+    }
+    const sec = Math.floor(us / 1e6);
+    const sub = us - sec * 1e6;
+    this.touchedSec = sec;
+    // `| 0` makes it a small integer (see ObjRecord.seenUs); a time with a fraction stays exact.
+    this.touchedSub = Number.isInteger(sub) ? sub | 0 : sub;
+  }
+
+  /** A span of it was made (SpanRec's constructor). */
+  opened(): void {
+    this.bits += OPEN_ONE;
   }
 
   /**
@@ -145,7 +175,8 @@ export class EventEntry {
 
   /** One of its spans went out: with none left open, the normalised event goes. */
   exported(): void {
-    if (--this.open === 0 && !this.deletion) this.event = undefined;
+    this.bits -= OPEN_ONE;
+    if (this.open === 0 && !this.deletion) this.event = undefined;
   }
 }
 
@@ -159,28 +190,41 @@ export const enum State {
 // Shared by spans not yet given an occurrence (never written: `add` replaces it).
 const NO_OCCURRENCES: Occurrence[] = [];
 
+/**
+ * What a span needs only until it is out — its occurrences as a list, the span before it, its
+ * parent, owner chain, window and held end, how it found its parent. A part of its own, dropped
+ * on export: most spans held at any time are out (a causal event's for `parent_ttl`), and each of
+ * these fields was 8 bytes on every one of them, the two times a 16-byte number box each.
+ */
+class Waiting {
+  occ: Occurrence[] = NO_OCCURRENCES;
+  parent: SpanRec | undefined = undefined;
+  chain: readonly Ancestor[] | undefined = undefined;
+  releaseAt = NaN;
+  heldEnd = NaN;
+  via: ParentVia = 'none';
+  constructor(public prev: SpanRef | undefined) {}
+}
+
+// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS), and its trace flags (8 bits).
+const STATE_MASK = 3;
+const TRACE_FLAGS_SHIFT = 8;
+
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
-  /** Occurrences while pending; after export only the last is kept. Replaced, never grown. */
-  occ: Occurrence[] = NO_OCCURRENCES;
-  state = State.Pending;
+  /** Until export (see Waiting); undefined after, except on a root (its change reads its window). */
+  private w: Waiting | undefined;
+  /** After export, its last occurrence (a timeline mark), all that `first()`/`last()` give then. */
+  private kept: Occurrence | undefined = undefined;
+  /** State, booleans and trace flags in one small integer (a field each is 8 bytes, and spans are many). */
+  private bits = 1 << TRACE_FLAGS_SHIFT;
   /** Frozen the first time anyone needs it (a child, or export). */
   private id = '';
   traceId = '';
   parentSpanId = '';
-  traceFlags = 1;
-  /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
-  parent: SpanRec | undefined = undefined;
   change: Change | undefined = undefined;
-  via: ParentVia = 'none';
-  /** When its window closes (µs). */
-  releaseAt = NaN;
-  /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
-  chain: readonly Ancestor[] | undefined = undefined;
   /** Start as exported, for clamping children that come later. */
   startUs = NaN;
-  /** The booleans below (SPAN_FLAGS) in one small integer: a field each is 8 bytes, and spans are many. */
-  flags = 0;
   declare parentRemote: boolean;
   /** This span is its change's root (a top-level event such as Flux `Sync`). */
   declare isRoot: boolean;
@@ -193,15 +237,78 @@ export class SpanRec {
    * (`heldEnd`, µs): the timelines it was read from may be swept before the span goes out.
    */
   declare held: boolean;
-  /** The end its events gave when it was held (see `held`); absent for the many never held. */
-  private holding: { end: number } | undefined = undefined;
 
   constructor(
     readonly entry: EventEntry,
     /** The span before this one of the same event (follow-ons link to it); dropped on export. */
-    public prev: SpanRef | undefined,
+    prev: SpanRef | undefined,
   ) {
-    entry.open++;
+    this.w = new Waiting(prev);
+    entry.opened();
+  }
+
+  /** The part dropped on export; a span written to after that gets a new one (never read then). */
+  private get waiting(): Waiting {
+    return (this.w ??= new Waiting(undefined));
+  }
+
+  get state(): State {
+    return this.bits & STATE_MASK;
+  }
+  set state(s: State) {
+    this.bits = (this.bits & ~STATE_MASK) | s;
+  }
+
+  get traceFlags(): number {
+    return this.bits >>> TRACE_FLAGS_SHIFT;
+  }
+  set traceFlags(f: number) {
+    this.bits = (this.bits & ((1 << TRACE_FLAGS_SHIFT) - 1)) | ((f & 0xff) << TRACE_FLAGS_SHIFT);
+  }
+
+  /** Occurrences while pending (replaced, never grown); after export only the last. */
+  get occ(): Occurrence[] {
+    return this.w ? this.w.occ : this.kept ? [this.kept] : NO_OCCURRENCES;
+  }
+
+  /** The span before this one of the same event (follow-ons link to it); dropped on export. */
+  get prev(): SpanRef | undefined {
+    return this.w?.prev;
+  }
+  set prev(p: SpanRef | undefined) {
+    this.waiting.prev = p;
+  }
+
+  /** The parent while both are in memory (for time propagation and clamping); dropped on export. */
+  get parent(): SpanRec | undefined {
+    return this.w?.parent;
+  }
+  set parent(p: SpanRec | undefined) {
+    this.waiting.parent = p;
+  }
+
+  /** The owner chain found while resolving, kept until export (attributes) and then dropped. */
+  get chain(): readonly Ancestor[] | undefined {
+    return this.w?.chain;
+  }
+  set chain(c: readonly Ancestor[] | undefined) {
+    this.waiting.chain = c;
+  }
+
+  /** When its window closes (µs). */
+  get releaseAt(): number {
+    return this.w?.releaseAt ?? NaN;
+  }
+  set releaseAt(at: number) {
+    this.waiting.releaseAt = at;
+  }
+
+  /** How it found its parent (read when resolved and on export). */
+  get via(): ParentVia {
+    return this.w?.via ?? 'none';
+  }
+  set via(v: ParentVia) {
+    this.waiting.via = v;
   }
 
   get done(): boolean {
@@ -209,28 +316,30 @@ export class SpanRec {
   }
 
   get heldEnd(): number {
-    return this.holding?.end ?? NaN;
+    return this.w?.heldEnd ?? NaN;
   }
   set heldEnd(end: number) {
-    if (this.holding) this.holding.end = end;
-    else if (!Number.isNaN(end)) this.holding = { end };
+    this.waiting.heldEnd = end;
   }
 
   first(): Occurrence {
-    return this.occ[0]!;
+    return this.w ? this.w.occ[0]! : this.kept!;
   }
 
   last(): Occurrence {
-    return this.occ[this.occ.length - 1]!;
+    if (!this.w) return this.kept!;
+    const occ = this.w.occ;
+    return occ[occ.length - 1]!;
   }
 
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
   add(o: Occurrence): void {
     o.span = this;
-    const occ = this.occ;
+    const w = this.waiting;
+    const occ = w.occ;
     let i = occ.length;
     while (i > 0 && occ[i - 1]!.count > o.count) i--;
-    this.occ = insertAt(occ, i, o);
+    w.occ = insertAt(occ, i, o);
   }
 
   spanId(make: (uid: string, count: number) => string): string {
@@ -255,26 +364,36 @@ export class SpanRec {
     };
   }
 
-  /** After export: drop what only a waiting span needs (its occurrences stay as timeline marks). */
+  /**
+   * After export: drop what only a waiting span needs (its last occurrence stays, as a timeline
+   * mark). A root keeps its window (its change's root timer reads it), the rest of that part goes.
+   */
   shrink(): void {
-    for (const o of this.occ) o.message = '';
-    if (this.occ.length > 1) this.occ = [this.last()];
-    this.parent = undefined;
-    this.chain = undefined;
-    this.prev = undefined;
+    const w = this.w;
+    if (w) {
+      const last = w.occ[w.occ.length - 1];
+      for (const o of w.occ) o.message = '';
+      this.kept = last;
+      if (this.isRoot) {
+        w.occ = last ? [last] : NO_OCCURRENCES;
+        w.parent = undefined;
+        w.chain = undefined;
+        w.prev = undefined;
+      } else this.w = undefined;
+    }
     this.entry.exported();
   }
 }
 
-/** SpanRec's booleans: bits of its `flags`. */
-const SPAN_FLAGS = { parentRemote: 1, isRoot: 2, released: 4, voided: 8, held: 16 } as const;
+/** SpanRec's booleans: bits of its `bits`, above its state. */
+const SPAN_FLAGS = { parentRemote: 4, isRoot: 8, released: 16, voided: 32, held: 64 } as const;
 for (const [name, bit] of Object.entries(SPAN_FLAGS))
   Object.defineProperty(SpanRec.prototype, name, {
-    get(this: SpanRec): boolean {
-      return (this.flags & bit) !== 0;
+    get(this: { bits: number }): boolean {
+      return (this.bits & bit) !== 0;
     },
-    set(this: SpanRec, on: boolean) {
-      this.flags = on ? this.flags | bit : this.flags & ~bit;
+    set(this: { bits: number }, on: boolean) {
+      this.bits = on ? this.bits | bit : this.bits & ~bit;
     },
   });
 

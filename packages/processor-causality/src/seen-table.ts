@@ -1,8 +1,10 @@
+import { hashKey, KeyIndex } from './key-index.js';
 import type { SpanRef } from './records.js';
 
 // The counts of events no longer held in full (dedupe): up to `max_events` of them, each kept
 // `dedupe_ttl`. Column arrays, not an object per entry: an object with its own span id strings and
-// a boxed time was ~300 B of heap a count; here a count is its key, a map slot and ~50 B of columns.
+// a boxed time was ~300 B of heap a count; here a count is its key, ~50 B of columns and its place
+// in the key index (key-index.ts: ~16 B outside the heap, where a Map's slots were ~73 B in it).
 
 /** bit 0: parent is remote; bit 1: its change's root; bit 2: has a span; bit 3: has a parent; bits 8+: trace flags. */
 const REMOTE = 1;
@@ -25,11 +27,13 @@ const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
  * over the cap and on expiry — as the map with a recency queue this replaces did.
  */
 export class SeenTable {
-  private readonly slot = new Map<string, number>();
   private keys: (string | undefined)[] = [];
+  private readonly slot = new KeyIndex((i) => this.keys[i]);
   private count = new Float64Array(0);
   private at = new Float64Array(0);
   private bits = new Int32Array(0);
+  /** Each key's hash (key-index.ts): the index is rebuilt from these when the slots move. */
+  private hashes = new Int32Array(0);
   /** Span id and parent span id, two 32-bit halves each. */
   private ids = new Uint32Array(0);
   /** Trace ids are strings shared with the change and its other spans: no copy per count. */
@@ -46,16 +50,30 @@ export class SeenTable {
     return this.slot.size;
   }
 
+  /** Where `key` is (for `countAt`, `refAt`), or -1. */
+  find(key: string): number {
+    return this.slot.find(key);
+  }
+
   /** The count recorded for `key`, if any. */
   countOf(key: string): number | undefined {
-    const i = this.slot.get(key);
-    return i === undefined ? undefined : this.count[i];
+    const i = this.slot.find(key);
+    return i < 0 ? undefined : this.count[i];
   }
 
   /** The last span of `key`'s event, if it had one out. */
   ref(key: string): SpanRef | undefined {
-    const i = this.slot.get(key);
-    if (i === undefined) return undefined;
+    const i = this.slot.find(key);
+    return i < 0 ? undefined : this.refAt(i);
+  }
+
+  /** The count at `find`'s place. */
+  countAt(i: number): number {
+    return this.count[i]!;
+  }
+
+  /** The last span at `find`'s place, if it had one out. */
+  refAt(i: number): SpanRef | undefined {
     const b = this.bits[i]!;
     if (!(b & HAS_SPAN)) return undefined;
     const ids = this.ids;
@@ -72,12 +90,14 @@ export class SeenTable {
 
   /** Records `key` as the most recent, then applies the cap. */
   set(key: string, count: number, at: number, r: SpanRef | undefined): void {
-    const old = this.slot.get(key);
-    if (old !== undefined) this.keys[old] = undefined;
+    const h = hashKey(key);
+    const old = this.slot.remove(key, h);
+    if (old >= 0) this.keys[old] = undefined;
     if (this.tail === this.keys.length) this.makeRoom();
     const i = this.tail++;
-    this.slot.set(key, i);
     this.keys[i] = key;
+    this.hashes[i] = h;
+    this.slot.insert(key, i, h);
     this.count[i] = count;
     this.at[i] = at;
     this.traces[i] = r?.traceId ?? '';
@@ -118,7 +138,7 @@ export class SeenTable {
   private dropOldest(): void {
     const i = this.oldest();
     if (i < 0) return;
-    this.slot.delete(this.keys[i]!);
+    this.slot.remove(this.keys[i]!, this.hashes[i]);
     this.keys[i] = undefined;
     this.traces[i] = '';
     this.head++;
@@ -135,6 +155,7 @@ export class SeenTable {
     const count = new Float64Array(capacity);
     const at = new Float64Array(capacity);
     const bits = new Int32Array(capacity);
+    const hashes = new Int32Array(capacity);
     const ids = new Uint32Array(4 * capacity);
     const traces: string[] = new Array<string>(capacity);
     let w = 0;
@@ -145,19 +166,23 @@ export class SeenTable {
       count[w] = this.count[r]!;
       at[w] = this.at[r]!;
       bits[w] = this.bits[r]!;
+      hashes[w] = this.hashes[r]!;
       ids.set(this.ids.subarray(4 * r, 4 * r + 4), 4 * w);
-      traces[w] = this.traces[r]!;
-      this.slot.set(key, w++);
+      traces[w++] = this.traces[r]!;
     }
-    [this.keys, this.count, this.at, this.bits, this.ids, this.traces] = [
+    [this.keys, this.count, this.at, this.bits, this.hashes, this.ids, this.traces] = [
       keys,
       count,
       at,
       bits,
+      hashes,
       ids,
       traces,
     ];
     this.head = 0;
     this.tail = w;
+    // The slots were renumbered: the index is rebuilt (once per that many sets, like the copy).
+    this.slot.clear();
+    for (let i = 0; i < w; i++) this.slot.insert(keys[i]!, i, hashes[i]);
   }
 }

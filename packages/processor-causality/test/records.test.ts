@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import type { NormEvent } from '../src/normalize.js';
+import { EventEntry, SpanRec, State, type Occurrence } from '../src/records.js';
+
+const T0 = Date.UTC(2026, 10, 2, 9) * 1000; // µs
+
+function event(over: Partial<NormEvent> = {}): NormEvent {
+  return {
+    uid: 'e1',
+    name: 'web-1.17a0',
+    namespace: 'default',
+    regarding: {
+      kind: 'Pod',
+      namespace: 'default',
+      name: 'web-1',
+      uid: 'p1',
+      apiVersion: 'v1',
+      fieldPath: '',
+    },
+    related: undefined,
+    reason: 'Pulled',
+    message: 'pulled',
+    type: 'Normal',
+    action: '',
+    component: 'kubelet',
+    instance: 'node-1',
+    count: 1,
+    t: T0,
+    coarse: false,
+    obs: T0,
+    container: '',
+    ...over,
+  };
+}
+
+const occ = (count: number, t: number): Occurrence => ({
+  count,
+  t,
+  coarse: false,
+  at: t,
+  obs: t,
+  message: `m${count}`,
+  span: undefined,
+});
+
+describe('held records (what an event keeps once its span is out)', () => {
+  it('a span out keeps its last occurrence, ids and start; what only a waiting span needs goes', () => {
+    const entry = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined);
+    const s = entry.current;
+    const prev = {
+      traceId: 't',
+      spanId: 's',
+      parentSpanId: '',
+      parentRemote: false,
+      traceFlags: 1,
+      isRoot: false,
+      change: undefined,
+    };
+    s.prev = prev;
+    for (const o of [occ(2, T0 + 2), occ(1, T0 + 1), occ(3, T0 + 3)]) s.add(o);
+    s.releaseAt = T0 + 5e6;
+    s.parent = new SpanRec(entry, undefined);
+    s.chain = [];
+    s.via = 'owner';
+    s.traceFlags = 0;
+    s.parentRemote = true;
+    s.state = State.Resolved;
+    expect([s.first().count, s.last().count, s.occ.length, s.via, s.prev]).to.deep.equal([
+      1,
+      3,
+      3,
+      'owner',
+      prev,
+    ]);
+    expect([s.traceFlags, s.parentRemote, s.state, entry.open]).to.deep.equal([
+      0,
+      true,
+      State.Resolved,
+      2,
+    ]);
+
+    s.startUs = T0 + 1;
+    s.state = State.Exported;
+    s.shrink();
+    expect(s.first()).to.equal(s.last());
+    expect([s.last().count, s.last().message, s.occ.length]).to.deep.equal([3, '', 1]);
+    expect([s.prev, s.parent, s.chain, s.releaseAt]).to.deep.equal([
+      undefined,
+      undefined,
+      undefined,
+      NaN,
+    ]);
+    expect([s.traceFlags, s.parentRemote, s.done, s.startUs, entry.open]).to.deep.equal([
+      0,
+      true,
+      true,
+      T0 + 1,
+      1,
+    ]);
+  });
+
+  it('a root out keeps its window (its change reads it until its own timer fires)', () => {
+    const entry = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined);
+    const s = entry.current;
+    s.add(occ(1, T0));
+    s.isRoot = true;
+    s.releaseAt = T0 + 5e6;
+    s.state = State.Exported;
+    s.shrink();
+    expect([s.releaseAt, s.isRoot, s.first().count]).to.deep.equal([T0 + 5e6, true, 1]);
+  });
+
+  it('an event keeps its touch time exactly (µs with a fraction, and before any time)', () => {
+    const entry = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0 + 0.25, undefined);
+    expect(entry.touched).to.equal(T0 + 0.25);
+    for (const t of [T0 + 999_999, T0 - 1, -Infinity, 0]) {
+      entry.touched = t;
+      expect(entry.touched).to.equal(t);
+    }
+  });
+});
