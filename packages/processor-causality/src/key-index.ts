@@ -1,6 +1,6 @@
 // A string key → slot (a small integer the caller keeps its values by) index in typed arrays, and a
 // map on it (`SlotMap`), for the processor's biggest tables: the held events, the remembered counts,
-// the objects by uid and by key, the object timelines. A V8 Map holds a slot of
+// the object timelines. A V8 Map holds a slot of
 // 28 bytes per entry of a capacity 2–4 times its size (a churning table of 100k entries: 262,144 of
 // them, 7 MiB, in the heap and reallocated whole on each rehash); this holds 8 bytes per bucket of
 // a capacity 1.3–2.7 times its size, outside the heap. The price is hashing the key in JavaScript
@@ -11,11 +11,18 @@ const MIN_BUCKETS = 1024;
 const MAX_LOAD = 0.75;
 
 /**
- * FNV-1a over the string's UTF-16 code units two at a time (half the steps), then a final mix
- * (the index uses the low bits).
+ * Random per process, like V8's own hash seed: keys include names users choose (object timelines),
+ * and a fixed hash would let someone who can create objects pick names that all probe one run of
+ * buckets. Nothing depends on a hash beyond the process (tables are never iterated by hash order).
+ */
+const SEED = (Math.random() * 0x100000000) | 0;
+
+/**
+ * FNV-1a over the string's UTF-16 code units two at a time (half the steps), seeded, then a final
+ * mix (the index uses the low bits).
  */
 export function hashKey(s: string): number {
-  let h = 0x811c9dc5 ^ s.length;
+  let h = (0x811c9dc5 ^ SEED ^ s.length) | 0;
   const n = s.length - 1;
   let i = 0;
   for (; i < n; i += 2)

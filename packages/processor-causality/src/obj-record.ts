@@ -149,8 +149,10 @@ export class ObjRecord {
   /** The generation in force at `t` (µs): events about earlier changes may still be arriving. */
   generationAt(t: number): number {
     if (this.prevGeneration < 0 || t >= this.genSinceUs) return this.generation;
+    // No ended generation recorded: first seen after a change (its predecessor's number only), though
+    // a history may exist for a traceparent or a predecessor set after that.
     const past = this.history?.past;
-    if (!past) return this.prevGeneration;
+    if (!past?.length) return this.prevGeneration;
     for (let i = past.length - 1; i > 0; i--)
       if (t >= past[i]!.sinceSec * 1e6 + past[i]!.sinceSub) return past[i]!.generation;
     return past[0]!.generation;
