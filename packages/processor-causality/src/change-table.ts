@@ -89,8 +89,15 @@ export class ChangeTable {
   }
 
   /** The change an event belongs to when no event caused it: its top object's, or a run's. */
-  forEvent(e: NormEvent, m: RuleMatch | undefined, chain: readonly Ancestor[], t: number): Change {
-    return this.forObject(e.cluster, e.regarding, m?.child, chain, t);
+  forEvent(
+    e: NormEvent,
+    m: RuleMatch | undefined,
+    chain: readonly Ancestor[],
+    t: number,
+    /** The key of the object the event is about (its `EventEntry.objKey`): not made again. */
+    key: string,
+  ): Change {
+    return this.forObject(e.cluster, e.regarding, m?.child, chain, t, key);
   }
 
   /** The change of object `r` (with owner chain `chain`) at `t`, as for an event about it. */
@@ -100,8 +107,8 @@ export class ChangeTable {
     child: RuleMatch['child'],
     chain: readonly Ancestor[],
     t: number,
+    key = objKey(r.kind, r.namespace, r.name),
   ): Change {
-    const key = objKey(r.kind, r.namespace, r.name);
     const self: Ancestor = {
       kind: r.kind,
       namespace: r.namespace,
