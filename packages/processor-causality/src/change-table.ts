@@ -96,8 +96,10 @@ export class ChangeTable {
     t: number,
     /** The key of the object the event is about (its `EventEntry.objKey`): not made again. */
     key: string,
+    /** Its record (`graph.lookup` of its uid and key), when the caller already looked it up. */
+    record: ObjRecord | undefined,
   ): Change {
-    return this.forObject(e.cluster, e.regarding, m?.child, chain, t, key);
+    return this.forObject(e.cluster, e.regarding, m?.child, chain, t, key, record);
   }
 
   /** The change of object `r` (with owner chain `chain`) at `t`, as for an event about it. */
@@ -108,6 +110,7 @@ export class ChangeTable {
     chain: readonly Ancestor[],
     t: number,
     key = objKey(r.kind, r.namespace, r.name),
+    record = this.graph.lookup(r.uid, key),
   ): Change {
     const self: Ancestor = {
       kind: r.kind,
@@ -115,7 +118,7 @@ export class ChangeTable {
       name: r.name,
       key,
       uid: r.uid,
-      record: this.graph.lookup(r.uid, key),
+      record,
       via: 'graph',
     };
     if (child && this.rules.isRun(r.kind, child.kind)) {

@@ -93,9 +93,11 @@ export class Resolver {
     const r = e.regarding;
     const chain = this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence);
     s.chain = chain;
+    // The object's record, looked up once for the cause search and the change.
+    const self = this.graph.lookup(r.uid, s.entry.objKey);
 
     if (m?.rule.root) {
-      const change = this.rootChange(s, m, chain);
+      const change = this.rootChange(s, m, chain, self);
       if (change && !change.rootSpan && !change.rootEmitted) {
         change.rootSpan = s;
         s.isRoot = true;
@@ -111,7 +113,7 @@ export class Resolver {
       }
     }
 
-    const parent = this.namedCause(s, chain);
+    const parent = this.namedCause(s, chain, self);
     const via = this.causeVia;
     if (parent) {
       this.resolve(parent);
@@ -123,7 +125,7 @@ export class Resolver {
       s.via = via;
       return;
     }
-    const change = this.changes.forEvent(e, m, chain, o.t, s.entry.objKey);
+    const change = this.changes.forEvent(e, m, chain, o.t, s.entry.objKey, self);
     s.change = change;
     s.traceId = change.traceId;
     s.parentSpanId = change.rootSpanId;
@@ -138,9 +140,15 @@ export class Resolver {
    * event, which the controller records after the write); none while that target is unknown. The
    * target and its owners join the span's chain, so its attributes name what was scaled.
    */
-  private rootChange(s: SpanRec, m: RuleMatch, chain: readonly Ancestor[]): Change | undefined {
+  private rootChange(
+    s: SpanRec,
+    m: RuleMatch,
+    chain: readonly Ancestor[],
+    self: ObjRecord | undefined,
+  ): Change | undefined {
     const e = s.entry.ev;
-    if (!m.rule.scaleTarget) return this.changes.forEvent(e, m, chain, s.first().t, s.entry.objKey);
+    if (!m.rule.scaleTarget)
+      return this.changes.forEvent(e, m, chain, s.first().t, s.entry.objKey, self);
     const target = this.targets.of(s.entry.objKey);
     if (!target) return undefined;
     const { kind, namespace, name } = target;
@@ -194,16 +202,22 @@ export class Resolver {
     );
   };
 
-  /** The latest event that named this span's object, else one of its owners (steps 2 and 3). */
-  private namedCause(s: SpanRec, chain: readonly Ancestor[]): SpanRec | undefined {
+  /**
+   * The latest event that named this span's object, else one of its owners (steps 2 and 3).
+   * `self`: the object's record (`graph.lookup` of its uid and key).
+   */
+  private namedCause(
+    s: SpanRec,
+    chain: readonly Ancestor[],
+    self: ObjRecord | undefined,
+  ): SpanRec | undefined {
     const outer = this.forSpan;
     const outerSucceeded = this.succeededUs;
     const outerBorn = this.bornSec;
     // uid-exact identity: an object replaced by one of the same name (a StatefulSet's pod) is not
     // caused by its successor's creation, even within the same second.
     const r = s.entry.ev.regarding;
-    const rec = r.uid ? this.graph.lookup(r.uid, s.entry.objKey) : undefined;
-    const own = rec !== undefined && rec.uid === r.uid ? rec : undefined;
+    const own = r.uid && self !== undefined && self.uid === r.uid ? self : undefined;
     this.forSpan = s;
     this.succeededUs = own ? own.successorSec * 1e6 : 0;
     this.bornSec = own?.succeeds ? own.createdSec : 0;
@@ -259,7 +273,7 @@ export class Resolver {
     // product: its repeats (a retried FailedScheduling) stay with its own creation.
     const self = this.graph.lookup(r.uid, s.entry.objKey);
     const bornUs = chain.length > 0 && self?.createdSec ? self.createdSec * 1e6 : NaN;
-    const cause = this.namedCause(s, chain);
+    const cause = this.namedCause(s, chain, self);
     const via = this.causeVia;
     if (cause) {
       if (via === 'owner' && bornUs < cause.first().t) return false;
