@@ -40,12 +40,6 @@ const OK_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
  * exporters take it unchanged. A class rather than a literal: `spanContext` is one shared method.
  */
 export class EventSpan implements ReadableSpan {
-  readonly kind = SpanKind.INTERNAL;
-  readonly ended = true;
-  readonly instrumentationScope = SCOPE;
-  readonly droppedAttributesCount = 0;
-  readonly droppedEventsCount = 0;
-  readonly droppedLinksCount = 0;
   readonly name: string;
   readonly parentSpanContext: SpanContext | undefined;
   readonly startTime: HrTime;
@@ -93,6 +87,26 @@ export class EventSpan implements ReadableSpan {
     this.links = f.links;
     this.events = f.events;
     this.resource = f.resource;
+  }
+
+  // The same for every span: on the prototype, not 6 fields in each span.
+  get kind(): SpanKind {
+    return SpanKind.INTERNAL;
+  }
+  get ended(): boolean {
+    return true;
+  }
+  get instrumentationScope(): InstrumentationScope {
+    return SCOPE;
+  }
+  get droppedAttributesCount(): number {
+    return 0;
+  }
+  get droppedEventsCount(): number {
+    return 0;
+  }
+  get droppedLinksCount(): number {
+    return 0;
   }
 
   get duration(): HrTime {

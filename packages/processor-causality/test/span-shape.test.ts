@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import { SpanKind } from '@opentelemetry/api';
 import { coreEvent, obj } from '@kspan/testing';
 import { replay } from './helpers/run.js';
 
 // What exporters get is the ReadableSpan shape with plain data: attributes are plain objects (the
-// processor sizes them through a constructor, attributes.ts) and `duration` is computed when read.
+// processor sizes them through a constructor, attributes.ts); `duration` is computed when read and
+// the fields every span shares are getters on the prototype (span.ts).
 describe('the spans the processor builds: plain data', () => {
   const items = [
     obj('Deployment', 'web', { uid: 'd1', generation: 1 }),
@@ -37,6 +39,18 @@ describe('the spans the processor builds: plain data', () => {
     ]);
     expect(keys.at(-1)).to.equal('kspan.parent.via');
     expect(JSON.parse(JSON.stringify(a))).to.deep.equal({ ...a });
+  });
+
+  it('fields the same for every span read as ReadableSpan has them', async () => {
+    const spans = await replay(items);
+    for (const s of spans) {
+      expect(s.kind).to.equal(SpanKind.INTERNAL);
+      expect(s.ended).to.equal(true);
+      expect(s.instrumentationScope.name).to.equal('@kspan/processor-causality');
+      expect([s.droppedAttributesCount, s.droppedEventsCount, s.droppedLinksCount]).to.deep.equal([
+        0, 0, 0,
+      ]);
+    }
   });
 
   it('duration is end minus start (1 ns for an instant)', async () => {
