@@ -89,8 +89,17 @@ export class ChangeTable {
   }
 
   /** The change an event belongs to when no event caused it: its top object's, or a run's. */
-  forEvent(e: NormEvent, m: RuleMatch | undefined, chain: readonly Ancestor[], t: number): Change {
-    return this.forObject(e.cluster, e.regarding, m?.child, chain, t);
+  forEvent(
+    e: NormEvent,
+    m: RuleMatch | undefined,
+    chain: readonly Ancestor[],
+    t: number,
+    /** The key of the object the event is about (its `EventEntry.objKey`): not made again. */
+    key: string,
+    /** Its record (`graph.lookup` of its uid and key), when the caller already looked it up. */
+    record: ObjRecord | undefined,
+  ): Change {
+    return this.forObject(e.cluster, e.regarding, m?.child, chain, t, key, record);
   }
 
   /** The change of object `r` (with owner chain `chain`) at `t`, as for an event about it. */
@@ -100,15 +109,16 @@ export class ChangeTable {
     child: RuleMatch['child'],
     chain: readonly Ancestor[],
     t: number,
+    key = objKey(r.kind, r.namespace, r.name),
+    record = this.graph.lookup(r.uid, key),
   ): Change {
-    const key = objKey(r.kind, r.namespace, r.name);
     const self: Ancestor = {
       kind: r.kind,
       namespace: r.namespace,
       name: r.name,
       key,
       uid: r.uid,
-      record: this.graph.lookup(r.uid, key),
+      record,
       via: 'graph',
     };
     if (child && this.rules.isRun(r.kind, child.kind)) {

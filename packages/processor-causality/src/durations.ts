@@ -60,10 +60,19 @@ export class Durations {
     return undefined;
   }
 
-  /** The span's extent `[start, end]` (event times) made real by what the objects say. */
+  // One story, filled for each span in turn: read at once by its caller (span output).
+  private readonly story: Story = { start: 0, end: 0, events: NO_STEPS };
+
+  /**
+   * The span's extent `[start, end]` (event times) made real by what the objects say. The result is
+   * this object's one `Story`, valid until the next call.
+   */
   extend(s: SpanRec, start: number, end: number): Story {
     const e = s.entry;
-    const story: Story = { start, end, events: NO_STEPS };
+    const story = this.story;
+    story.start = start;
+    story.end = end;
+    story.events = NO_STEPS;
     if (e.creates || e.deletes) {
       const pod = this.namedPod(s);
       if (pod?.status instanceof PodTimes) this.podStory(s, pod.status, story);

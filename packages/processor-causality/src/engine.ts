@@ -158,9 +158,10 @@ export class CausalityEngine {
       return;
     }
     const w = item as WatchEvent;
+    this.time.readClock();
     if (w.object.kind === 'Event') this.onEvent(w);
     else this.onObject(w);
-    this.advance();
+    this.releaseDue();
   }
 
   private dropReason(item: unknown): DropReason | undefined {
@@ -179,7 +180,7 @@ export class CausalityEngine {
       if (!p) return this.stats.drop('bad_time', w);
       obs = p.us;
       this.time.observe(obs);
-      this.advance();
+      this.releaseDue();
     }
     this.objectObs = obs;
     this.objectCluster = w.cluster;
@@ -227,7 +228,7 @@ export class CausalityEngine {
     if (w.cluster) ev.cluster = w.cluster;
     this.time.observe(ev.obs);
     // Windows that closed before this item was seen close first: it cannot join those spans.
-    this.advance();
+    this.releaseDue();
     const now = this.time.current();
     const occ = occurrenceOf(ev);
 
@@ -348,8 +349,14 @@ export class CausalityEngine {
 
   // ---------------------------------------------------------------- time
 
-  /** Releases everything whose time has come. */
+  /** Releases everything whose time has come by the pipeline's clock now (a tick). */
   advance(): void {
+    this.time.readClock();
+    this.releaseDue();
+  }
+
+  /** Releases everything whose time has come, by the clock as read for this item or tick. */
+  private releaseDue(): void {
     const wm = this.time.watermark();
     for (let t = this.timers.peek(); t && t.at <= wm; t = this.timers.peek()) {
       this.timers.pop();

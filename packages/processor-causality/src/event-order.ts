@@ -7,18 +7,33 @@ import type { Occurrence } from './records.js';
 // kube-controller-manager share its clock. That orders the steps of one second (a Deployment's
 // `Scaled up … from 1 to 2`, then `… from 2 to 3`) and the pods each one created.
 
-const HEX_TIME = /^[0-9a-f]{15,16}$/;
+/** The value of a lowercase hex digit, -1 for anything else. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
 
-/** The creation time (µs) in an Event's name `<object>.<hex ns>`, if it has one. */
+/**
+ * The creation time (µs) in an Event's name `<object>.<hex ns>` (15 or 16 lowercase hex digits),
+ * if it has one. Read digit by digit: it runs for every event item (a regex test, two slices and
+ * two `parseInt`s did).
+ */
 export function nameTimeUs(eventName: string, objectName: string): number | undefined {
-  if (eventName.length !== objectName.length + 17 && eventName.length !== objectName.length + 16)
+  const digits = eventName.length - objectName.length - 1;
+  if (digits !== 16 && digits !== 15) return undefined;
+  if (eventName.charCodeAt(objectName.length) !== 46 || !eventName.startsWith(objectName))
     return undefined;
-  if (!eventName.startsWith(objectName) || eventName[objectName.length] !== '.') return undefined;
-  const hex = eventName.slice(objectName.length + 1);
-  if (!HEX_TIME.test(hex)) return undefined;
-  // ns = h·2^32 + l, and 2^32 = 4294967·1000 + 296: exact µs without BigInt.
-  const h = parseInt(hex.slice(0, -8), 16);
-  const l = parseInt(hex.slice(-8), 16);
+  // ns = h·2^32 + l (l the last 8 digits), and 2^32 = 4294967·1000 + 296: exact µs without BigInt.
+  let h = 0;
+  let l = 0;
+  const lowFrom = eventName.length - 8;
+  for (let i = objectName.length + 1; i < eventName.length; i++) {
+    const d = hexDigit(eventName.charCodeAt(i));
+    if (d < 0) return undefined;
+    if (i < lowFrom) h = h * 16 + d;
+    else l = l * 16 + d;
+  }
   return h * 4294967 + Math.floor((h * 296 + l) / 1000);
 }
 

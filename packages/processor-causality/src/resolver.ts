@@ -93,9 +93,11 @@ export class Resolver {
     const r = e.regarding;
     const chain = this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence);
     s.chain = chain;
+    // The object's record, looked up once for the cause search and the change.
+    const self = this.graph.lookup(r.uid, s.entry.objKey);
 
     if (m?.rule.root) {
-      const change = this.rootChange(s, m, chain);
+      const change = this.rootChange(s, m, chain, self);
       if (change && !change.rootSpan && !change.rootEmitted) {
         change.rootSpan = s;
         s.isRoot = true;
@@ -111,7 +113,7 @@ export class Resolver {
       }
     }
 
-    const parent = this.namedCause(s, chain);
+    const parent = this.namedCause(s, chain, self);
     const via = this.causeVia;
     if (parent) {
       this.resolve(parent);
@@ -123,7 +125,7 @@ export class Resolver {
       s.via = via;
       return;
     }
-    const change = this.changes.forEvent(e, m, chain, o.t);
+    const change = this.changes.forEvent(e, m, chain, o.t, s.entry.objKey, self);
     s.change = change;
     s.traceId = change.traceId;
     s.parentSpanId = change.rootSpanId;
@@ -138,9 +140,15 @@ export class Resolver {
    * event, which the controller records after the write); none while that target is unknown. The
    * target and its owners join the span's chain, so its attributes name what was scaled.
    */
-  private rootChange(s: SpanRec, m: RuleMatch, chain: readonly Ancestor[]): Change | undefined {
+  private rootChange(
+    s: SpanRec,
+    m: RuleMatch,
+    chain: readonly Ancestor[],
+    self: ObjRecord | undefined,
+  ): Change | undefined {
     const e = s.entry.ev;
-    if (!m.rule.scaleTarget) return this.changes.forEvent(e, m, chain, s.first().t);
+    if (!m.rule.scaleTarget)
+      return this.changes.forEvent(e, m, chain, s.first().t, s.entry.objKey, self);
     const target = this.targets.of(s.entry.objKey);
     if (!target) return undefined;
     const { kind, namespace, name } = target;
@@ -164,34 +172,72 @@ export class Resolver {
    */
   private causeVia: ParentVia = 'root';
 
-  /** The latest event that named this span's object, else one of its owners (steps 2 and 3). */
-  private namedCause(s: SpanRec, chain: readonly Ancestor[]): SpanRec | undefined {
-    const o = s.first();
+  // What `skip` and `skipOwn` compare a candidate cause with: the span being resolved and its
+  // object's replacement times. Fields rather than closures made per search (two closures and
+  // their context for every span); a search nested in one (a modelled deletion resolved on the
+  // way) saves and restores them.
+  private forSpan: SpanRec | undefined;
+  private succeededUs = 0;
+  private bornSec = 0;
+
+  /** A cause never considered: the span itself, one being resolved (a cycle), a voided deletion. */
+  private readonly skip = (p: SpanRec): boolean =>
+    p.entry === this.forSpan!.entry || p.state === State.Resolving || this.voided(p);
+
+  /**
+   * Nor is an object caused by what happened to the one it replaced: the deletion before it
+   * existed (the controller's, by time; a modelled one, by uid).
+   */
+  private readonly skipOwn = (p: SpanRec, t: number): boolean => {
+    if (this.skip(p)) return true;
+    const s = this.forSpan!;
+    const uid = s.entry.ev.regarding.uid;
+    return (
+      (this.succeededUs > 0 && p.entry.creates && t >= this.succeededUs) ||
+      (this.bornSec > 0 && p.entry.deletes && Math.floor(t / 1e6) <= this.bornSec) ||
+      (p.entry.deletion &&
+        p.entry.objKey === s.entry.objKey &&
+        uid !== '' &&
+        p.entry.ev.regarding.uid !== uid)
+    );
+  };
+
+  /**
+   * The latest event that named this span's object, else one of its owners (steps 2 and 3).
+   * `self`: the object's record (`graph.lookup` of its uid and key).
+   */
+  private namedCause(
+    s: SpanRec,
+    chain: readonly Ancestor[],
+    self: ObjRecord | undefined,
+  ): SpanRec | undefined {
+    const outer = this.forSpan;
+    const outerSucceeded = this.succeededUs;
+    const outerBorn = this.bornSec;
     // uid-exact identity: an object replaced by one of the same name (a StatefulSet's pod) is not
     // caused by its successor's creation, even within the same second.
     const r = s.entry.ev.regarding;
-    const rec = r.uid ? this.graph.lookup(r.uid, s.entry.objKey) : undefined;
-    const succeeded = rec?.uid === r.uid ? (rec?.successorSec ?? 0) * 1e6 : 0;
-    const own = rec?.uid === r.uid ? rec : undefined;
-    const bornSec = own?.succeeds ? own.createdSec : 0;
-    const skip = (p: SpanRec) =>
-      p.entry === s.entry || p.state === State.Resolving || this.voided(p);
-    // Nor is an object caused by what happened to the one it replaced: the deletion before it
-    // existed (the controller's, by time; a modelled one, by uid).
-    const skipOwn = (p: SpanRec, t: number) =>
-      skip(p) ||
-      (succeeded > 0 && p.entry.creates && t >= succeeded) ||
-      (bornSec > 0 && p.entry.deletes && Math.floor(t / 1e6) <= bornSec) ||
-      (p.entry.deletion &&
-        p.entry.objKey === s.entry.objKey &&
-        r.uid !== '' &&
-        p.entry.ev.regarding.uid !== r.uid);
+    const own = r.uid && self !== undefined && self.uid === r.uid ? self : undefined;
+    this.forSpan = s;
+    this.succeededUs = own ? own.successorSec * 1e6 : 0;
+    this.bornSec = own?.succeeds ? own.createdSec : 0;
+    try {
+      return this.searchCause(s, chain);
+    } finally {
+      this.forSpan = outer;
+      this.succeededUs = outerSucceeded;
+      this.bornSec = outerBorn;
+    }
+  }
+
+  private searchCause(s: SpanRec, chain: readonly Ancestor[]): SpanRec | undefined {
+    const o = s.first();
     const minT = o.t - this.opts.parentTtlUs;
     const parent = this.timelines.latestNamed(
       s.entry.objKey,
       o,
       minT,
-      skipOwn,
+      this.skipOwn,
       this.opts.windowUs,
       this.writtenAt,
     );
@@ -200,7 +246,7 @@ export class Resolver {
       return parent;
     }
     for (const a of chain) {
-      const p = this.timelines.latestNamed(a.key, o, minT, skip, 0, this.writtenAt);
+      const p = this.timelines.latestNamed(a.key, o, minT, this.skip, 0, this.writtenAt);
       if (p) {
         this.causeVia = 'owner';
         return p;
@@ -227,7 +273,7 @@ export class Resolver {
     // product: its repeats (a retried FailedScheduling) stay with its own creation.
     const self = this.graph.lookup(r.uid, s.entry.objKey);
     const bornUs = chain.length > 0 && self?.createdSec ? self.createdSec * 1e6 : NaN;
-    const cause = this.namedCause(s, chain);
+    const cause = this.namedCause(s, chain, self);
     const via = this.causeVia;
     if (cause) {
       if (via === 'owner' && bornUs < cause.first().t) return false;

@@ -329,11 +329,13 @@ export function compileRules(rules: readonly CausalityRule[]): {
 export class RuleTable {
   private readonly byReason = new Map<string, CompiledRule[]>();
   private readonly anyReason: CompiledRule[] = [];
-  /** Owner kind → child kind pairs whose children are changes of their own (from root+child rules). */
-  readonly runRelations: ReadonlySet<string>;
+  /**
+   * Owner kind (or `*`) → the child kinds whose children are changes of their own (from root+child
+   * rules). Nested rather than `owner>child` strings: asked for every span, with no string made.
+   */
+  private readonly runs = new Map<string, Set<string>>();
 
   constructor(readonly rules: readonly CompiledRule[]) {
-    const runs = new Set<string>();
     for (const r of rules) {
       if (r.reasons) {
         for (const reason of r.reasons) {
@@ -342,7 +344,12 @@ export class RuleTable {
           this.byReason.set(reason, list);
         }
       } else this.anyReason.push(r);
-      if (r.root && r.child) for (const k of r.kinds ?? ['*']) runs.add(`${k}>${r.child}`);
+      if (r.root && r.child)
+        for (const k of r.kinds ?? ['*']) {
+          let children = this.runs.get(k);
+          if (!children) this.runs.set(k, (children = new Set()));
+          children.add(r.child);
+        }
     }
     // Keep table order within a bucket (user rules first) when merged with reason-less rules.
     if (this.anyReason.length > 0)
@@ -351,13 +358,13 @@ export class RuleTable {
           reason,
           [...list, ...this.anyReason].sort((a, b) => a.index - b.index),
         );
-    this.runRelations = runs;
   }
 
   /** Whether children of `childKind` owned by `ownerKind` each start a change of their own. */
   isRun(ownerKind: string, childKind: string): boolean {
     return (
-      this.runRelations.has(`${ownerKind}>${childKind}`) || this.runRelations.has(`*>${childKind}`)
+      this.runs.get(ownerKind)?.has(childKind) === true ||
+      this.runs.get('*')?.has(childKind) === true
     );
   }
 

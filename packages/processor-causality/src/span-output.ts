@@ -1,5 +1,6 @@
 import type { Link } from '@opentelemetry/api';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
 import { eventAttributes, outcomeAttributes, rootAttributes } from './attributes.js';
 import type { ChangeEnd } from './change-end.js';
 import { Durations } from './durations.js';
@@ -10,7 +11,7 @@ import { eventSpanId } from './ids.js';
 import { objKey } from './normalize.js';
 import type { OwnerGraph } from './owner-graph.js';
 import { State, type Change, type EventEntry, type SpanRec } from './records.js';
-import { EventSpan, Resources, SAMPLED, SpanNames } from './span.js';
+import { EventSpan, Resources, SAMPLED, SpanNames, type SpanFields } from './span.js';
 import type { RootExtras } from './spec-history.js';
 import type { Stats } from './stats.js';
 import { lowerBound, type Timelines } from './timeline.js';
@@ -30,6 +31,22 @@ export class SpanOutput {
   /** Real durations from object times (issue 11): also asked by the engine what a span waits for. */
   readonly durations: Durations;
   private readonly hasEvidence = (key: string) => this.timelines.has(key);
+  /** An event span's fields, filled for each in turn (`EventSpan` copies them): no object per span. */
+  private readonly fields: SpanFields = {
+    name: '',
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    parentRemote: false,
+    traceFlags: 0,
+    startUs: 0,
+    endUs: 0,
+    error: undefined,
+    attributes: {},
+    links: NO_LINKS,
+    events: NO_EVENTS,
+    resource: undefined as unknown as Resource, // set before each use
+  };
   /** What a synthesised root adds about its change (what changed in spec: spec-history.ts). */
   rootExtras: (c: Change, startUs: number) => RootExtras | undefined = () => undefined;
 
@@ -114,31 +131,26 @@ export class SpanOutput {
         this.hasEvidence,
       );
     s.chain = undefined;
-    this.emit(
-      new EventSpan({
-        name: this.names.of(e.regarding.kind, e.reason),
-        traceId: s.traceId,
-        spanId: s.spanId(eventSpanId),
-        parentSpanId: s.parentSpanId,
-        parentRemote: s.parentRemote,
-        traceFlags: s.traceFlags,
-        startUs: start,
-        endUs: end,
-        error:
-          e.type === 'Warning'
-            ? last.message || e.reason
-            : s.isRoot
-              ? failure(c?.ending)
-              : undefined,
-        attributes:
-          s.isRoot && c?.ending
-            ? outcomeAttributes(eventAttributes(s, chain), c.ending)
-            : eventAttributes(s, chain),
-        links,
-        events,
-        resource: this.resources.for(e.component, e.cluster),
-      }),
-    );
+    // Filled in field order (as the literal it replaces was evaluated) and copied by the constructor.
+    const f = this.fields;
+    f.name = this.names.of(e.regarding.kind, e.reason);
+    f.traceId = s.traceId;
+    f.spanId = s.spanId(eventSpanId);
+    f.parentSpanId = s.parentSpanId;
+    f.parentRemote = s.parentRemote;
+    f.traceFlags = s.traceFlags;
+    f.startUs = start;
+    f.endUs = end;
+    f.error =
+      e.type === 'Warning' ? last.message || e.reason : s.isRoot ? failure(c?.ending) : undefined;
+    f.attributes =
+      s.isRoot && c?.ending
+        ? outcomeAttributes(eventAttributes(s, chain), c.ending)
+        : eventAttributes(s, chain);
+    f.links = links;
+    f.events = events;
+    f.resource = this.resources.for(e.component, e.cluster);
+    this.emit(new EventSpan(f));
     if (s.prev) this.stats.spans.follow_on++;
     else this.stats.spans.event++;
     s.shrink();

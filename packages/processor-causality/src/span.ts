@@ -40,23 +40,18 @@ const OK_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
  * exporters take it unchanged. A class rather than a literal: `spanContext` is one shared method.
  */
 export class EventSpan implements ReadableSpan {
-  readonly kind = SpanKind.INTERNAL;
-  readonly ended = true;
-  readonly instrumentationScope = SCOPE;
-  readonly droppedAttributesCount = 0;
-  readonly droppedEventsCount = 0;
-  readonly droppedLinksCount = 0;
   readonly name: string;
   readonly parentSpanContext: SpanContext | undefined;
   readonly startTime: HrTime;
   readonly endTime: HrTime;
-  readonly duration: HrTime;
   readonly status: SpanStatus;
   readonly attributes: Attributes;
   readonly links: Link[];
   readonly events: TimedEvent[];
   readonly resource: Resource;
   private readonly context: SpanContext;
+  /** µs; NaN for an instant. `duration` is made when asked (exporters other than Zipkin never do). */
+  private readonly lengthUs: number;
 
   constructor(f: SpanFields) {
     this.name = f.name;
@@ -78,13 +73,13 @@ export class EventSpan implements ReadableSpan {
     this.startTime = toHrTime(f.startUs);
     if (end > f.startUs) {
       this.endTime = toHrTime(end);
-      this.duration = toHrTime(end - f.startUs);
+      this.lengthUs = end - f.startUs;
     } else {
       // An instant lasts 1 ns: backends "sanitize" a zero duration on ingest (Jaeger rewrites the
       // end and adds a warning), which makes two copies of the same span differ, so a span
       // re-emitted after a restart would be stored twice.
       this.endTime = [this.startTime[0], this.startTime[1] + 1];
-      this.duration = [0, 1];
+      this.lengthUs = NaN;
     }
     this.status =
       f.error === undefined ? OK_STATUS : { code: SpanStatusCode.ERROR, message: f.error };
@@ -94,6 +89,30 @@ export class EventSpan implements ReadableSpan {
     this.resource = f.resource;
   }
 
+  // The same for every span: on the prototype, not 6 fields in each span.
+  get kind(): SpanKind {
+    return SpanKind.INTERNAL;
+  }
+  get ended(): boolean {
+    return true;
+  }
+  get instrumentationScope(): InstrumentationScope {
+    return SCOPE;
+  }
+  get droppedAttributesCount(): number {
+    return 0;
+  }
+  get droppedEventsCount(): number {
+    return 0;
+  }
+  get droppedLinksCount(): number {
+    return 0;
+  }
+
+  get duration(): HrTime {
+    return Number.isNaN(this.lengthUs) ? [0, 1] : toHrTime(this.lengthUs);
+  }
+
   spanContext(): SpanContext {
     return this.context;
   }
@@ -101,20 +120,42 @@ export class EventSpan implements ReadableSpan {
 
 /** One resource per service name and cluster, shared by every span of that service there. */
 export class Resources {
-  private readonly cache = new Map<string, Resource>();
+  /** Per cluster (`\n<name>\n<uid>`, '' for none), per service name. */
+  private readonly byCluster = new Map<string, Map<string, Resource>>();
+  // The cluster of the last span and its resources: a live receiver's items share one cluster
+  // object, so most spans find theirs without making a key.
+  private lastCluster: ClusterIdentity | undefined = undefined;
+  private lastNames: Map<string, Resource>;
 
-  constructor(private readonly fixedName: string | undefined) {}
+  constructor(private readonly fixedName: string | undefined) {
+    this.lastNames = new Map();
+    this.byCluster.set('', this.lastNames);
+  }
 
   for(component: string, cluster?: ClusterIdentity): Resource {
     const name = this.fixedName ?? component;
-    const key = cluster ? `${name}\n${cluster.name ?? ''}\n${cluster.uid ?? ''}` : name;
-    let r = this.cache.get(key);
+    const last = this.lastCluster;
+    const same =
+      cluster === last ||
+      (cluster !== undefined &&
+        last !== undefined &&
+        cluster.name === last.name &&
+        cluster.uid === last.uid);
+    let names = this.lastNames;
+    if (!same) {
+      const key = cluster ? `\n${cluster.name ?? ''}\n${cluster.uid ?? ''}` : '';
+      let found = this.byCluster.get(key);
+      if (!found) this.byCluster.set(key, (found = new Map()));
+      this.lastCluster = cluster;
+      this.lastNames = names = found;
+    }
+    let r = names.get(name);
     if (!r) {
       const attrs: Attributes = { 'service.name': name };
       if (cluster?.name) attrs['k8s.cluster.name'] = cluster.name;
       if (cluster?.uid) attrs['k8s.cluster.uid'] = cluster.uid;
       r = resourceFromAttributes(attrs);
-      this.cache.set(key, r);
+      names.set(name, r);
     }
     return r;
   }
