@@ -241,12 +241,31 @@ export interface CompiledRule {
   readonly attributes: readonly (readonly [string, string])[];
 }
 
-/** What a matching rule says about one event. */
-export interface RuleMatch {
-  rule: CompiledRule;
-  /** The named child: kind, namespace, name. */
-  child: { kind: string; namespace: string; name: string } | undefined;
-  attributes: Record<string, string> | undefined;
+/** The object an event's message names (a rule's `child`). */
+export interface NamedChild {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * What a matching rule says about one event. Held with the event (a causal one for `parent_ttl`):
+ * the named child's fields are its own, and `child` is the match itself — not an object more each.
+ */
+export class RuleMatch implements NamedChild {
+  constructor(
+    readonly rule: CompiledRule,
+    /** The named child's kind, namespace and name; `kind` is '' when the rule names none. */
+    readonly kind: string,
+    readonly namespace: string,
+    public name: string,
+    readonly attributes: Record<string, string> | undefined,
+  ) {}
+
+  /** The named child, if the rule names one. */
+  get child(): NamedChild | undefined {
+    return this.kind === '' ? undefined : this;
+  }
 }
 
 /** A rule that cannot be compiled; `path` is relative to the rule list. */
@@ -379,18 +398,16 @@ export class RuleTable {
         if (!m) continue;
         groups = m.groups;
       }
-      let child: RuleMatch['child'];
-      if (r.child) {
-        const name = groups?.name;
-        if (!name) continue;
-        child = { kind: r.child, namespace: groups?.namespace ?? e.regarding.namespace, name };
-      }
+      const name = groups?.name;
+      if (r.child && !name) continue;
       let attributes: Record<string, string> | undefined;
       for (const [attr, group] of r.attributes) {
         const v = groups?.[group];
         if (v) (attributes ??= {})[attr] = v;
       }
-      return { rule: r, child, attributes };
+      return r.child
+        ? new RuleMatch(r, r.child, groups?.namespace ?? e.regarding.namespace, name!, attributes)
+        : new RuleMatch(r, '', '', '', attributes);
     }
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { NormEvent } from '../src/normalize.js';
-import { EventEntry, SpanRec, State, type Occurrence } from '../src/records.js';
+import { EventEntry, Occurrence, SpanRec, State } from '../src/records.js';
 
 const T0 = Date.UTC(2026, 10, 2, 9) * 1000; // µs
 
@@ -33,15 +33,8 @@ function event(over: Partial<NormEvent> = {}): NormEvent {
   };
 }
 
-const occ = (count: number, t: number): Occurrence => ({
-  count,
-  t,
-  coarse: false,
-  at: t,
-  obs: t,
-  message: `m${count}`,
-  span: undefined,
-});
+const occ = (count: number, t: number): Occurrence =>
+  new Occurrence(count, t, false, t, t, `m${count}`);
 
 describe('held records (what an event keeps once its span is out)', () => {
   it('a span out keeps its last occurrence, ids and start; what only a waiting span needs goes', () => {
