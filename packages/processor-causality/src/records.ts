@@ -191,10 +191,12 @@ const TRACE_FLAGS_SHIFT = 8;
 
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
-  /** Until export (see Waiting); undefined after, except on a root (its change reads its window). */
-  private w: Waiting | undefined;
-  /** After export, its last occurrence (a timeline mark), all that `first()`/`last()` give then. */
-  private kept: Occurrence | undefined = undefined;
+  /**
+   * Until export its `Waiting` part. After, its last occurrence (a timeline mark): all that
+   * `first()`/`last()` give then — but a root keeps its part (its change reads its window). One
+   * field for both: a field is 8 bytes on every span held.
+   */
+  private part: Waiting | Occurrence | undefined;
   /** State, booleans and trace flags in one small integer (a field each is 8 bytes, and spans are many). */
   private bits = 1 << TRACE_FLAGS_SHIFT;
   /** Frozen the first time anyone needs it (a child, or export). */
@@ -223,13 +225,30 @@ export class SpanRec {
     /** The span before this one of the same event (follow-ons link to it); dropped on export. */
     prev: SpanRef | undefined,
   ) {
-    this.w = new Waiting(prev);
+    this.part = new Waiting(prev);
     entry.opened();
   }
 
-  /** The part dropped on export; a span written to after that gets a new one (never read then). */
+  /** The part dropped on export, if still there. */
+  private get w(): Waiting | undefined {
+    const p = this.part;
+    return p instanceof Waiting ? p : undefined;
+  }
+
+  /** After export (unless a root), its last occurrence. */
+  private get kept(): Occurrence | undefined {
+    const p = this.part;
+    return p instanceof Waiting ? undefined : p;
+  }
+
+  /** The part dropped on export; a span written to after that gets a new one, its last occurrence kept. */
   private get waiting(): Waiting {
-    return (this.w ??= new Waiting(undefined));
+    const p = this.part;
+    if (p instanceof Waiting) return p;
+    const w = new Waiting(undefined);
+    if (p) w.occ = [p];
+    this.part = w;
+    return w;
   }
 
   get state(): State {
@@ -367,13 +386,12 @@ export class SpanRec {
     if (w) {
       const last = w.occ[w.occ.length - 1];
       for (const o of w.occ) o.message = '';
-      this.kept = last;
       if (this.isRoot) {
         w.occ = last ? [last] : NO_OCCURRENCES;
         w.parent = undefined;
         w.chain = undefined;
         w.prev = undefined;
-      } else this.w = undefined;
+      } else this.part = last;
     }
     this.entry.exported();
   }

@@ -103,6 +103,46 @@ describe('held records (what an event keeps once its span is out)', () => {
     expect([s.releaseAt, s.isRoot, s.first().count]).to.deep.equal([T0 + 5e6, true, 1]);
   });
 
+  it('an occurrence keeps its times exactly (whole seconds and µs inside; `at` is t or obs)', () => {
+    const cases: [number, boolean, number, number][] = [
+      [T0 + 123_456, false, T0 + 123_456, T0 + 900_000],
+      [T0, true, T0 + 700_001, T0 + 700_001], // whole seconds, observed in the same second
+      [T0 + 0.5, false, T0 + 0.5, T0 - 1], // a fraction stays; obs before the second
+      [T0 + 999_999, true, T0 + 999_999, T0 + 999_999],
+      [NaN, true, NaN, T0],
+    ];
+    for (const [t, coarse, at, obs] of cases) {
+      const o = new Occurrence(4, t, coarse, at, obs, 'm');
+      expect([o.count, o.t, o.coarse, o.at, o.obs, o.message], String(t)).to.deep.equal([
+        4,
+        t,
+        coarse,
+        at,
+        obs,
+        'm',
+      ]);
+    }
+  });
+
+  it('a span has no start until exported, then the one set (µs, with a fraction)', () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    expect(s.startUs).to.be.NaN;
+    for (const t of [T0 + 999_999, T0 + 0.25, T0]) {
+      s.startUs = t;
+      expect(s.startUs).to.equal(t);
+    }
+  });
+
+  it('a span written to after export keeps its last occurrence', () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    s.add(occ(1, T0));
+    s.add(occ(2, T0 + 5));
+    s.state = State.Exported;
+    s.shrink();
+    s.via = 'repeat';
+    expect([s.first().count, s.last().count, s.via]).to.deep.equal([2, 2, 'repeat']);
+  });
+
   it('an event keeps its touch time exactly (µs with a fraction, and before any time)', () => {
     const entry = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0 + 0.25, undefined);
     expect(entry.touched).to.equal(T0 + 0.25);
