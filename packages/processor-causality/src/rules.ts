@@ -1,4 +1,5 @@
 import { bareMessage } from './aggregation.js';
+import { Interner } from './intern.js';
 import type { NormEvent } from './normalize.js';
 
 /**
@@ -255,16 +256,19 @@ export interface NamedChild {
 export class RuleMatch implements NamedChild {
   constructor(
     readonly rule: CompiledRule,
-    /** The named child's kind, namespace and name; `kind` is '' when the rule names none. */
-    readonly kind: string,
+    /** The named child's namespace and name ('' when the rule names none); its kind is the rule's. */
     readonly namespace: string,
     public name: string,
     readonly attributes: Record<string, string> | undefined,
   ) {}
 
+  get kind(): string {
+    return this.rule.child ?? '';
+  }
+
   /** The named child, if the rule names one. */
   get child(): NamedChild | undefined {
-    return this.kind === '' ? undefined : this;
+    return this.rule.child ? this : undefined;
   }
 }
 
@@ -353,6 +357,11 @@ export class RuleTable {
    * rules). Nested rather than `owner>child` strings: asked for every span, with no string made.
    */
   private readonly runs = new Map<string, Set<string>>();
+  /**
+   * Attribute values (an image, a node): few distinct, and each cut out of its event's message,
+   * which it would keep alive as long as the event is held. Shared copies of their own instead.
+   */
+  private readonly values = new Interner(4096);
 
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const r of rules) {
@@ -403,11 +412,11 @@ export class RuleTable {
       let attributes: Record<string, string> | undefined;
       for (const [attr, group] of r.attributes) {
         const v = groups?.[group];
-        if (v) (attributes ??= {})[attr] = v;
+        if (v) (attributes ??= {})[attr] = this.values.intern(v);
       }
       return r.child
-        ? new RuleMatch(r, r.child, groups?.namespace ?? e.regarding.namespace, name!, attributes)
-        : new RuleMatch(r, '', '', '', attributes);
+        ? new RuleMatch(r, groups?.namespace ?? e.regarding.namespace, name!, attributes)
+        : new RuleMatch(r, '', '', attributes);
     }
     return undefined;
   }
