@@ -124,7 +124,9 @@ export class ChangeTable {
     if (child && this.rules.isRun(r.kind, child.kind)) {
       const childKey = objKey(child.kind, child.namespace, child.name);
       return this.run(cluster, self, {
-        ...child,
+        kind: child.kind,
+        namespace: child.namespace,
+        name: child.name,
         key: childKey,
         uid: '',
         record: this.graph.byKeyOnly(childKey),

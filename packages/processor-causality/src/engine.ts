@@ -15,7 +15,7 @@ import { normalizeEvent, type DropReason, type NormEvent } from './normalize.js'
 import type { ObjRecord } from './obj-record.js';
 import { OwnerGraph } from './owner-graph.js';
 import { PipelineTime } from './pipeline-time.js';
-import { EventEntry, SpanRec, State, type Change, type Occurrence } from './records.js';
+import { EventEntry, Occurrence, SpanRec, State, type Change } from './records.js';
 import { Resolver } from './resolver.js';
 import { RuleTable } from './rules.js';
 import type { EventSpan } from './span.js';
@@ -201,16 +201,10 @@ export class CausalityEngine {
     const now = this.time.current();
     const entry = new EventEntry(ev, undefined, rec.key, rec.key, now, undefined, true);
     const span = entry.current;
-    const mark: Mark = {
-      count: 1,
-      t: ev.t,
-      coarse: true,
-      at: Math.floor(obs / 1e6) === rec.deletingSec ? obs : ev.t,
-      obs,
-      message: '',
-      span,
-    };
-    span.add(mark);
+    const at = Math.floor(obs / 1e6) === rec.deletingSec ? obs : ev.t;
+    const occ = new Occurrence(1, ev.t, true, at, obs, '');
+    span.add(occ);
+    const mark = occ as Mark;
     this.timelines.addNamed(rec.key, mark, now);
     this.timelines.addNamed(ownerKey(rec), mark, now);
     this.schedule(span, obs);

@@ -1,5 +1,5 @@
 import type { NormEvent } from './normalize.js';
-import type { Occurrence } from './records.js';
+import { Occurrence } from './occurrence.js';
 
 // Time below the second. A core/v1 Event's times are whole seconds, but client-go names an Event
 // `<object name>.<creation time in Unix nanoseconds, hex>` and its first occurrence is its creation:
@@ -64,7 +64,7 @@ export function occurrenceOf(ev: NormEvent): Occurrence {
   }
   // Observed (not defaulted to the event's own time) within its second.
   const at = coarse && ev.obs !== ev.t && Math.floor(ev.obs / 1e6) === second ? ev.obs : t;
-  return { count: ev.count, t, coarse, at, obs: ev.obs, message: ev.message, span: undefined };
+  return new Occurrence(ev.count, t, coarse, at, ev.obs, ev.message);
 }
 
 /** The latest an occurrence can have happened (µs): `t`, the observation, or the second's end. */

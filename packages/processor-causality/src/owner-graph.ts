@@ -323,7 +323,12 @@ export class OwnerGraph {
     }
     const key = objKey(r.kind, r.namespace, r.name);
     const rec = this.lookup(r.uid ?? '', key);
-    if (!rec || rec.key !== key) return key;
+    if (!rec || rec.key !== key) {
+      // A name a rule cut out of an event's message keeps the whole message alive (V8 slices):
+      // taken from the key instead, which is held anyway.
+      r.name = key.slice(key.length - r.name.length);
+      return key;
+    }
     r.name = rec.name;
     if (r.uid && r.uid === rec.uid) r.uid = rec.uid;
     return rec.key;

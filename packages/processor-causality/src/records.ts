@@ -8,26 +8,10 @@ import type { Ancestor } from './obj-record.js';
 import type { RuleMatch } from './rules.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
+import { microsWithin, wholeSeconds } from './time.js';
+import type { Occurrence } from './occurrence.js';
 
-/** One occurrence of an event (a `count`/`series` step) at its own time. */
-export interface Occurrence {
-  count: number;
-  /** When it happened, from the event alone (µs; whole seconds when `coarse`): span times. */
-  t: number;
-  coarse: boolean;
-  /**
-   * When it happened as best known, for cause order only (event-order.ts): `t`, or for a time in
-   * whole seconds the observation when that lies in the same second (happened then or before).
-   */
-  at: number;
-  obs: number;
-  message: string;
-  /**
-   * The span it is an occurrence of, set when added. The object timelines hold occurrences
-   * themselves as their marks (timeline.ts): one object per occurrence, not a copy per list.
-   */
-  span: SpanRec | undefined;
-}
+export { Occurrence } from './occurrence.js';
 
 /** How a span found its parent (a metric label and the `kspan.parent.via` attribute). */
 export type ParentVia =
@@ -140,15 +124,8 @@ export class EventEntry {
     return this.touchedSec * 1e6 + this.touchedSub;
   }
   set touched(us: number) {
-    if (!Number.isFinite(us)) {
-      [this.touchedSec, this.touchedSub] = [us, 0];
-      return;
-    }
-    const sec = Math.floor(us / 1e6);
-    const sub = us - sec * 1e6;
-    this.touchedSec = sec;
-    // `| 0` makes it a small integer (see ObjRecord.seenUs); a time with a fraction stays exact.
-    this.touchedSub = Number.isInteger(sub) ? sub | 0 : sub;
+    this.touchedSec = wholeSeconds(us);
+    this.touchedSub = microsWithin(us, this.touchedSec);
   }
 
   /** A span of it was made (SpanRec's constructor). */
@@ -206,16 +183,20 @@ class Waiting {
   constructor(public prev: SpanRef | undefined) {}
 }
 
-// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS), and its trace flags (8 bits).
+// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS, STARTED), and its trace flags (8 bits).
 const STATE_MASK = 3;
+/** `startUs` is set. */
+const STARTED = 128;
 const TRACE_FLAGS_SHIFT = 8;
 
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
-  /** Until export (see Waiting); undefined after, except on a root (its change reads its window). */
-  private w: Waiting | undefined;
-  /** After export, its last occurrence (a timeline mark), all that `first()`/`last()` give then. */
-  private kept: Occurrence | undefined = undefined;
+  /**
+   * Until export its `Waiting` part. After, its last occurrence (a timeline mark): all that
+   * `first()`/`last()` give then — but a root keeps its part (its change reads its window). One
+   * field for both: a field is 8 bytes on every span held.
+   */
+  private part: Waiting | Occurrence | undefined;
   /** State, booleans and trace flags in one small integer (a field each is 8 bytes, and spans are many). */
   private bits = 1 << TRACE_FLAGS_SHIFT;
   /** Frozen the first time anyone needs it (a child, or export). */
@@ -223,8 +204,9 @@ export class SpanRec {
   traceId = '';
   parentSpanId = '';
   change: Change | undefined = undefined;
-  /** Start as exported, for clamping children that come later. */
-  startUs = NaN;
+  /** Its start as exported (see `startUs`): whole seconds and µs, small integers, not a number box. */
+  private startSec = 0;
+  private startSub = 0;
   declare parentRemote: boolean;
   /** This span is its change's root (a top-level event such as Flux `Sync`). */
   declare isRoot: boolean;
@@ -243,13 +225,30 @@ export class SpanRec {
     /** The span before this one of the same event (follow-ons link to it); dropped on export. */
     prev: SpanRef | undefined,
   ) {
-    this.w = new Waiting(prev);
+    this.part = new Waiting(prev);
     entry.opened();
   }
 
-  /** The part dropped on export; a span written to after that gets a new one (never read then). */
+  /** The part dropped on export, if still there. */
+  private get w(): Waiting | undefined {
+    const p = this.part;
+    return p instanceof Waiting ? p : undefined;
+  }
+
+  /** After export (unless a root), its last occurrence. */
+  private get kept(): Occurrence | undefined {
+    const p = this.part;
+    return p instanceof Waiting ? undefined : p;
+  }
+
+  /** The part dropped on export; a span written to after that gets a new one, its last occurrence kept. */
   private get waiting(): Waiting {
-    return (this.w ??= new Waiting(undefined));
+    const p = this.part;
+    if (p instanceof Waiting) return p;
+    const w = new Waiting(undefined);
+    if (p) w.occ = [p];
+    this.part = w;
+    return w;
   }
 
   get state(): State {
@@ -257,6 +256,20 @@ export class SpanRec {
   }
   set state(s: State) {
     this.bits = (this.bits & ~STATE_MASK) | s;
+  }
+
+  /** Start as exported, for clamping children that come later; NaN before. */
+  get startUs(): number {
+    return this.bits & STARTED ? this.startSec * 1e6 + this.startSub : NaN;
+  }
+  set startUs(us: number) {
+    if (!Number.isFinite(us)) {
+      this.bits &= ~STARTED;
+      return;
+    }
+    this.startSec = wholeSeconds(us);
+    this.startSub = microsWithin(us, this.startSec);
+    this.bits |= STARTED;
   }
 
   get traceFlags(): number {
@@ -373,13 +386,12 @@ export class SpanRec {
     if (w) {
       const last = w.occ[w.occ.length - 1];
       for (const o of w.occ) o.message = '';
-      this.kept = last;
       if (this.isRoot) {
         w.occ = last ? [last] : NO_OCCURRENCES;
         w.parent = undefined;
         w.chain = undefined;
         w.prev = undefined;
-      } else this.w = undefined;
+      } else this.part = last;
     }
     this.entry.exported();
   }

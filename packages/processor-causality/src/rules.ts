@@ -1,4 +1,5 @@
 import { bareMessage } from './aggregation.js';
+import { Interner } from './intern.js';
 import type { NormEvent } from './normalize.js';
 
 /**
@@ -241,12 +242,34 @@ export interface CompiledRule {
   readonly attributes: readonly (readonly [string, string])[];
 }
 
-/** What a matching rule says about one event. */
-export interface RuleMatch {
-  rule: CompiledRule;
-  /** The named child: kind, namespace, name. */
-  child: { kind: string; namespace: string; name: string } | undefined;
-  attributes: Record<string, string> | undefined;
+/** The object an event's message names (a rule's `child`). */
+export interface NamedChild {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/**
+ * What a matching rule says about one event. Held with the event (a causal one for `parent_ttl`):
+ * the named child's fields are its own, and `child` is the match itself — not an object more each.
+ */
+export class RuleMatch implements NamedChild {
+  constructor(
+    readonly rule: CompiledRule,
+    /** The named child's namespace and name ('' when the rule names none); its kind is the rule's. */
+    readonly namespace: string,
+    public name: string,
+    readonly attributes: Record<string, string> | undefined,
+  ) {}
+
+  get kind(): string {
+    return this.rule.child ?? '';
+  }
+
+  /** The named child, if the rule names one. */
+  get child(): NamedChild | undefined {
+    return this.rule.child ? this : undefined;
+  }
 }
 
 /** A rule that cannot be compiled; `path` is relative to the rule list. */
@@ -334,6 +357,11 @@ export class RuleTable {
    * rules). Nested rather than `owner>child` strings: asked for every span, with no string made.
    */
   private readonly runs = new Map<string, Set<string>>();
+  /**
+   * Attribute values (an image, a node): few distinct, and each cut out of its event's message,
+   * which it would keep alive as long as the event is held. Shared copies of their own instead.
+   */
+  private readonly values = new Interner(4096);
 
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const r of rules) {
@@ -379,18 +407,16 @@ export class RuleTable {
         if (!m) continue;
         groups = m.groups;
       }
-      let child: RuleMatch['child'];
-      if (r.child) {
-        const name = groups?.name;
-        if (!name) continue;
-        child = { kind: r.child, namespace: groups?.namespace ?? e.regarding.namespace, name };
-      }
+      const name = groups?.name;
+      if (r.child && !name) continue;
       let attributes: Record<string, string> | undefined;
       for (const [attr, group] of r.attributes) {
         const v = groups?.[group];
-        if (v) (attributes ??= {})[attr] = v;
+        if (v) (attributes ??= {})[attr] = this.values.intern(v);
       }
-      return { rule: r, child, attributes };
+      return r.child
+        ? new RuleMatch(r, groups?.namespace ?? e.regarding.namespace, name!, attributes)
+        : new RuleMatch(r, '', '', attributes);
     }
     return undefined;
   }

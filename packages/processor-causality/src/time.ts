@@ -36,3 +36,18 @@ export function notAfter(aUs: number, aCoarse: boolean, bUs: number, bCoarse: bo
   if (aCoarse || bCoarse) return Math.floor(aUs / 1e6) <= Math.floor(bUs / 1e6);
   return aUs <= bUs;
 }
+
+// Times held long (a causal event's for `parent_ttl`) are kept as whole seconds and µs within the
+// second: both small integers, stored in the object, where a µs time is a 16-byte number box.
+
+/** Whole seconds of a µs time (itself when not finite: `sec * 1e6 + micros` gives it back). */
+export function wholeSeconds(us: number): number {
+  return Number.isFinite(us) ? Math.floor(us / 1e6) : us;
+}
+
+/** µs of `us` within its second `sec`: a small integer when `us` is whole (`| 0`; a fraction stays exact). */
+export function microsWithin(us: number, sec: number): number {
+  if (!Number.isFinite(us)) return 0;
+  const sub = us - sec * 1e6;
+  return Number.isInteger(sub) ? sub | 0 : sub;
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { NormEvent } from '../src/normalize.js';
-import { EventEntry, SpanRec, State, type Occurrence } from '../src/records.js';
+import { EventEntry, Occurrence, SpanRec, State } from '../src/records.js';
 
 const T0 = Date.UTC(2026, 10, 2, 9) * 1000; // µs
 
@@ -33,15 +33,8 @@ function event(over: Partial<NormEvent> = {}): NormEvent {
   };
 }
 
-const occ = (count: number, t: number): Occurrence => ({
-  count,
-  t,
-  coarse: false,
-  at: t,
-  obs: t,
-  message: `m${count}`,
-  span: undefined,
-});
+const occ = (count: number, t: number): Occurrence =>
+  new Occurrence(count, t, false, t, t, `m${count}`);
 
 describe('held records (what an event keeps once its span is out)', () => {
   it('a span out keeps its last occurrence, ids and start; what only a waiting span needs goes', () => {
@@ -108,6 +101,46 @@ describe('held records (what an event keeps once its span is out)', () => {
     s.state = State.Exported;
     s.shrink();
     expect([s.releaseAt, s.isRoot, s.first().count]).to.deep.equal([T0 + 5e6, true, 1]);
+  });
+
+  it('an occurrence keeps its times exactly (whole seconds and µs inside; `at` is t or obs)', () => {
+    const cases: [number, boolean, number, number][] = [
+      [T0 + 123_456, false, T0 + 123_456, T0 + 900_000],
+      [T0, true, T0 + 700_001, T0 + 700_001], // whole seconds, observed in the same second
+      [T0 + 0.5, false, T0 + 0.5, T0 - 1], // a fraction stays; obs before the second
+      [T0 + 999_999, true, T0 + 999_999, T0 + 999_999],
+      [NaN, true, NaN, T0],
+    ];
+    for (const [t, coarse, at, obs] of cases) {
+      const o = new Occurrence(4, t, coarse, at, obs, 'm');
+      expect([o.count, o.t, o.coarse, o.at, o.obs, o.message], String(t)).to.deep.equal([
+        4,
+        t,
+        coarse,
+        at,
+        obs,
+        'm',
+      ]);
+    }
+  });
+
+  it('a span has no start until exported, then the one set (µs, with a fraction)', () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    expect(s.startUs).to.be.NaN;
+    for (const t of [T0 + 999_999, T0 + 0.25, T0]) {
+      s.startUs = t;
+      expect(s.startUs).to.equal(t);
+    }
+  });
+
+  it('a span written to after export keeps its last occurrence', () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    s.add(occ(1, T0));
+    s.add(occ(2, T0 + 5));
+    s.state = State.Exported;
+    s.shrink();
+    s.via = 'repeat';
+    expect([s.first().count, s.last().count, s.via]).to.deep.equal([2, 2, 'repeat']);
   });
 
   it('an event keeps its touch time exactly (µs with a fraction, and before any time)', () => {
