@@ -30,6 +30,15 @@ export function parseRfc3339(value: unknown): ParsedTime | undefined | null {
   return Number.isNaN(us) ? null : { us, coarse: value.charCodeAt(19) !== 46 };
 }
 
+/**
+ * µs since the epoch of an RFC 3339 time, NaN when `value` is absent or not one: `parseRfc3339`
+ * without its result object, for paths that run per item (a capture line's `observedAt`, every
+ * `managedFields` entry of an object) and need no `coarse`.
+ */
+export function rfc3339Us(value: unknown): number {
+  return typeof value === 'string' ? rfc3339Micros(value) : NaN;
+}
+
 /** Whether a value is an RFC 3339 time, without allocating (a check on every capture line). */
 export function isRfc3339Time(value: unknown): value is string {
   return typeof value === 'string' && !Number.isNaN(rfc3339Micros(value));

@@ -18,6 +18,7 @@ export type {
 export {
   parseRfc3339,
   isRfc3339Time,
+  rfc3339Us,
   eventTime,
   eventTimeValue,
   PLAUSIBLE_TIME_US,

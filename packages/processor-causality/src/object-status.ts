@@ -89,6 +89,9 @@ const sec = (v: unknown): number => {
   return t ? Math.floor(t.us / 1e6) : 0;
 };
 
+/** The status of an item that has none, once: only ever read. */
+const NO_STATUS: Obj = Object.freeze({});
+
 interface Condition {
   type: string;
   status: string;
@@ -123,9 +126,11 @@ export function readPodStatus(
   type: WatchEventType,
   o: KubeObject,
 ): PodTimes | undefined {
-  const status = asObj((o as Obj).status) ?? {};
+  const given = asObj((o as Obj).status);
   // A DELETED item may come without status (a tombstone from a relist): the times seen stay.
-  if (!prev && !asObj((o as Obj).status)) return prev;
+  // Checked before anything is made: a metadata-only watch's every Pod item takes this path.
+  if (!prev && !given) return prev;
+  const status = given ?? NO_STATUS;
   const t = prev ?? new PodTimes();
   for (const c of conditions(status)) {
     if (c.status !== 'True' || !c.transitionSec) continue;

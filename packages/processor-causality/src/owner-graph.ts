@@ -6,7 +6,7 @@ import { parseTraceparent } from './ids.js';
 import { ObjRecord, subSecondSince, type Ancestor, type SpecWriter } from './obj-record.js';
 import { CLUSTER_SCOPED, objKey } from './normalize.js';
 import { evictOverCap } from './capped.js';
-import { Recency } from '@kspan/core';
+import { Recency, rfc3339Us } from '@kspan/core';
 import { parseTime } from './time.js';
 import { readStatus } from './object-status.js';
 
@@ -93,6 +93,7 @@ export class OwnerGraph {
         ? rec.writerOf(rec.generation)
         : undefined;
     const runnerUp = this.readSpecWriter(rec, meta.managedFields, genChanged ? seenSec : undefined);
+    const runnerUpSec = this.runnerUpSec;
     if (isNew) {
       rec.generation = gen;
       const created = parseTime(meta.creationTimestamp);
@@ -105,7 +106,7 @@ export class OwnerGraph {
       // generation; older events are the previous change's, as for a process that saw it happen.
       if (gen > 1 && rec.specSec > 0) {
         rec.genSince = rec.specSec;
-        rec.endGeneration(runnerUp);
+        rec.endGeneration(runnerUp && this.writer(runnerUp, runnerUpSec));
       }
     } else if (gen !== rec.generation) {
       // The change took effect when its spec was written; failing that, when we saw it.
@@ -171,13 +172,13 @@ export class OwnerGraph {
   onStatus: ((rec: ObjRecord) => void) | undefined;
 
   private readOwner(rec: ObjRecord, refs: unknown): void {
-    rec.ownerUid = rec.ownerKind = rec.ownerName = '';
-    if (!Array.isArray(refs) || refs.length === 0) return;
-    // The controller is the cause; other owners (garbage-collection only) are not.
-    const ref = (refs.find((r) => r && (r as { controller?: boolean }).controller) ?? refs[0]) as
-      Record<string, unknown> | undefined;
-    if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return;
-    rec.ownerKind = this.interner.intern(ref.kind);
+    const ref = Array.isArray(refs) ? controllerRef(refs) : undefined;
+    if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') {
+      rec.ownerUid = rec.ownerKind = rec.ownerName = '';
+      return;
+    }
+    // The same owner as before (nearly every item): its kind is interned already.
+    if (rec.ownerKind !== ref.kind) rec.ownerKind = this.interner.intern(ref.kind);
     rec.ownerName = ref.name;
     const uid = typeof ref.uid === 'string' ? ref.uid : '';
     // Share the owner's strings: a ReplicaSet's 1000 pods hold one copy of its name and uid.
@@ -186,42 +187,42 @@ export class OwnerGraph {
     if (owner && owner.name === rec.ownerName) rec.ownerName = owner.name;
   }
 
+  /** Second of the runner-up `readSpecWriter` returned (scratch: no object per item). */
+  private runnerUpSec = 0;
+
   /**
    * The newest writer of `spec`. The API server leaves `time` out of entries written through a
    * subresource (`kubectl scale` → manager `kubectl`, subresource `scale`), so when the generation
    * changes on this update (`changedAtSec`) and every timed spec writer is older than that, the
-   * untimed one is the author, written when the change was seen.
+   * untimed one is the author, written when the change was seen. Returns the runner-up's entry
+   * (its second in `runnerUpSec`), made a `SpecWriter` only where it is used: an item that changes
+   * nothing allocates nothing here.
    */
   private readSpecWriter(
     rec: ObjRecord,
     fields: unknown,
     changedAtSec?: number,
-  ): SpecWriter | undefined {
+  ): Record<string, unknown> | undefined {
     if (!Array.isArray(fields)) return undefined;
     let best: Record<string, unknown> | undefined;
     let bestUs = -Infinity;
     let second: Record<string, unknown> | undefined;
     let secondUs = -Infinity;
     let untimed: Record<string, unknown> | undefined;
-    // Entry times are whole seconds: two managers writing in one second tie. On a new generation
-    // a manager not yet known to have written in that second is its author, before one that is.
-    const isNew = (f: Record<string, unknown> | undefined, us: number) =>
-      f !== undefined && !rec.wroteAt(f.manager, Math.floor(us / 1e6));
-    const displaces = (f: Record<string, unknown>, us: number) =>
-      us > bestUs ||
-      (us === bestUs && (changedAtSec === undefined || !isNew(best, us) || isNew(f, us)));
-    for (const f of fields as Record<string, unknown>[]) {
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i] as Record<string, unknown> | undefined;
       const v1 = f?.fieldsV1 as Record<string, unknown> | undefined;
-      if (!v1 || !('f:spec' in v1)) continue;
-      const t = parseTime(f.time);
-      if (!t) untimed ??= f;
-      else if (displaces(f, t.us)) {
-        [second, secondUs] = [best, bestUs];
+      if (!f || !v1 || !('f:spec' in v1)) continue;
+      const us = rfc3339Us(f.time);
+      if (Number.isNaN(us)) untimed ??= f;
+      else if (displaces(rec, f, us, best, bestUs, changedAtSec)) {
+        second = best;
+        secondUs = bestUs;
         best = f;
-        bestUs = t.us;
-      } else if (t.us >= secondUs) {
+        bestUs = us;
+      } else if (us >= secondUs) {
         second = f;
-        secondUs = t.us;
+        secondUs = us;
       }
     }
     // Only ever forward: later updates of the same generation still list the older timed writer,
@@ -237,9 +238,9 @@ export class OwnerGraph {
     if (untimed && changedAtSec !== undefined && (bestUs < (changedAtSec - 1) * 1e6 || known))
       this.setSpecWriter(rec, untimed, changedAtSec);
     // The writer before the newest (by time): who wrote the previous generation, on a first look.
-    return second && secondUs < bestUs
-      ? this.writer(second, Math.floor(secondUs / 1e6))
-      : undefined;
+    if (!second || secondUs >= bestUs) return undefined;
+    this.runnerUpSec = Math.floor(secondUs / 1e6);
+    return second;
   }
 
   private writer(f: Record<string, unknown>, sec: number): SpecWriter {
@@ -251,9 +252,10 @@ export class OwnerGraph {
   }
 
   private setSpecWriter(rec: ObjRecord, f: Record<string, unknown>, sec: number): void {
-    const w = this.writer(f, sec);
-    rec.specManager = w.manager;
-    rec.specOperation = w.operation;
+    rec.specManager = this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
+    rec.specOperation = this.interner.intern(
+      typeof f.operation === 'string' ? f.operation : 'Update',
+    );
     rec.specSec = sec;
   }
 
@@ -443,6 +445,37 @@ export class OwnerGraph {
     }
     return undefined;
   }
+}
+
+/** The controlling owner reference (the cause; other owners are garbage-collection only), else the first. */
+function controllerRef(refs: unknown[]): Record<string, unknown> | undefined {
+  for (let i = 0; i < refs.length; i++) {
+    const r = refs[i] as { controller?: boolean } | null | undefined;
+    if (r && r.controller) return r as Record<string, unknown>;
+  }
+  return refs[0] as Record<string, unknown> | undefined;
+}
+
+/**
+ * Whether spec entry `f` written at `us` displaces the newest so far. Entry times are whole
+ * seconds: two managers writing in one second tie. On a new generation (`changedAtSec`) a manager
+ * not yet known to have written in that second is its author, before one that is.
+ */
+function displaces(
+  rec: ObjRecord,
+  f: Record<string, unknown>,
+  us: number,
+  best: Record<string, unknown> | undefined,
+  bestUs: number,
+  changedAtSec: number | undefined,
+): boolean {
+  if (us !== bestUs) return us > bestUs;
+  return changedAtSec === undefined || !firstWriteIn(rec, best, us) || firstWriteIn(rec, f, us);
+}
+
+/** Whether entry `f` is not known to have written a generation of `rec` in `us`'s second. */
+function firstWriteIn(rec: ObjRecord, f: Record<string, unknown> | undefined, us: number): boolean {
+  return f !== undefined && !rec.wroteAt(f.manager, Math.floor(us / 1e6));
 }
 
 /** Whether a chain already has `key` (a loop in the owners); a plain loop, no closure per step. */
