@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { isRfc3339Time, parseRfc3339, type ParsedTime } from '../src/event-time.js';
+import { isRfc3339Time, parseRfc3339, rfc3339Us, type ParsedTime } from '../src/event-time.js';
 
 /**
  * An independent reading of RFC 3339 for the parser to agree with: a regular expression, the
@@ -67,6 +67,7 @@ describe('parseRfc3339', () => {
         for (const s of texts) {
           expect(parseRfc3339(s), s).to.deep.equal(oracle(s));
           expect(isRfc3339Time(s), s).to.equal(oracle(s) !== null);
+          expect(rfc3339Us(s), s).to.deep.equal(oracle(s)?.us ?? NaN);
         }
       }),
       { numRuns: 3000 },
@@ -96,5 +97,6 @@ describe('parseRfc3339', () => {
       expect(parseRfc3339(bad), String(bad)).to.equal(null);
     expect(isRfc3339Time(undefined)).to.equal(false);
     expect(isRfc3339Time(12)).to.equal(false);
+    for (const none of [undefined, null, '', 0, {}, 'yesterday']) expect(rfc3339Us(none)).to.be.NaN;
   });
 });
