@@ -244,19 +244,23 @@ export class OwnerGraph {
   }
 
   private writer(f: Record<string, unknown>, sec: number): SpecWriter {
-    return {
-      manager: this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown'),
-      operation: this.interner.intern(typeof f.operation === 'string' ? f.operation : 'Update'),
-      sec,
-    };
+    return { manager: this.managerOf(f), operation: this.operationOf(f), sec };
   }
 
+  /** Sets the newest spec writer in place (per item: no `SpecWriter` object made). */
   private setSpecWriter(rec: ObjRecord, f: Record<string, unknown>, sec: number): void {
-    rec.specManager = this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
-    rec.specOperation = this.interner.intern(
-      typeof f.operation === 'string' ? f.operation : 'Update',
-    );
+    rec.specManager = this.managerOf(f);
+    rec.specOperation = this.operationOf(f);
     rec.specSec = sec;
+  }
+
+  // A managedFields entry's manager and operation, interned ('unknown' / 'Update' when absent).
+  private managerOf(f: Record<string, unknown>): string {
+    return this.interner.intern(typeof f.manager === 'string' ? f.manager : 'unknown');
+  }
+
+  private operationOf(f: Record<string, unknown>): string {
+    return this.interner.intern(typeof f.operation === 'string' ? f.operation : 'Update');
   }
 
   private readTraceparent(rec: ObjRecord, annotations: unknown, fields: unknown): void {
