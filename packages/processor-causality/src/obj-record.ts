@@ -1,5 +1,6 @@
 import type { RemoteParent } from './ids.js';
 import type { StatusRecord } from './object-status.js';
+import { microsWithin, wholeSeconds } from './time.js';
 
 /** Who wrote a generation's spec (a `managedFields` manager and operation), and when (s; 0: unknown). */
 export interface SpecWriter {
@@ -123,11 +124,8 @@ export class ObjRecord {
     return this.seenSec * 1e6 + this.seenSub;
   }
   set seenUs(us: number) {
-    const sec = Math.floor(us / 1e6);
-    const sub = us - sec * 1e6;
-    this.seenSec = sec;
-    // `| 0` makes it a small integer: a subtraction's result is a double, boxed when stored.
-    this.seenSub = Number.isInteger(sub) ? sub | 0 : sub;
+    this.seenSec = wholeSeconds(us);
+    this.seenSub = microsWithin(us, this.seenSec);
   }
 
   /** A valid `traceparent` annotation written with the current spec, if any. */
