@@ -37,7 +37,10 @@ export interface ReplayCliResult {
   /** Lines per CPU-second of reading and JSON.parse-ing the same file in this process. */
   replay_cli_parse_only_events_per_s: number;
   replay_cli_ratio_to_parse: number;
-  /** Peak resident memory of the kspan process (largest of the runs). */
+  /**
+   * Peak resident memory of the kspan process (largest of the runs), in MB (10^6 bytes) as the
+   * target is written; `time` reports KiB.
+   */
   replay_peak_rss_mb: number | null;
   replay_cli_input_events: number;
   replay_cli_input_mb: number;
@@ -109,7 +112,7 @@ async function run(args: ReplayCliArgs): Promise<ReplayCliResult> {
       replay_cli_wall_events_per_s: wallRate,
       replay_cli_parse_only_events_per_s: parseRate,
       replay_cli_ratio_to_parse: rate / parseRate,
-      replay_peak_rss_mb: rss.every((v) => v !== null) ? Math.max(...rss) / 1024 : null,
+      replay_peak_rss_mb: rss.every((v) => v !== null) ? (Math.max(...rss) * 1024) / 1e6 : null,
       replay_cli_input_events: lines,
       replay_cli_input_mb: bytes / 2 ** 20,
       replay_cli_output_mb: statSync(output).size / 2 ** 20,
