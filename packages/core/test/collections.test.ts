@@ -32,6 +32,30 @@ describe('Recency', () => {
     expect(order).to.deep.equal([0, 7, 4, 1, 8, 5, 2, 9, 6]);
   });
 
+  it('keeps one array through steady churn: a table at its size allocates no new queue', () => {
+    const r = new Recency<'stamp', { id: number; stamp: number }>('stamp');
+    const items = Array.from({ length: 50_000 }, (_, id) => ({ id, stamp: 0 }));
+    for (const it of items) r.touch(it);
+    const arrayOf = () => (r as unknown as { items: unknown[] }).items;
+    // A cache at its cap: the oldest goes, a new one comes, and some are touched again.
+    const churn = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        r.touch(r.shift()!);
+        if (i % 3 === 0) r.touch(items[(i * 7919) % items.length]!);
+      }
+    };
+    churn(60_000); // the queue reaches the size it keeps
+    const grown = arrayOf();
+    churn(500_000);
+    expect(arrayOf()).to.equal(grown);
+    expect(grown.length).to.be.at.most(2 * 50_000 + 1024);
+    expect(r.size).to.equal(50_000);
+    // Still in order: the oldest is the least recently touched.
+    const seen = new Set<number>();
+    for (let it = r.shift(); it; it = r.shift()) seen.add(it.id);
+    expect(seen.size).to.equal(50_000);
+  });
+
   it('does not keep an item it has handed out alive until its queue is compacted', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

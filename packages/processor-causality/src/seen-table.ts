@@ -145,44 +145,74 @@ export class SeenTable {
   }
 
   /**
-   * At the end of the columns: the live slots move to the front of new ones with room for half as
-   * many again (each slot is copied once per that many sets: amortised O(1)).
+   * At the end of the columns: the live slots move to their front, in place while the columns have
+   * room for half as many again (a table at its cap, the common case, allocates nothing: new columns
+   * each time were ~10 MB of array buffers and large-object arrays, garbage until a full
+   * collection), else into new ones of that size. Each slot is copied once per that many sets:
+   * amortised O(1).
    */
   private makeRoom(): void {
     const live = this.slot.size;
-    const capacity = Math.max(MIN_CAPACITY, Math.ceil(live * 1.5));
-    const keys: (string | undefined)[] = new Array<string | undefined>(capacity);
-    const count = new Float64Array(capacity);
-    const at = new Float64Array(capacity);
-    const bits = new Int32Array(capacity);
-    const hashes = new Int32Array(capacity);
-    const ids = new Uint32Array(4 * capacity);
-    const traces: string[] = new Array<string>(capacity);
+    const wanted = Math.max(MIN_CAPACITY, Math.ceil(live * 1.5));
+    const have = this.keys.length;
+    const to = have >= wanted && have <= 3 * wanted ? this.columns() : newColumns(wanted);
     let w = 0;
     for (let r = this.head; r < this.tail; r++) {
       const key = this.keys[r];
       if (key === undefined) continue;
-      keys[w] = key;
-      count[w] = this.count[r]!;
-      at[w] = this.at[r]!;
-      bits[w] = this.bits[r]!;
-      hashes[w] = this.hashes[r]!;
-      ids.set(this.ids.subarray(4 * r, 4 * r + 4), 4 * w);
-      traces[w++] = this.traces[r]!;
+      // In place, w <= r: a slot is read before anything is written over it.
+      to.keys[w] = key;
+      to.count[w] = this.count[r]!;
+      to.at[w] = this.at[r]!;
+      to.bits[w] = this.bits[r]!;
+      to.hashes[w] = this.hashes[r]!;
+      for (let k = 0; k < 4; k++) to.ids[4 * w + k] = this.ids[4 * r + k]!;
+      to.traces[w++] = this.traces[r]!;
     }
-    [this.keys, this.count, this.at, this.bits, this.hashes, this.ids, this.traces] = [
-      keys,
-      count,
-      at,
-      bits,
-      hashes,
-      ids,
-      traces,
-    ];
+    // Past the live slots no strings are held (in place: the ones just moved).
+    to.keys.fill(undefined, w);
+    to.traces.fill('', w);
+    ({
+      keys: this.keys,
+      count: this.count,
+      at: this.at,
+      bits: this.bits,
+      hashes: this.hashes,
+      ids: this.ids,
+      traces: this.traces,
+    } = to);
     this.head = 0;
     this.tail = w;
     // The slots were renumbered: the index is rebuilt (once per that many sets, like the copy).
     this.slot.clear();
-    for (let i = 0; i < w; i++) this.slot.insert(keys[i]!, i, hashes[i]);
+    for (let i = 0; i < w; i++) this.slot.insert(to.keys[i]!, i, to.hashes[i]);
   }
+
+  private columns(): Columns {
+    const { keys, count, at, bits, hashes, ids, traces } = this;
+    return { keys, count, at, bits, hashes, ids, traces };
+  }
+}
+
+/** The typed and plain columns of a seen table. */
+interface Columns {
+  keys: (string | undefined)[];
+  count: Float64Array<ArrayBuffer>;
+  at: Float64Array<ArrayBuffer>;
+  bits: Int32Array<ArrayBuffer>;
+  hashes: Int32Array<ArrayBuffer>;
+  ids: Uint32Array<ArrayBuffer>;
+  traces: string[];
+}
+
+function newColumns(capacity: number): Columns {
+  return {
+    keys: new Array<string | undefined>(capacity).fill(undefined),
+    count: new Float64Array(capacity),
+    at: new Float64Array(capacity),
+    bits: new Int32Array(capacity),
+    hashes: new Int32Array(capacity),
+    ids: new Uint32Array(4 * capacity),
+    traces: new Array<string>(capacity).fill(''),
+  };
 }

@@ -93,4 +93,21 @@ describe('seen table (counts of events no longer held)', () => {
     for (let i = 0; i < 20_000; i++)
       if (!model.has(`k${i}`)) expect(t.countOf(`k${i}`)).to.equal(undefined);
   });
+
+  it('at its cap reuses its columns: counts replaced one by one allocate no new arrays', () => {
+    const t = new SeenTable(20_000, () => {});
+    // Filled, then past its cap until its columns have the room they keep (1.5 times the cap).
+    for (let i = 0; i < 40_000; i++) t.set(`k${i}`, 1, i, ref(i));
+    const columns = () => {
+      const c = t as unknown as Record<string, unknown>;
+      return ['keys', 'count', 'at', 'bits', 'hashes', 'ids', 'traces'].map((k) => c[k]);
+    };
+    const before = columns();
+    for (let i = 40_000; i < 200_000; i++) t.set(`k${i}`, 2, i, ref(i));
+    columns().forEach((c, i) => expect(c, String(i)).to.equal(before[i]));
+    expect(t.size).to.equal(20_000);
+    expect(t.countOf('k199999')).to.equal(2);
+    expect(t.ref('k180000')).to.deep.equal(ref(180_000));
+    expect(t.countOf('k179999')).to.equal(undefined);
+  });
 });

@@ -1,3 +1,6 @@
+/** The smallest queue array, and the room a grown one keeps beyond twice its current slots. */
+const MIN_SLOTS = 1024;
+
 /**
  * Touch order for LRU caps and TTL expiry. (A Map used as a queue — delete the oldest, re-insert on
  * touch — is O(n) per oldest-entry lookup in V8: iteration skips every deleted slot from the table's
@@ -8,11 +11,19 @@
  * (touched again later, or forgotten) and is skipped. The place is the stamp: no second array of
  * stamps (half the queue's memory). Amortised O(1) per operation; the queue holds at most one
  * slot per touch still in the window.
+ *
+ * The queue's array has a fixed capacity, filled up to `end`: when it is full, the slots still
+ * current move to its front in place, and only a queue that stays more than half current gets a
+ * bigger array. (A queue that sliced off its passed slots and grew by `push` made a new array of
+ * a megabyte or more every few thousand touches of a big table: garbage in V8's large-object space,
+ * freed only by a full collection.)
  */
 export class Recency<K extends string, T extends Record<K, number>> {
-  // A passed slot is cleared at once: up to half the array is passed slots before it is compacted,
-  // and they must not keep forgotten items (a cache's evicted entries) alive until then.
+  // A passed slot is cleared at once: they must not keep forgotten items (a cache's evicted
+  // entries) alive until the next compaction.
   private items: (T | undefined)[] = [];
+  /** Slots in use: `items[head..end)`; the rest is room. */
+  private end = 0;
   /** The place of `items[0]` in the queue (the places before it were passed). */
   private base = 1;
   private head = 0;
@@ -28,33 +39,39 @@ export class Recency<K extends string, T extends Record<K, number>> {
   /** Marks `item` as the most recent. */
   touch(item: T): void {
     if (!item[this.field]) this.live++;
-    (item as Record<K, number>)[this.field] = this.base + this.items.length;
-    this.items.push(item);
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.base += this.head;
-      this.head = 0;
-    } else if (this.items.length - this.head > 2 * this.live + 1024) this.compact();
+    if (this.end === this.items.length) this.makeRoom();
+    (item as Record<K, number>)[this.field] = this.base + this.end;
+    this.items[this.end++] = item;
   }
 
   /**
-   * Keeps only the slots still current, in order, renumbering their items. An item touched again
-   * and again (an object updated on every watch event) leaves a stale slot per touch until the
-   * head passes it: a queue of a few live items could otherwise hold millions. Amortised O(1): it
-   * runs after at least one stale slot per live item has piled up.
+   * Keeps only the slots still current, in order, at the front, renumbering their items; then, if
+   * less than a third of the array is room, moves them to one twice their number (plus a minimum).
+   * An item touched again and again (an object updated on every watch event) leaves a stale slot
+   * per touch: this drops them. Amortised O(1): after it, a third of the array or more is room.
    */
-  private compact(): void {
-    const base = this.base + this.items.length;
+  private makeRoom(): void {
+    const base = this.base + this.end;
+    const { items } = this;
     let w = 0;
-    for (let r = this.head; r < this.items.length; r++) {
-      const item = this.items[r];
+    for (let r = this.head; r < this.end; r++) {
+      const item = items[r];
       if (item === undefined || item[this.field] !== this.base + r) continue;
       (item as Record<K, number>)[this.field] = base + w;
-      this.items[w++] = item;
+      items[w++] = item;
     }
-    this.items.length = w;
+    items.fill(undefined, w, this.end);
     this.base = base;
     this.head = 0;
+    this.end = w;
+    const wanted = 2 * w + MIN_SLOTS;
+    // Grown when a third of it is not room (to twice the current slots: a table that stays at one
+    // size keeps its array); shrunk when a burst has passed (a service's table back to its size).
+    if (items.length < 1.5 * w + MIN_SLOTS / 2 || items.length > 4 * wanted) {
+      const next = new Array<T | undefined>(wanted).fill(undefined);
+      for (let i = 0; i < w; i++) next[i] = items[i];
+      this.items = next;
+    }
   }
 
   /** Stops tracking `item` (its queue records become stale). */
@@ -65,7 +82,7 @@ export class Recency<K extends string, T extends Record<K, number>> {
 
   /** The least recently touched item still tracked. */
   oldest(): T | undefined {
-    while (this.head < this.items.length) {
+    while (this.head < this.end) {
       const item = this.items[this.head]!;
       if (item[this.field] === this.base + this.head) return item;
       this.items[this.head++] = undefined;

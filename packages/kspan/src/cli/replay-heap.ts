@@ -2,15 +2,17 @@ import { setFlagsFromString } from 'node:v8';
 
 // How `kspan replay` keeps its memory near its live state. V8 lets the old generation grow to
 // several times what is live before a full collection (a 1M-line replay with ~190 MB live reached
-// ~800 MB RSS). A smaller growth step costs more collections: on that replay, 100 % kept the CPU
-// time (~1.0x) at ~520 MB RSS; 50 % gave ~480 MB for ~1.08x, 30 % ~475 MB for ~1.25x (the rest of
-// the RSS is the live heap, V8's young generation and code, and Node's own). A growth factor is a
-// soft bound — no heap limit — so a replay whose state is legitimately larger (a huge cluster's
-// capture) just grows, slower, and never runs out of heap because of it. V8 reads the factor at each collection, so setting it once the process runs works
-// (measured: the same RSS as `node --heap-growing-percent=N`).
+// ~800 MB RSS). A smaller growth step costs more collections. Measured on the 1M-line bench
+// capture (~154 MB live at 90 %; alternating runs on a busy machine, medians): 100 % ~422 MiB
+// RSS, 42.6 CPU-s, 13 full collections; 70 % ~381 MiB, 43.0 CPU-s, 18; 50 % ~374 MiB, 44.2
+// CPU-s, 25 (kspan README, replay paragraph).
+// A growth factor is a soft bound — no heap limit — so a replay whose state is legitimately larger
+// (a huge cluster's capture) just grows, slower, and never runs out of heap because of it. V8
+// reads the factor at each collection, so setting it once the process runs works (measured: the
+// same RSS as `node --heap-growing-percent=N`).
 
 /** The old generation grows by this much of what a full collection left live, then collects again. */
-export const REPLAY_HEAP_GROWING_PERCENT = 100;
+export const REPLAY_HEAP_GROWING_PERCENT = 70;
 
 /** V8 flags by which a user already chose how the heap grows (either spelling): theirs win. */
 const USER_HEAP_FLAG =
