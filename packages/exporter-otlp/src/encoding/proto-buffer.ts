@@ -44,13 +44,6 @@ export class ProtoBuffer extends ByteBuffer {
     this.pos += 4;
   }
 
-  fixed64(low: number, high: number): void {
-    this.ensure(8);
-    this.buf.writeUInt32LE(low >>> 0, this.pos);
-    this.buf.writeUInt32LE(high >>> 0, this.pos + 4);
-    this.pos += 8;
-  }
-
   double(value: number): void {
     this.ensure(8);
     this.buf.writeDoubleLE(value, this.pos);
@@ -97,9 +90,11 @@ export class ProtoBuffer extends ByteBuffer {
     const n = text.length >>> 1;
     this.uint32(n);
     this.ensure(n);
-    for (let i = 0; i < n; i++)
-      this.buf[this.pos++] =
-        (nibble(text.charCodeAt(2 * i)) << 4) | nibble(text.charCodeAt(2 * i + 1));
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < 2 * n; i += 2)
+      buf[p++] = (nibble(text.charCodeAt(i)) << 4) | nibble(text.charCodeAt(i + 1));
+    this.pos = p;
   }
 
   /** Reserves `reserve` bytes for a length; returns where the message starts. */
