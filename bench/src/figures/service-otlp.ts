@@ -7,7 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MetricsRegistry, Service, silentLogger, validateConfig } from '@kspan/core';
+import {
+  MetricsRegistry,
+  Service,
+  limitJitInlining,
+  silentLogger,
+  validateConfig,
+} from '@kspan/core';
 import { k8sCaptureReceiver } from '@kspan/receiver-k8s-events';
 import { causalityProcessor } from '@kspan/processor-causality';
 import { otlpExporter } from '@kspan/exporter-otlp';
@@ -90,6 +96,7 @@ async function run(args: ServiceOtlpArgs): Promise<ServiceOtlpResult> {
       },
       'bench',
     );
+    limitJitInlining(); // as `kspan run` does
     const service = Service.build(config, { logger: silentLogger, metrics: new MetricsRegistry() });
     progress('service: replaying through k8s_capture → causality → otlp → gRPC sink');
     const threads = threadCpu();

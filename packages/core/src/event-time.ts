@@ -11,11 +11,16 @@ export interface ParsedTime {
   coarse: boolean;
 }
 
-const digit = (s: string, i: number) => {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : NaN;
+/**
+ * Two decimal digits at `i` as a number, or a negative one when either is not a digit: integers
+ * only, so that the parse below does no floating-point arithmetic (NaN) on the usual path
+ * (measured: 1M parses ~150 → ~130 ms).
+ */
+const twoDigits = (s: string, i: number) => {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 };
-const num2 = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
 
 /**
  * Parses an RFC 3339 time (hand-rolled: this runs for every event). `undefined`/`null`/`''` give
@@ -62,34 +67,39 @@ function rfc3339Micros(s: string): number {
   )
     return NaN;
   if (sep !== 84 && sep !== 116 && sep !== 32) return NaN; // T, t, space
-  const year = num2(s, 0) * 100 + num2(s, 2);
-  const month = num2(s, 5);
-  const day = num2(s, 8);
-  const hour = num2(s, 11);
-  const minute = num2(s, 14);
-  const second = num2(s, 17);
+  const century = twoDigits(s, 0);
+  const yearOf = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
   if (
-    Number.isNaN(year + month + day + hour + minute + second) ||
+    century < 0 ||
+    yearOf < 0 ||
     month < 1 ||
     month > 12 ||
     day < 1 ||
     day > 31 ||
+    hour < 0 ||
     hour > 23 ||
+    minute < 0 ||
     minute > 59 ||
+    second < 0 ||
     second > 60
   )
     return NaN;
+  const year = century * 100 + yearOf;
   let i = 19;
   let micros = 0;
   if (s.charCodeAt(i) === 46) {
     // Fraction: keep microseconds, truncate the rest (observedAt has nanoseconds).
     i++;
     const start = i;
-    while (i < s.length) {
-      const d = digit(s, i);
-      if (Number.isNaN(d)) break;
+    for (; i < s.length; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
       if (i - start < 6) micros = micros * 10 + d;
-      i++;
     }
     if (i === start) return NaN;
     for (let k = i - start; k < 6; k++) micros *= 10;
@@ -100,9 +110,9 @@ function rfc3339Micros(s: string): number {
     i++; // Z, z
   else if (z === 43 || z === 45) {
     if (s.charCodeAt(i + 3) !== 58) return NaN;
-    const h = num2(s, i + 1);
-    const m = num2(s, i + 4);
-    if (Number.isNaN(h + m)) return NaN;
+    const h = twoDigits(s, i + 1);
+    const m = twoDigits(s, i + 4);
+    if (h < 0 || m < 0) return NaN;
     offsetMin = (z === 43 ? 1 : -1) * (h * 60 + m);
     i += 6;
   } else return NaN;

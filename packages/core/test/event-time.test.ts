@@ -74,6 +74,19 @@ describe('parseRfc3339', () => {
     );
   });
 
+  it('takes no other character where a digit belongs (each position, each neighbour of 0-9)', () => {
+    const good = '2021-05-19T09:42:58.640117+02:30';
+    const digitsAt = [...good].flatMap((c, i) => (c >= '0' && c <= '9' ? [i] : []));
+    for (const i of digitsAt) {
+      for (const c of ['/', ':', 'a', ' ', '\u0660', '\uff10']) {
+        const s = good.slice(0, i) + c + good.slice(i + 1);
+        // In the fraction a non-digit ends it, and what follows must then be a zone.
+        expect(parseRfc3339(s), s).to.deep.equal(oracle(s));
+        expect(parseRfc3339(s), s).to.equal(null);
+      }
+    }
+  });
+
   it('reads the forms Kubernetes writes, to the microsecond', () => {
     expect(parseRfc3339('2021-05-19T09:42:58Z')).to.deep.equal({
       us: Date.UTC(2021, 4, 19, 9, 42, 58) * 1000,

@@ -129,6 +129,12 @@ export function trickySpans(): ReadableSpan[] {
     { ...base, attributes: { small: 'now a string', b: 2, map: { b: 'inner', a: { small: 3 } } } },
     { ...base, attributes: Object.fromEntries(manyKeys.map((k, i) => [k, i])) },
     { ...base, attributes: Object.fromEntries([...manyKeys].reverse().map((k) => [k, k])) },
+    // ids that are not lowercase hex: upper case, ASCII that is no digit, non-ASCII (the
+    // protobuf writer looks ASCII up in a table and reads the rest as the official writer does)
+    withContext(base, {
+      traceId: '0123456789ABCDEFabcdef/:@G`gz~ ',
+      spanId: '\u00e9\u4e2dFf09\u00ff\u0100Zz.!',
+    }),
   ];
   // One scope object for all, as in the pipeline: the official protobuf serializer tells scopes
   // apart by object (makeSpan makes one per span), ours and the JSON one by name and version.

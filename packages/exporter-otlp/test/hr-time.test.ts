@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { HrTime } from '@opentelemetry/api';
-import { nanosHalves, nanosText } from '../src/encoding/hr-time.js';
+import { nanosText, writeNanosFixed64 } from '../src/encoding/hr-time.js';
 
 /** What the official encoders compute, with BigInt. */
 function nanos(t: HrTime): bigint {
@@ -31,10 +31,13 @@ describe('OTLP times (nanoseconds since the epoch)', () => {
     for (const t of edge) expect(nanosText(t), String(t)).to.equal(nanos(t).toString());
   });
 
-  it('as the two halves of a fixed64, equal to the BigInt computation (wrapping past uint64)', () => {
+  it('as a fixed64, equal to the BigInt computation (wrapping past uint64)', () => {
+    const buf = Buffer.alloc(10, 0xee);
     for (const t of edge) {
-      const n = BigInt.asUintN(64, nanos(t));
-      expect(nanosHalves(t), String(t)).to.deep.equal([Number(n & 0xffffffffn), Number(n >> 32n)]);
+      writeNanosFixed64(t, buf, 1);
+      expect(buf.readBigUInt64LE(1), String(t)).to.equal(BigInt.asUintN(64, nanos(t)));
+      // exactly 8 bytes written, at the position given
+      expect([buf[0], buf[9]]).to.deep.equal([0xee, 0xee]);
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { Attributes, AttributeValue, Link, SpanContext } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { SHORT_BYTES } from './byte-buffer.js';
-import { nanosHalves } from './hr-time.js';
+import { writeNanosFixed64 } from './hr-time.js';
 import { spanFlags } from './span-flags.js';
 import { ProtoBuffer } from './proto-buffer.js';
 import { isPlainObject } from './plain-object.js';
@@ -138,8 +138,9 @@ function shortAsciiKeyValue(w: ProtoBuffer, field: number, k: Uint8Array, value:
 
 function time(w: ProtoBuffer, field: number, t: ReadableSpan['startTime']): void {
   tag(w, field, I64);
-  const [low, high] = nanosHalves(t);
-  w.fixed64(low, high);
+  w.ensure(8);
+  writeNanosFixed64(t, w.buf, w.pos);
+  w.pos += 8;
 }
 
 function event(w: ProtoBuffer, e: TimedEvent): void {

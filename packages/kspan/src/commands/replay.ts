@@ -3,6 +3,7 @@ import {
   Service,
   createLogger,
   escapeControlChars,
+  limitJitInlining,
   loadConfigFile,
   stoppedClock,
   validateConfig,
@@ -101,6 +102,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   // The capture's own times are the replay's only time: the same file gives the same spans.
   const service = Service.build(config, { logger, clock: stoppedClock() });
   boundReplayHeap(); // near its live state, unless the user chose heap flags (cli/replay-heap.ts)
+  limitJitInlining(); // less compiling, unless the user chose (core's jit-inlining.ts)
   blockOnFullStdout(); // a slow reader slows the replay down instead of spans being dropped
   await service.run();
 
