@@ -7,13 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  MetricsRegistry,
-  Service,
-  limitJitInlining,
-  silentLogger,
-  validateConfig,
-} from '@kspan/core';
+import { MetricsRegistry, Service, silentLogger, validateConfig } from '@kspan/core';
 import { k8sCaptureReceiver } from '@kspan/receiver-k8s-events';
 import { causalityProcessor } from '@kspan/processor-causality';
 import { otlpExporter } from '@kspan/exporter-otlp';
@@ -96,7 +90,6 @@ async function run(args: ServiceOtlpArgs): Promise<ServiceOtlpResult> {
       },
       'bench',
     );
-    limitJitInlining(); // as `kspan run` does
     const service = Service.build(config, { logger: silentLogger, metrics: new MetricsRegistry() });
     progress('service: replaying through k8s_capture → causality → otlp → gRPC sink');
     const threads = threadCpu();

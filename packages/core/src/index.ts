@@ -101,5 +101,4 @@ export {
   truncateString,
 } from './span-limits.js';
 export { Heap } from './heap.js';
-export { limitJitInlining, userChoseInlining, JIT_INLINING_BUDGET } from './jit-inlining.js';
 export { isRecord } from './is-record.js';

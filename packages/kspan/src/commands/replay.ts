@@ -3,7 +3,6 @@ import {
   Service,
   createLogger,
   escapeControlChars,
-  limitJitInlining,
   loadConfigFile,
   stoppedClock,
   validateConfig,
@@ -18,7 +17,7 @@ import { parseCommandArgs } from '../cli/args.js';
 import { COMMAND_HELP } from '../cli/help.js';
 import { ReplaySkips } from './replay-summary.js';
 import { blockOnFullStdout } from '../cli/blocking-stdout.js';
-import { boundReplayHeap } from '../cli/replay-heap.js';
+import { tuneReplayV8 } from '../cli/replay-v8.js';
 import { usageError } from '../cli/usage-error.js';
 
 const FORMATS = ['tree', 'otlp-json'] as const;
@@ -101,8 +100,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const logger = createLogger({ level: 'warn', observe: skips.observe });
   // The capture's own times are the replay's only time: the same file gives the same spans.
   const service = Service.build(config, { logger, clock: stoppedClock() });
-  boundReplayHeap(); // near its live state, unless the user chose heap flags (cli/replay-heap.ts)
-  limitJitInlining(); // less compiling, unless the user chose (core's jit-inlining.ts)
+  tuneReplayV8(); // heap growth step, inlining budget, unless the user chose (cli/replay-v8.ts)
   blockOnFullStdout(); // a slow reader slows the replay down instead of spans being dropped
   await service.run();
 

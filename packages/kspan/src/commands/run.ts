@@ -1,7 +1,6 @@
 import { constants } from 'node:os';
 import {
   Service,
-  limitJitInlining,
   escapeControlChars,
   startTelemetryServer,
   loadConfigFile,
@@ -34,7 +33,6 @@ export async function runCommand(argv: string[]): Promise<number> {
  * signal forced the stop.
  */
 export async function runService(config: ResolvedConfig): Promise<number> {
-  limitJitInlining(); // less compiling, unless the user chose (core's jit-inlining.ts)
   const service = Service.build(config);
   const address = config.telemetry.metrics?.address;
   const telemetry = address
