@@ -5,7 +5,8 @@ import { actionKey } from './aggregation.js';
 import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
-import type { RuleMatch } from './rules.js';
+import { RuleMatch, type CompiledRule } from './rules.js';
+import { compareHex, hexHalf, hexNameOf, isHexName } from './event-name.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
@@ -63,15 +64,22 @@ export class EventEntry {
    * one small integer (a field each is 8 bytes, and a causal event is held `parent_ttl`).
    */
   private bits: number;
-  /** The Event's uid, name and container: what other events' spans are compared with. */
+  /** The Event's uid and container: what other events' spans are compared with (and its name). */
   readonly uid: string;
-  readonly name: string;
   readonly container: string;
+  /**
+   * Its name (see `name`): the string, or for a client-go name `<object>.<16 hex>` the hex's high
+   * half (`nameLo` the low one), the object's name being the end of `objKey` (event-name.ts).
+   */
+  private readonly nameHi: string | number;
+  private readonly nameLo: number;
   private event: NormEvent | undefined;
+  /** Its rule match; once its spans are out, just the rule where the match is its rule and child key (see `exported`). */
+  private matched: RuleMatch | CompiledRule | undefined;
 
   constructor(
     ev: NormEvent,
-    readonly match: RuleMatch | undefined,
+    match: RuleMatch | undefined,
     readonly objKey: string,
     readonly childKey: string,
     now: number,
@@ -80,8 +88,16 @@ export class EventEntry {
     deletion = false,
   ) {
     this.event = ev;
+    this.matched = match;
     this.uid = ev.uid;
-    this.name = ev.name;
+    if (isHexName(ev.name, ev.regarding.name, objKey)) {
+      const at = ev.name.length - 16;
+      this.nameHi = hexHalf(ev.name, at);
+      this.nameLo = hexHalf(ev.name, at + 8);
+    } else {
+      this.nameHi = ev.name;
+      this.nameLo = 0;
+    }
     this.container = ev.container;
     this.maxCount = ev.count;
     this.touched = now;
@@ -92,6 +108,44 @@ export class EventEntry {
       (childKey !== '' && !deletion && DELETES.test(ev.reason) ? DELETES_CHILD : 0) |
       (deletion ? DELETION : 0);
     this.current = new SpanRec(this, prev);
+  }
+
+  /** The Event's name (`metadata.name`). */
+  get name(): string {
+    const hi = this.nameHi;
+    return typeof hi === 'string' ? hi : hexNameOf(this.objKey, hi, this.nameLo);
+  }
+
+  /**
+   * Whether it was created before `other` (an event on the same object's timeline): core/v1 names
+   * are `<object>.<hex creation time>`, so two names of one length compare as that time; else,
+   * and for equal names, by uid.
+   */
+  createdBefore(other: EventEntry): boolean {
+    const hi = this.nameHi;
+    const otherHi = other.nameHi;
+    if (typeof hi === 'number' && typeof otherHi === 'number' && this.objKey === other.objKey) {
+      const c = compareHex(hi, this.nameLo, otherHi, other.nameLo);
+      return c !== 0 ? c < 0 : this.uid < other.uid;
+    }
+    const a = this.name;
+    const b = other.name;
+    return a.length === b.length && a !== b ? a < b : this.uid < other.uid;
+  }
+
+  /** The rule it matched, if any (the same for all its spans). */
+  get match(): RuleMatch | undefined {
+    const m = this.matched;
+    if (m === undefined || m instanceof RuleMatch) return m;
+    // Only the rule was kept (a follow-on span asks again): the child is the child key's.
+    const key = this.childKey;
+    const ns = key.indexOf('/') + 1;
+    const name = key.indexOf('/', ns) + 1;
+    const match = m.child
+      ? new RuleMatch(m, key.slice(ns, name - 1), key.slice(name), undefined)
+      : new RuleMatch(m, '', '', undefined);
+    this.matched = match;
+    return match;
   }
 
   /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
@@ -150,10 +204,32 @@ export class EventEntry {
     this.event ??= ev;
   }
 
-  /** One of its spans went out: with none left open, the normalised event goes. */
+  /**
+   * One of its spans went out: with none left open, the normalised event goes, and the rule match
+   * where its rule and the child key say all of it (no attributes; the child's namespace and name
+   * those of the key): 56 bytes on each causal event held `parent_ttl`.
+   */
   exported(): void {
     this.bits -= OPEN_ONE;
-    if (this.open === 0 && !this.deletion) this.event = undefined;
+    if (this.open !== 0 || this.deletion) return;
+    this.event = undefined;
+    const m = this.matched;
+    if (m instanceof RuleMatch && m.attributes === undefined && this.keyNames(m))
+      this.matched = m.rule;
+  }
+
+  /** Whether the child key is `<kind>/<namespace>/<name>` of the match's child (or it names none). */
+  private keyNames(m: RuleMatch): boolean {
+    if (!m.rule.child) return m.namespace === '' && m.name === '';
+    const key = this.childKey;
+    return (
+      key.length === m.rule.child.length + m.namespace.length + m.name.length + 2 &&
+      key.startsWith(m.rule.child) &&
+      key.charCodeAt(m.rule.child.length) === 47 &&
+      key.startsWith(m.namespace, m.rule.child.length + 1) &&
+      key.charCodeAt(key.length - m.name.length - 1) === 47 &&
+      key.endsWith(m.name)
+    );
   }
 }
 

@@ -10,7 +10,7 @@ import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
 import { objKey } from './normalize.js';
 import type { OwnerGraph } from './owner-graph.js';
-import { State, type Change, type EventEntry, type SpanRec } from './records.js';
+import { State, type Change, type SpanRec } from './records.js';
 import { EventSpan, Resources, SAMPLED, SpanNames, type SpanFields } from './span.js';
 import type { RootExtras } from './spec-history.js';
 import type { Stats } from './stats.js';
@@ -277,7 +277,7 @@ export class SpanOutput {
       if (m.span.entry === s.entry) continue;
       const other = m.span.entry;
       // Same time: the event created first (an Event's name ends in its creation time) comes first.
-      if (m.t === last.t && before(other, s.entry)) continue;
+      if (m.t === last.t && other.createdBefore(s.entry)) continue;
       // Container events follow their container; pod-level events are followed by any.
       if (container && other.container !== container) continue;
       return m.t;
@@ -357,9 +357,4 @@ function rootService(c: Change): string {
   if (c.top.manager) return c.top.manager;
   if (c.top.operation === 'Delete') return 'kube-apiserver';
   return c.component || 'kube-apiserver';
-}
-
-/** Creation order of two events (core/v1 names are `<object>.<hex creation time>`), then uid. */
-function before(a: EventEntry, b: EventEntry): boolean {
-  return a.name.length === b.name.length && a.name !== b.name ? a.name < b.name : a.uid < b.uid;
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { NormEvent } from '../src/normalize.js';
 import { EventEntry, Occurrence, SpanRec, State } from '../src/records.js';
+import { builtinRules, compileRules, RuleMatch, RuleTable } from '../src/rules.js';
 
 const T0 = Date.UTC(2026, 10, 2, 9) * 1000; // µs
 
@@ -150,5 +151,53 @@ describe('held records (what an event keeps once its span is out)', () => {
       entry.touched = t;
       expect(entry.touched).to.equal(t);
     }
+  });
+});
+
+describe('an event whose spans are out keeps its rule, not its match', () => {
+  const table = new RuleTable(compileRules(builtinRules).rules);
+  const created = event({
+    uid: 'e2',
+    name: 'web-7d9f.18e42ecaf35cb76a',
+    regarding: { ...event().regarding, kind: 'ReplicaSet', name: 'web-7d9f', uid: 'r1' },
+    reason: 'SuccessfulCreate',
+    message: 'Created pod: web-7d9f-abcde',
+    component: 'replicaset-controller',
+  });
+
+  function retired(ev: NormEvent, childKey: string): { entry: EventEntry; before: unknown } {
+    const match = table.match(ev)!;
+    const entry = new EventEntry(ev, match, 'ReplicaSet/default/web-7d9f', childKey, T0, undefined);
+    const before = { ...match, kind: match.kind, child: match.child && { ...match.child } };
+    entry.current.add(occ(1, T0));
+    entry.current.state = State.Exported;
+    entry.current.shrink();
+    return { entry, before };
+  }
+
+  it('drops the match when its rule and child key say all of it, and makes it again the same', () => {
+    const { entry, before } = retired(created, 'Pod/default/web-7d9f-abcde');
+    const held = (entry as unknown as { matched: unknown }).matched;
+    expect(held).to.equal(entry.match?.rule); // only the rule was held…
+    const again = entry.match!;
+    expect({ ...again, kind: again.kind, child: again.child && { ...again.child } }).to.deep.equal(
+      before,
+    ); // …and the match made from it is the one it had
+    expect(entry.match).to.equal(again);
+  });
+
+  it('keeps a match the child key does not say (another namespace, or attributes)', () => {
+    const { entry } = retired(created, 'Pod/other/web-7d9f-abcde');
+    expect((entry as unknown as { matched: unknown }).matched).to.be.instanceOf(RuleMatch);
+    const claim = event({
+      ...created,
+      regarding: { ...created.regarding, kind: 'StatefulSet', name: 'db' },
+      reason: 'SuccessfulCreate',
+      message: 'create Claim data-db-0 Pod db-0 in StatefulSet db success',
+      component: 'statefulset-controller',
+    });
+    const withAttributes = retired(claim, 'PersistentVolumeClaim/default/data-db-0').entry;
+    expect(withAttributes.match?.attributes).to.deep.equal({ 'k8s.pod.name': 'db-0' });
+    expect((withAttributes as unknown as { matched: unknown }).matched).to.be.instanceOf(RuleMatch);
   });
 });
