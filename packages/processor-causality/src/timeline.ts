@@ -4,9 +4,16 @@ import { earliest, latest, type OccurrenceTime } from './event-order.js';
 import type { Occurrence, SpanRec } from './records.js';
 import { SlotMap } from './key-index.js';
 import { insertAt } from './small-list.js';
+import { microsWithin, wholeSeconds } from './time.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export type Mark = Occurrence & { span: SpanRec };
+
+/**
+ * The list of a side without marks, shared by every timeline (an array is 32 bytes even when
+ * empty). Never written: `insertAt` copies a short list, and an expired side is set back to it.
+ */
+const NO_MARKS: Mark[] = [];
 
 /**
  * Per object (by kind/namespace/name): the events that named it (its possible causes) and the events
@@ -14,14 +21,34 @@ export type Mark = Occurrence & { span: SpanRec };
  * arrive, so an event waiting in its window can be found as a parent before its own span is out.
  */
 export class Timeline {
-  named: Mark[] = [];
-  about: Mark[] = [];
-  namedTouched = 0;
-  aboutTouched = 0;
+  /** Its lists; an empty one is `NO_MARKS` (shared: most timelines have one side only). */
+  named: Mark[] = NO_MARKS;
+  about: Mark[] = NO_MARKS;
+  /** When each list was last touched (µs) as whole seconds and µs: a µs double is a 16-byte box. */
+  private namedSec = 0;
+  private namedSub = 0;
+  private aboutSec = 0;
+  private aboutSub = 0;
   /** Recency queue stamps (one queue per list: they expire at different ages). */
   nstamp = 0;
   astamp = 0;
   constructor(readonly key: string) {}
+
+  get namedTouched(): number {
+    return this.namedSec * 1e6 + this.namedSub;
+  }
+  set namedTouched(us: number) {
+    this.namedSec = wholeSeconds(us);
+    this.namedSub = microsWithin(us, this.namedSec);
+  }
+
+  get aboutTouched(): number {
+    return this.aboutSec * 1e6 + this.aboutSub;
+  }
+  set aboutTouched(us: number) {
+    this.aboutSec = wholeSeconds(us);
+    this.aboutSub = microsWithin(us, this.aboutSec);
+  }
 }
 
 /**
@@ -180,7 +207,7 @@ export class Timelines {
         (tl) => now - tl[side.touched] > side.ttlUs,
         (tl) => {
           side.order.forget(tl);
-          tl[side.list].length = 0;
+          tl[side.list] = NO_MARKS;
           if (tl[side.other].length === 0) this.expire(tl);
         },
       );
