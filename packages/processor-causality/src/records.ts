@@ -242,6 +242,13 @@ export const enum State {
 
 // Shared by spans not yet given an occurrence (never written: `add` replaces it).
 const NO_OCCURRENCES: Occurrence[] = [];
+const NO_MESSAGES: string[] = [];
+
+/** Occurrences taken off a waiting span (`SpanRec.takeFrom`), with their messages. */
+export interface Occurrences {
+  occ: Occurrence[];
+  messages: string[];
+}
 
 /**
  * What a span needs only until it is out — its occurrences as a list, the span before it, its
@@ -251,6 +258,8 @@ const NO_OCCURRENCES: Occurrence[] = [];
  */
 class Waiting {
   occ: Occurrence[] = NO_OCCURRENCES;
+  /** Each occurrence's message, by index in `occ`: a span's events and status need them until it is out. */
+  messages: string[] = NO_MESSAGES;
   parent: SpanRec | undefined = undefined;
   chain: readonly Ancestor[] | undefined = undefined;
   releaseAt = NaN;
@@ -322,7 +331,10 @@ export class SpanRec {
     const p = this.part;
     if (p instanceof Waiting) return p;
     const w = new Waiting(undefined);
-    if (p) w.occ = [p];
+    if (p) {
+      w.occ = [p];
+      w.messages = [''];
+    }
     this.part = w;
     return w;
   }
@@ -422,13 +434,31 @@ export class SpanRec {
   }
 
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
-  add(o: Occurrence): void {
+  add(o: Occurrence, message: string): void {
     o.span = this;
     const w = this.waiting;
     const occ = w.occ;
     let i = occ.length;
     while (i > 0 && occ[i - 1]!.count > o.count) i--;
     w.occ = insertAt(occ, i, o);
+    w.messages = insertAt(w.messages, i, message);
+  }
+
+  /** The message of occurrence `i` of `occ` while the span waits; '' once it is out. */
+  messageOf(i: number): string {
+    return this.w?.messages[i] ?? '';
+  }
+
+  /** The message of its last occurrence while it waits; '' once it is out. */
+  get lastMessage(): string {
+    const w = this.w;
+    return w ? (w.messages[w.messages.length - 1] ?? '') : '';
+  }
+
+  /** Takes its occurrences from index `at` on (they go on in a follow-on span). */
+  takeFrom(at: number): Occurrences {
+    const w = this.waiting;
+    return { occ: w.occ.splice(at), messages: w.messages.splice(at) };
   }
 
   spanId(make: (uid: string, count: number) => string): string {
@@ -461,7 +491,7 @@ export class SpanRec {
     const w = this.w;
     if (w) {
       const last = w.occ[w.occ.length - 1];
-      for (const o of w.occ) o.message = '';
+      w.messages = NO_MESSAGES;
       if (this.isRoot) {
         w.occ = last ? [last] : NO_OCCURRENCES;
         w.parent = undefined;

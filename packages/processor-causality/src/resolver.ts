@@ -5,7 +5,7 @@ import { objKey, type NormEvent } from './normalize.js';
 import type { Ancestor, ObjRecord } from './obj-record.js';
 import type { OwnerGraph } from './owner-graph.js';
 import type { PipelineTime } from './pipeline-time.js';
-import { State, type Change, type Occurrence, type ParentVia, type SpanRec } from './records.js';
+import { State, type Change, type Occurrences, type ParentVia, type SpanRec } from './records.js';
 import type { RuleMatch, RuleTable } from './rules.js';
 import type { ScaleTargets } from './scale-targets.js';
 import { SAMPLED } from './span.js';
@@ -28,7 +28,7 @@ export class Resolver {
     private readonly time: PipelineTime,
     private readonly stats: Stats,
     /** Continues a span's later occurrences in a follow-on span (the engine schedules it). */
-    private readonly split: (s: SpanRec, later: Occurrence[]) => void,
+    private readonly split: (s: SpanRec, later: Occurrences) => void,
     private readonly targets: ScaleTargets,
   ) {}
 
@@ -43,7 +43,7 @@ export class Resolver {
     if (s.state !== State.Pending) return;
     s.state = State.Resolving;
     const at = this.newerFrom(s);
-    const later = at > 0 ? s.occ.splice(at) : undefined;
+    const later = at > 0 ? s.takeFrom(at) : undefined;
     if (s.prev && !this.movedOn(s)) this.resolveFollowOn(s);
     else this.resolveFirst(s);
     s.state = State.Resolved;

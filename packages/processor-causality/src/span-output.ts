@@ -66,7 +66,7 @@ export class SpanOutput {
     if (s.state === State.Exported) return;
     const entry = s.entry;
     const e = entry.ev;
-    const last = s.last();
+    const lastMessage = s.lastMessage;
     this.extent(s);
     const from = this.lo;
     const to = this.hi;
@@ -110,12 +110,12 @@ export class SpanOutput {
 
     let events: TimedEvent[] =
       s.occ.length > 1 || s.prev
-        ? s.occ.map((o) => ({
+        ? s.occ.map((o, i) => ({
             name: 'occurrence',
             time: toHrTime(o.t),
             attributes:
-              o.message !== last.message
-                ? { 'k8s.event.count': o.count, 'k8s.event.message': o.message }
+              s.messageOf(i) !== lastMessage
+                ? { 'k8s.event.count': o.count, 'k8s.event.message': s.messageOf(i) }
                 : { 'k8s.event.count': o.count },
           }))
         : NO_EVENTS;
@@ -142,7 +142,7 @@ export class SpanOutput {
     f.startUs = start;
     f.endUs = end;
     f.error =
-      e.type === 'Warning' ? last.message || e.reason : s.isRoot ? failure(c?.ending) : undefined;
+      e.type === 'Warning' ? lastMessage || e.reason : s.isRoot ? failure(c?.ending) : undefined;
     f.attributes =
       s.isRoot && c?.ending
         ? outcomeAttributes(eventAttributes(s, chain), c.ending)

@@ -34,8 +34,7 @@ function event(over: Partial<NormEvent> = {}): NormEvent {
   };
 }
 
-const occ = (count: number, t: number): Occurrence =>
-  new Occurrence(count, t, false, t, t, `m${count}`);
+const occ = (count: number, t: number): Occurrence => new Occurrence(count, t, false, t, t);
 
 describe('held records (what an event keeps once its span is out)', () => {
   it('a span out keeps its last occurrence, ids and start; what only a waiting span needs goes', () => {
@@ -51,7 +50,7 @@ describe('held records (what an event keeps once its span is out)', () => {
       change: undefined,
     };
     s.prev = prev;
-    for (const o of [occ(2, T0 + 2), occ(1, T0 + 1), occ(3, T0 + 3)]) s.add(o);
+    for (const o of [occ(2, T0 + 2), occ(1, T0 + 1), occ(3, T0 + 3)]) s.add(o, `m${o.count}`);
     s.releaseAt = T0 + 5e6;
     s.parent = new SpanRec(entry, undefined);
     s.chain = [];
@@ -59,6 +58,13 @@ describe('held records (what an event keeps once its span is out)', () => {
     s.traceFlags = 0;
     s.parentRemote = true;
     s.state = State.Resolved;
+    // Each occurrence's message stays at its index, in count order, until the span is out.
+    expect([0, 1, 2].map((i) => s.messageOf(i)).concat(s.lastMessage)).to.deep.equal([
+      'm1',
+      'm2',
+      'm3',
+      'm3',
+    ]);
     expect([s.first().count, s.last().count, s.occ.length, s.via, s.prev]).to.deep.equal([
       1,
       3,
@@ -77,7 +83,12 @@ describe('held records (what an event keeps once its span is out)', () => {
     s.state = State.Exported;
     s.shrink();
     expect(s.first()).to.equal(s.last());
-    expect([s.last().count, s.last().message, s.occ.length]).to.deep.equal([3, '', 1]);
+    expect([s.last().count, s.lastMessage, s.messageOf(0), s.occ.length]).to.deep.equal([
+      3,
+      '',
+      '',
+      1,
+    ]);
     expect([s.prev, s.parent, s.chain, s.releaseAt]).to.deep.equal([
       undefined,
       undefined,
@@ -96,7 +107,7 @@ describe('held records (what an event keeps once its span is out)', () => {
   it('a root out keeps its window (its change reads it until its own timer fires)', () => {
     const entry = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined);
     const s = entry.current;
-    s.add(occ(1, T0));
+    s.add(occ(1, T0), 'm');
     s.isRoot = true;
     s.releaseAt = T0 + 5e6;
     s.state = State.Exported;
@@ -113,15 +124,16 @@ describe('held records (what an event keeps once its span is out)', () => {
       [NaN, true, NaN, T0],
     ];
     for (const [t, coarse, at, obs] of cases) {
-      const o = new Occurrence(4, t, coarse, at, obs, 'm');
-      expect([o.count, o.t, o.coarse, o.at, o.obs, o.message], String(t)).to.deep.equal([
-        4,
-        t,
-        coarse,
-        at,
-        obs,
-        'm',
-      ]);
+      for (const count of [4, 2 ** 29 + 1, 2 ** 40 + 3]) {
+        const o = new Occurrence(count, t, coarse, at, obs);
+        expect([o.count, o.t, o.coarse, o.at, o.obs], `${t} ${count}`).to.deep.equal([
+          count,
+          t,
+          coarse,
+          at,
+          obs,
+        ]);
+      }
     }
   });
 
@@ -136,8 +148,8 @@ describe('held records (what an event keeps once its span is out)', () => {
 
   it('a span written to after export keeps its last occurrence', () => {
     const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
-    s.add(occ(1, T0));
-    s.add(occ(2, T0 + 5));
+    s.add(occ(1, T0), 'm');
+    s.add(occ(2, T0 + 5), 'm');
     s.state = State.Exported;
     s.shrink();
     s.via = 'repeat';
@@ -169,7 +181,7 @@ describe('an event whose spans are out keeps its rule, not its match', () => {
     const match = table.match(ev)!;
     const entry = new EventEntry(ev, match, 'ReplicaSet/default/web-7d9f', childKey, T0, undefined);
     const before = { ...match, kind: match.kind, child: match.child && { ...match.child } };
-    entry.current.add(occ(1, T0));
+    entry.current.add(occ(1, T0), 'm');
     entry.current.state = State.Exported;
     entry.current.shrink();
     return { entry, before };

@@ -16,8 +16,8 @@ function mark(t: number): Mark {
     count: 1,
   } as unknown as NormEvent;
   const entry = new EventEntry(ev, undefined, 'Pod/default/web-1', '', t, undefined);
-  const o = new Occurrence(1, t, false, t, t, 'm');
-  entry.current.add(o);
+  const o = new Occurrence(1, t, false, t, t);
+  entry.current.add(o, 'm');
   return o as Mark;
 }
 
