@@ -242,7 +242,6 @@ export const enum State {
 
 // Shared by spans not yet given an occurrence (never written: `add` replaces it).
 const NO_OCCURRENCES: Occurrence[] = [];
-const NO_MESSAGES: string[] = [];
 
 /** Occurrences taken off a waiting span (`SpanRec.takeFrom`), with their messages. */
 export interface Occurrences {
@@ -258,8 +257,11 @@ export interface Occurrences {
  */
 class Waiting {
   occ: Occurrence[] = NO_OCCURRENCES;
-  /** Each occurrence's message, by index in `occ`: a span's events and status need them until it is out. */
-  messages: string[] = NO_MESSAGES;
+  /**
+   * Each occurrence's message, by index in `occ` (a span's events and status need them until it
+   * is out): with one occurrence (most spans) that message, not a list of one (56 bytes).
+   */
+  messages: string | string[] = '';
   parent: SpanRec | undefined = undefined;
   chain: readonly Ancestor[] | undefined = undefined;
   releaseAt = NaN;
@@ -333,7 +335,7 @@ export class SpanRec {
     const w = new Waiting(undefined);
     if (p) {
       w.occ = [p];
-      w.messages = [''];
+      w.messages = '';
     }
     this.part = w;
     return w;
@@ -441,24 +443,29 @@ export class SpanRec {
     let i = occ.length;
     while (i > 0 && occ[i - 1]!.count > o.count) i--;
     w.occ = insertAt(occ, i, o);
-    w.messages = insertAt(w.messages, i, message);
+    const m = w.messages;
+    w.messages = occ.length === 0 ? message : insertAt(typeof m === 'string' ? [m] : m, i, message);
   }
 
   /** The message of occurrence `i` of `occ` while the span waits; '' once it is out. */
   messageOf(i: number): string {
-    return this.w?.messages[i] ?? '';
+    const m = this.w?.messages;
+    return typeof m === 'string' ? (i === 0 ? m : '') : (m?.[i] ?? '');
   }
 
   /** The message of its last occurrence while it waits; '' once it is out. */
   get lastMessage(): string {
-    const w = this.w;
-    return w ? (w.messages[w.messages.length - 1] ?? '') : '';
+    const m = this.w?.messages;
+    return typeof m === 'string' ? m : (m?.[m.length - 1] ?? '');
   }
 
   /** Takes its occurrences from index `at` on (they go on in a follow-on span). */
   takeFrom(at: number): Occurrences {
     const w = this.waiting;
-    return { occ: w.occ.splice(at), messages: w.messages.splice(at) };
+    const m = w.messages;
+    // At `at` > 0 there are two or more occurrences: their messages are a list.
+    const messages = typeof m === 'string' ? [] : m.splice(at);
+    return { occ: w.occ.splice(at), messages };
   }
 
   spanId(make: (uid: string, count: number) => string): string {
@@ -491,7 +498,7 @@ export class SpanRec {
     const w = this.w;
     if (w) {
       const last = w.occ[w.occ.length - 1];
-      w.messages = NO_MESSAGES;
+      w.messages = '';
       if (this.isRoot) {
         w.occ = last ? [last] : NO_OCCURRENCES;
         w.parent = undefined;
