@@ -6,7 +6,8 @@ import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
 import { RuleMatch, type CompiledRule } from './rules.js';
-import { compareHex, hexHalf, hexNameOf, isHexName } from './event-name.js';
+import { hexNameOf, isHexName } from './event-name.js';
+import { compareHex, hex16, hexHalf, isHexRun } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
@@ -270,11 +271,21 @@ class Waiting {
   constructor(public prev: SpanRef | undefined) {}
 }
 
-// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS, STARTED), and its trace flags (8 bits).
+// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS, STARTED), its trace flags (8 bits),
+// and whether its id and its parent's are set.
 const STATE_MASK = 3;
 /** `startUs` is set. */
 const STARTED = 128;
 const TRACE_FLAGS_SHIFT = 8;
+const TRACE_FLAGS_MASK = 0xff << TRACE_FLAGS_SHIFT;
+const ID_SET = 1 << 16;
+const PARENT_SET = 1 << 17;
+
+/** A span id (16 lowercase hex digits, ids.ts) as halves: `idHi`/`idLo` or `parentHi`/`parentLo`. */
+function checkedId(id: string): string {
+  if (id.length !== 16 || !isHexRun(id, 0, 16)) throw new Error(`not a span id: ${id}`);
+  return id;
+}
 
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
@@ -286,10 +297,16 @@ export class SpanRec {
   private part: Waiting | Occurrence | undefined;
   /** State, booleans and trace flags in one small integer (a field each is 8 bytes, and spans are many). */
   private bits = 1 << TRACE_FLAGS_SHIFT;
-  /** Frozen the first time anyone needs it (a child, or export). */
-  private id = '';
+  /**
+   * Its span id, frozen the first time anyone needs it (a child, or export), and its parent's
+   * (`parentSpanId`; none when `PARENT_SET` is off): each as two 32-bit halves (hex-halves.ts),
+   * not a 16-character string of its own.
+   */
+  private idHi = 0;
+  private idLo = 0;
+  private parentHi = 0;
+  private parentLo = 0;
   traceId = '';
-  parentSpanId = '';
   change: Change | undefined = undefined;
   /** Its start as exported (see `startUs`): whole seconds and µs, small integers, not a number box. */
   private startSec = 0;
@@ -363,10 +380,33 @@ export class SpanRec {
   }
 
   get traceFlags(): number {
-    return this.bits >>> TRACE_FLAGS_SHIFT;
+    return (this.bits & TRACE_FLAGS_MASK) >>> TRACE_FLAGS_SHIFT;
   }
   set traceFlags(f: number) {
-    this.bits = (this.bits & ((1 << TRACE_FLAGS_SHIFT) - 1)) | ((f & 0xff) << TRACE_FLAGS_SHIFT);
+    this.bits = (this.bits & ~TRACE_FLAGS_MASK) | ((f & 0xff) << TRACE_FLAGS_SHIFT);
+  }
+
+  /** Its parent's span id, '' for none. */
+  get parentSpanId(): string {
+    return this.bits & PARENT_SET ? hex16(this.parentHi, this.parentLo) : '';
+  }
+  set parentSpanId(id: string) {
+    if (id === '') {
+      this.bits &= ~PARENT_SET;
+      return;
+    }
+    checkedId(id);
+    this.parentHi = hexHalf(id, 0);
+    this.parentLo = hexHalf(id, 8);
+    this.bits |= PARENT_SET;
+  }
+
+  /** Its parent is `p` (an event's span): `p`'s id, frozen now, without a string made. */
+  parentIs(p: SpanRec, make: (uid: string, count: number) => string): void {
+    p.freezeId(make);
+    this.parentHi = p.idHi;
+    this.parentLo = p.idLo;
+    this.bits |= PARENT_SET;
   }
 
   /** Occurrences while pending (replaced, never grown); after export only the last. */
@@ -469,12 +509,21 @@ export class SpanRec {
   }
 
   spanId(make: (uid: string, count: number) => string): string {
-    if (!this.id)
-      this.id =
-        this.isRoot && this.change
-          ? this.change.rootSpanId
-          : make(this.entry.uid, this.first().count);
-    return this.id;
+    return this.freezeId(make) ?? hex16(this.idHi, this.idLo);
+  }
+
+  /** Fixes its id if not yet fixed, and returns it then (else undefined). */
+  private freezeId(make: (uid: string, count: number) => string): string | undefined {
+    if (this.bits & ID_SET) return undefined;
+    const id = checkedId(
+      this.isRoot && this.change
+        ? this.change.rootSpanId
+        : make(this.entry.uid, this.first().count),
+    );
+    this.idHi = hexHalf(id, 0);
+    this.idLo = hexHalf(id, 8);
+    this.bits |= ID_SET;
+    return id;
   }
 
   /** The light reference later spans of the same event keep. */

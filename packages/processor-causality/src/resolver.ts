@@ -121,7 +121,7 @@ export class Resolver {
       s.change = parent.change;
       s.traceId = parent.traceId;
       s.traceFlags = parent.traceFlags;
-      s.parentSpanId = parent.spanId(eventSpanId);
+      s.parentIs(parent, eventSpanId);
       s.via = via;
       return;
     }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { compareHex, hexHalf, hexNameOf, isHexName } from '../src/event-name.js';
+import { hexNameOf, isHexName } from '../src/event-name.js';
+import { compareHex, hex16, hexHalf } from '../src/hex-halves.js';
 import type { NormEvent } from '../src/normalize.js';
 import { EventEntry } from '../src/records.js';
 
@@ -70,6 +71,13 @@ describe('event names held as two halves (event-name.ts)', () => {
     expect(compareHex(1, -1, 1, 0)).to.equal(1);
     expect(compareHex(1, 2, 1, 2)).to.equal(0);
     expect(hexNameOf('Pod/default/web-1', -1, 0)).to.equal('web-1.ffffffff00000000');
+    for (const id of [
+      '0000000000000001',
+      'ffffffffffffffff',
+      '8000000000000000',
+      '0123456789abcdef',
+    ])
+      expect(hex16(hexHalf(id, 0), hexHalf(id, 8))).to.equal(id);
   });
 
   it('events of different objects compare by their names as strings', () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { NormEvent } from '../src/normalize.js';
 import { EventEntry, Occurrence, SpanRec, State } from '../src/records.js';
 import { builtinRules, compileRules, RuleMatch, RuleTable } from '../src/rules.js';
+import { eventSpanId } from '../src/ids.js';
 
 const T0 = Date.UTC(2026, 10, 2, 9) * 1000; // µs
 
@@ -211,5 +212,48 @@ describe('an event whose spans are out keeps its rule, not its match', () => {
     const withAttributes = retired(claim, 'PersistentVolumeClaim/default/data-db-0').entry;
     expect(withAttributes.match?.attributes).to.deep.equal({ 'k8s.pod.name': 'db-0' });
     expect((withAttributes as unknown as { matched: unknown }).matched).to.be.instanceOf(RuleMatch);
+  });
+});
+
+describe('a span holds its id and its parent’s as halves', () => {
+  it('gives back the ids it was given, frozen on first use; trace flags leave them alone', () => {
+    const entry = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined);
+    const s = entry.current;
+    s.add(occ(2, T0), 'm');
+    const made: [string, number][] = [];
+    const make = (uid: string, count: number) => {
+      made.push([uid, count]);
+      return eventSpanId(uid, count);
+    };
+    const id = s.spanId(make);
+    s.add(occ(1, T0 - 1), 'm'); // an earlier count arrives late: the id stays as first given
+    s.traceFlags = 0xff;
+    s.traceFlags = 0;
+    expect([s.spanId(make), s.parentSpanId, made]).to.deep.equal([id, '', [['e1', 2]]]);
+    for (const p of ['ffffffffffffffff', '0000000000000001', id]) {
+      s.parentSpanId = p;
+      expect(s.parentSpanId).to.equal(p);
+    }
+    s.parentSpanId = '';
+    expect([s.parentSpanId, s.spanId(make)]).to.deep.equal(['', id]);
+
+    const child = new EventEntry(
+      event({ uid: 'e2' }),
+      undefined,
+      'Pod/default/web-1',
+      '',
+      T0,
+      undefined,
+    ).current;
+    child.add(occ(1, T0 + 1), 'm');
+    child.parentIs(s, make);
+    expect(child.parentSpanId).to.equal(id);
+    expect(child.ref(make).parentSpanId).to.equal(id);
+  });
+
+  it('refuses what is not a span id (an internal error, never a wrong id)', () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    for (const bad of ['s', 'ABCDEF0123456789', '0123456789abcde', '0123456789abcdefg'])
+      expect(() => (s.parentSpanId = bad), bad).to.throw(/not a span id/);
   });
 });
