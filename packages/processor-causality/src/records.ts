@@ -306,8 +306,11 @@ export class SpanRec {
   private idLo = 0;
   private parentHi = 0;
   private parentLo = 0;
-  traceId = '';
-  change: Change | undefined = undefined;
+  /**
+   * Its change (its trace id is the change's), or without one its trace id ('' until resolved; a
+   * follow-on of a span whose record is gone has an id only). One field for both.
+   */
+  private trace: Change | string = '';
   /** Its start as exported (see `startUs`): whole seconds and µs, small integers, not a number box. */
   private startSec = 0;
   private startSub = 0;
@@ -384,6 +387,28 @@ export class SpanRec {
   }
   set traceFlags(f: number) {
     this.bits = (this.bits & ~TRACE_FLAGS_MASK) | ((f & 0xff) << TRACE_FLAGS_SHIFT);
+  }
+
+  /** The change it belongs to, once resolved (undefined when its change is gone). */
+  get change(): Change | undefined {
+    const t = this.trace;
+    return typeof t === 'string' ? undefined : t;
+  }
+  set change(c: Change | undefined) {
+    const t = this.trace;
+    if (c) this.trace = c;
+    else if (typeof t !== 'string') this.trace = t.traceId;
+  }
+
+  /** Its trace id: its change's, if it has one. */
+  get traceId(): string {
+    const t = this.trace;
+    return typeof t === 'string' ? t : t.traceId;
+  }
+  set traceId(id: string) {
+    const t = this.trace;
+    if (typeof t === 'string') this.trace = id;
+    else if (t.traceId !== id) throw new Error(`a span of trace ${t.traceId} given trace ${id}`);
   }
 
   /** Its parent's span id, '' for none. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { NormEvent } from '../src/normalize.js';
-import { EventEntry, Occurrence, SpanRec, State } from '../src/records.js';
+import { Change, EventEntry, Occurrence, SpanRec, State } from '../src/records.js';
 import { builtinRules, compileRules, RuleMatch, RuleTable } from '../src/rules.js';
 import { eventSpanId } from '../src/ids.js';
 
@@ -255,5 +255,28 @@ describe('a span holds its id and its parent’s as halves', () => {
     const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
     for (const bad of ['s', 'ABCDEF0123456789', '0123456789abcde', '0123456789abcdefg'])
       expect(() => (s.parentSpanId = bad), bad).to.throw(/not a span id/);
+  });
+});
+
+describe('a span holds its change or, without one, its trace id', () => {
+  it("gives the change's trace id, keeps its id when the change is let go, refuses another", () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    expect([s.change, s.traceId]).to.deep.equal([undefined, '']);
+    s.traceId = 'a'.repeat(32); // a follow-on of a span whose record is gone: an id only
+    expect([s.change, s.traceId]).to.deep.equal([undefined, 'a'.repeat(32)]);
+    const top = { kind: 'Deployment', namespace: 'default', name: 'web', uid: 'd1' };
+    const c = new Change(
+      'd1/1',
+      'd1/1',
+      { ...top, generation: 1, manager: '', operation: '', specTime: NaN },
+      undefined,
+      undefined,
+    );
+    s.change = c;
+    s.traceId = c.traceId;
+    expect([s.change, s.traceId]).to.deep.equal([c, c.traceId]);
+    expect(() => (s.traceId = 'b'.repeat(32))).to.throw(/given trace/);
+    s.change = undefined;
+    expect([s.change, s.traceId]).to.deep.equal([undefined, c.traceId]);
   });
 });
