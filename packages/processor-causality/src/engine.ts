@@ -251,7 +251,6 @@ export class CausalityEngine {
       } else this.stats.duplicates++;
       return;
     }
-    entry.maxCount = ev.count;
     this.events.touch(entry, now);
     if (entry.current.state !== State.Exported) {
       // Its window is still open: one more occurrence on the same span (a span event).

@@ -49,8 +49,6 @@ const OPEN_ONE = 16;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
-  /** The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence. */
-  maxCount: number;
   /** The span collecting new occurrences: pending until its window closes, then a follow-on starts. */
   current: SpanRec;
   /** When it was last touched (`touched`, µs) as two small integers: a µs double is a 16-byte box. */
@@ -100,7 +98,6 @@ export class EventEntry {
       this.nameLo = 0;
     }
     this.container = ev.container;
-    this.maxCount = ev.count;
     this.touched = now;
     this.key = actionKey(ev);
     this.bits =
@@ -147,6 +144,15 @@ export class EventEntry {
       : new RuleMatch(m, '', '', undefined);
     this.matched = match;
     return match;
+  }
+
+  /**
+   * The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence.
+   * Its current span's last (a higher count is added to it, or to a follow-on that becomes
+   * current; a lower one goes before it): not a field of its own.
+   */
+  get maxCount(): number {
+    return this.current.last().count;
   }
 
   /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */

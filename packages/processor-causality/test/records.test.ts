@@ -280,3 +280,28 @@ describe('a span holds its change or, without one, its trace id', () => {
     expect([s.change, s.traceId]).to.deep.equal([undefined, c.traceId]);
   });
 });
+
+describe("an event's highest count is its current span's last occurrence", () => {
+  it('follows higher counts, not lower ones arriving late, and moves to a follow-on', () => {
+    const entry = new EventEntry(
+      event({ count: 3 }),
+      undefined,
+      'Pod/default/web-1',
+      '',
+      T0,
+      undefined,
+    );
+    entry.current.add(occ(3, T0 + 3), 'm');
+    entry.current.add(occ(1, T0 + 1), 'm'); // late, lower
+    expect(entry.maxCount).to.equal(3);
+    entry.current.add(occ(5, T0 + 5), 'm');
+    expect(entry.maxCount).to.equal(5);
+    entry.current.state = State.Exported;
+    entry.current.shrink();
+    expect(entry.maxCount).to.equal(5); // out: its last occurrence is kept
+    const follow = new SpanRec(entry, undefined);
+    entry.current = follow;
+    follow.add(occ(7, T0 + 7), 'm');
+    expect(entry.maxCount).to.equal(7);
+  });
+});
