@@ -336,3 +336,47 @@ describe('built-in rules: every message variant in the reference', () => {
     ).to.equal('MyKind');
   });
 });
+
+describe('matches that name no child are shared', () => {
+  const t = new RuleTable(compileRules(builtinRules).rules);
+  const pull = (image: string) =>
+    t.match(ev('kubelet', 'Pod', 'Pulling', `Pulling image "${image}"`))!;
+  const scheduled = (pod: string, node: string) =>
+    t.match(
+      ev(
+        'default-scheduler',
+        'Pod',
+        'Scheduled',
+        `Successfully assigned default/${pod} to ${node}`,
+      ),
+    )!;
+
+  it('one per rule and attribute values; what each says is unchanged', () => {
+    const [a, b, c] = [pull('app:1'), pull('app:1'), pull('app:2')];
+    expect(a).to.equal(b);
+    expect(c).to.not.equal(a);
+    expect([a.attributes, c.attributes, a.child, a.namespace, a.name]).to.deep.equal([
+      { 'container.image.name': 'app:1' },
+      { 'container.image.name': 'app:2' },
+      undefined,
+      '',
+      '',
+    ]);
+    // Another rule with the same value is another match.
+    const s = scheduled('web-1', 'app:1');
+    expect(s).to.not.equal(a);
+    expect([s.rule.source.name, s.attributes]).to.deep.equal([
+      'scheduler-scheduled',
+      { 'k8s.node.name': 'app:1' },
+    ]);
+    expect(scheduled('web-2', 'app:1')).to.equal(s);
+  });
+
+  it('a match naming a child is its own (its name is set later), and so is a value with a NUL', () => {
+    const created = () =>
+      t.match(ev('replicaset-controller', 'ReplicaSet', 'SuccessfulCreate', 'Created pod: web-1'))!;
+    expect(created()).to.not.equal(created());
+    expect(pull('a\0b')).to.not.equal(pull('a\0b'));
+    expect(pull('a\0b').attributes).to.deep.equal({ 'container.image.name': 'a\0b' });
+  });
+});
