@@ -11,7 +11,7 @@ import { compareHex, hex16, hexHalf, isHexRun } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
-import type { Occurrence } from './occurrence.js';
+import { Occurrence } from './occurrence.js';
 
 export { Occurrence } from './occurrence.js';
 
@@ -263,10 +263,11 @@ export interface Occurrences {
  * these fields was 8 bytes on every one of them, the two times a 16-byte number box each.
  */
 class Waiting {
-  occ: Occurrence[] = NO_OCCURRENCES;
+  /** Its occurrences in count order: with one (most spans) that one, not a list of one (56 bytes). */
+  occ: Occurrence | Occurrence[] = NO_OCCURRENCES;
   /**
    * Each occurrence's message, by index in `occ` (a span's events and status need them until it
-   * is out): with one occurrence (most spans) that message, not a list of one (56 bytes).
+   * is out): with one occurrence that message.
    */
   messages: string | string[] = '';
   parent: SpanRec | undefined = undefined;
@@ -360,7 +361,7 @@ export class SpanRec {
     if (p instanceof Waiting) return p;
     const w = new Waiting(undefined);
     if (p) {
-      w.occ = [p];
+      w.occ = p;
       w.messages = '';
     }
     this.part = w;
@@ -440,9 +441,22 @@ export class SpanRec {
     this.bits |= PARENT_SET;
   }
 
-  /** Occurrences while pending (replaced, never grown); after export only the last. */
+  /** Occurrences while pending (a list made for one); after export only the last. */
   get occ(): Occurrence[] {
-    return this.w ? this.w.occ : this.kept ? [this.kept] : NO_OCCURRENCES;
+    const o = this.w ? this.w.occ : this.kept;
+    return o === undefined ? NO_OCCURRENCES : o instanceof Occurrence ? [o] : o;
+  }
+
+  /** How many occurrences `occ` has, without a list made. */
+  get occCount(): number {
+    const o = this.w ? this.w.occ : this.kept;
+    return o === undefined ? 0 : o instanceof Occurrence ? 1 : o.length;
+  }
+
+  /** Occurrence `i` of `occ`, without a list made. */
+  occAt(i: number): Occurrence | undefined {
+    const o = this.w ? this.w.occ : this.kept;
+    return o instanceof Occurrence ? (i === 0 ? o : undefined) : o?.[i];
   }
 
   /** The span before this one of the same event (follow-ons link to it); dropped on export. */
@@ -497,25 +511,31 @@ export class SpanRec {
   }
 
   first(): Occurrence {
-    return this.w ? this.w.occ[0]! : this.kept!;
+    const o = this.w ? this.w.occ : this.kept!;
+    return o instanceof Occurrence ? o : o[0]!;
   }
 
   last(): Occurrence {
-    if (!this.w) return this.kept!;
-    const occ = this.w.occ;
-    return occ[occ.length - 1]!;
+    const o = this.w ? this.w.occ : this.kept!;
+    return o instanceof Occurrence ? o : o[o.length - 1]!;
   }
 
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
   add(o: Occurrence, message: string): void {
     o.span = this;
     const w = this.waiting;
-    const occ = w.occ;
+    const had = w.occ;
+    if (!(had instanceof Occurrence) && had.length === 0) {
+      w.occ = o;
+      w.messages = message;
+      return;
+    }
+    const occ = had instanceof Occurrence ? [had] : had;
     let i = occ.length;
     while (i > 0 && occ[i - 1]!.count > o.count) i--;
     w.occ = insertAt(occ, i, o);
     const m = w.messages;
-    w.messages = occ.length === 0 ? message : insertAt(typeof m === 'string' ? [m] : m, i, message);
+    w.messages = insertAt(typeof m === 'string' ? [m] : m, i, message);
   }
 
   /** The message of occurrence `i` of `occ` while the span waits; '' once it is out. */
@@ -533,10 +553,11 @@ export class SpanRec {
   /** Takes its occurrences from index `at` on (they go on in a follow-on span). */
   takeFrom(at: number): Occurrences {
     const w = this.waiting;
+    const o = w.occ;
     const m = w.messages;
-    // At `at` > 0 there are two or more occurrences: their messages are a list.
-    const messages = typeof m === 'string' ? [] : m.splice(at);
-    return { occ: w.occ.splice(at), messages };
+    // At `at` > 0 there are two or more occurrences: they and their messages are lists.
+    if (o instanceof Occurrence || typeof m === 'string') return { occ: [], messages: [] };
+    return { occ: o.splice(at), messages: m.splice(at) };
   }
 
   spanId(make: (uid: string, count: number) => string): string {
@@ -577,10 +598,11 @@ export class SpanRec {
   shrink(): void {
     const w = this.w;
     if (w) {
-      const last = w.occ[w.occ.length - 1];
+      const o = w.occ;
+      const last = o instanceof Occurrence ? o : o[o.length - 1];
       w.messages = '';
       if (this.isRoot) {
-        w.occ = last ? [last] : NO_OCCURRENCES;
+        w.occ = last ?? NO_OCCURRENCES;
         w.parent = undefined;
         w.chain = undefined;
         w.prev = undefined;

@@ -325,14 +325,14 @@ export class Resolver {
    */
   private newerFrom(s: SpanRec): number {
     const e = s.entry.ev;
-    if (s.occ.length < 2 || s.prev?.isRoot || this.namesRun(e, s.entry.match)) return -1;
+    if (s.occCount < 2 || s.prev?.isRoot || this.namesRun(e, s.entry.match)) return -1;
     const r = e.regarding;
     if (this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence).length > 0)
       return -1;
     const rec = this.graph.lookup(r.uid, s.entry.objKey);
     if (!rec) return -1;
     const g = rec.generationAt(s.first().t);
-    for (let i = 1; i < s.occ.length; i++) if (rec.generationAt(s.occ[i]!.t) > g) return i;
+    for (let i = 1; i < s.occCount; i++) if (rec.generationAt(s.occAt(i)!.t) > g) return i;
     return -1;
   }
 

@@ -109,7 +109,7 @@ export class SpanOutput {
     if (related) links.push(related);
 
     let events: TimedEvent[] =
-      s.occ.length > 1 || s.prev
+      s.occCount > 1 || s.prev
         ? s.occ.map((o, i) => ({
             name: 'occurrence',
             time: toHrTime(o.t),

@@ -305,3 +305,37 @@ describe("an event's highest count is its current span's last occurrence", () =>
     expect(entry.maxCount).to.equal(7);
   });
 });
+
+describe('a waiting span with one occurrence holds it without a list', () => {
+  it('reads the same as a list of one, then of two in count order, and splits', () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    expect([s.occCount, s.occAt(0), s.occ]).to.deep.equal([0, undefined, []]);
+    const [a, b, c] = [occ(2, T0 + 2), occ(1, T0 + 1), occ(3, T0 + 3)];
+    s.add(a, 'm2');
+    expect([s.occCount, s.occAt(0), s.occAt(1), s.occ, s.first(), s.last()]).to.deep.equal([
+      1,
+      a,
+      undefined,
+      [a],
+      a,
+      a,
+    ]);
+    expect([s.messageOf(0), s.lastMessage]).to.deep.equal(['m2', 'm2']);
+    s.add(b, 'm1');
+    s.add(c, 'm3');
+    expect([s.occCount, s.occ, s.first(), s.last(), s.lastMessage]).to.deep.equal([
+      3,
+      [b, a, c],
+      b,
+      c,
+      'm3',
+    ]);
+    const later = s.takeFrom(1);
+    expect([later.occ, later.messages, s.occ, s.lastMessage]).to.deep.equal([
+      [a, c],
+      ['m2', 'm3'],
+      [b],
+      'm1',
+    ]);
+  });
+});
