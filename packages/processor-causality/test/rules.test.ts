@@ -379,4 +379,13 @@ describe('matches that name no child are shared', () => {
     expect(pull('a\0b')).to.not.equal(pull('a\0b'));
     expect(pull('a\0b').attributes).to.deep.equal({ 'container.image.name': 'a\0b' });
   });
+
+  it('the pool starts again at its cap, and shares the new values then', () => {
+    const first = pull('img:0');
+    for (let i = 1; i <= 5000; i++) pull(`img:${i}`);
+    const late = pull('img:5000');
+    expect(pull('img:5000')).to.equal(late); // past 4096 values, still shared
+    expect(pull('img:0')).to.not.equal(first); // the pool started again since
+    expect(pull('img:0').attributes).to.deep.equal({ 'container.image.name': 'img:0' });
+  });
 });
