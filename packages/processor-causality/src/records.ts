@@ -11,14 +11,7 @@ import { compareHex, hex16, hexHalf, isHexRun } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
-import {
-  heldSec,
-  heldSub,
-  heldUs,
-  NAN,
-  NEGATIVE_INFINITY,
-  POSITIVE_INFINITY,
-} from './held-time.js';
+import { heldTimes, NAN, NEGATIVE_INFINITY, POSITIVE_INFINITY } from './held-time.js';
 import { Occurrence } from './occurrence.js';
 
 export { Occurrence } from './occurrence.js';
@@ -280,30 +273,19 @@ class Waiting {
   messages: string | string[] = '';
   parent: SpanRec | undefined = undefined;
   chain: readonly Ancestor[] | undefined = undefined;
-  /** `releaseAt` and `heldEnd` as held times (held-time.ts): no number box each. */
-  private releaseSec = 0;
-  private releaseSub = NAN;
-  private heldEndSec = 0;
-  private heldEndSub = NAN;
+  /** When its window closes (µs), a held time (held-time.ts): no number box. */
+  declare releaseAt: number;
+  releaseAtSec = 0;
+  releaseAtSub = NAN;
   via: ParentVia = 'none';
+  /** The end its events gave it when it was held (µs), a held time. */
+  declare heldEnd: number;
+  heldEndSec = 0;
+  heldEndSub = NAN;
   constructor(public prev: SpanRef | undefined) {}
-
-  get releaseAt(): number {
-    return heldUs(this.releaseSec, this.releaseSub);
-  }
-  set releaseAt(us: number) {
-    this.releaseSec = heldSec(us);
-    this.releaseSub = heldSub(us);
-  }
-
-  get heldEnd(): number {
-    return heldUs(this.heldEndSec, this.heldEndSub);
-  }
-  set heldEnd(us: number) {
-    this.heldEndSec = heldSec(us);
-    this.heldEndSub = heldSub(us);
-  }
 }
+
+heldTimes(Waiting.prototype, ['releaseAt', 'heldEnd']);
 
 // SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS, STARTED), its trace flags (8 bits),
 // and whether its id and its parent's are set.
@@ -675,18 +657,25 @@ export class Change {
   readonly rootSpanId: string;
   rootSpan: SpanRec | undefined = undefined;
   rootEmitted = false;
-  // Its times (µs; see the accessors below) as held times (held-time.ts): a number box each was
-  // 16 bytes on every change in progress.
-  private rootStartSec = 0;
-  private rootStartSub = NAN;
-  private minStartSec = 0;
-  private minStartSub = POSITIVE_INFINITY;
-  private maxEndSec = 0;
-  private maxEndSub = NEGATIVE_INFINITY;
-  private firstAttachSec = 0;
-  private firstAttachSub = NAN;
-  private lastAttachSec = 0;
-  private lastAttachSub = NAN;
+  // Its times (µs) as held times (held-time.ts): a number box each was 16 bytes on every change
+  // in progress. `rootStartUs`: its root's start as emitted (NaN before); `minStart`, `maxEnd`:
+  // the extent of what is attached (±Infinity: nothing yet); `firstAttach`, `lastAttach`: when the
+  // first and the last span were attached (the pipeline's time; NaN before).
+  rootStartUsSec = 0;
+  rootStartUsSub = NAN;
+  minStartSec = 0;
+  minStartSub = POSITIVE_INFINITY;
+  maxEndSec = 0;
+  maxEndSub = NEGATIVE_INFINITY;
+  firstAttachSec = 0;
+  firstAttachSub = NAN;
+  lastAttachSec = 0;
+  lastAttachSub = NAN;
+  declare rootStartUs: number;
+  declare minStart: number;
+  declare maxEnd: number;
+  declare firstAttach: number;
+  declare lastAttach: number;
   /** Recency queue stamp (creation order, for the cap). */
   stamp = 0;
   /** How it ended (its top object's status), once known; undefined without status. */
@@ -710,51 +699,6 @@ export class Change {
     this.rootSpanId = rootSpanId(key);
   }
 
-  /** Its root's start as emitted; NaN before. */
-  get rootStartUs(): number {
-    return heldUs(this.rootStartSec, this.rootStartSub);
-  }
-  set rootStartUs(us: number) {
-    this.rootStartSec = heldSec(us);
-    this.rootStartSub = heldSub(us);
-  }
-
-  /** The earliest start of what is attached (Infinity: nothing yet). */
-  get minStart(): number {
-    return heldUs(this.minStartSec, this.minStartSub);
-  }
-  set minStart(us: number) {
-    this.minStartSec = heldSec(us);
-    this.minStartSub = heldSub(us);
-  }
-
-  /** The latest end of what is attached (-Infinity: nothing yet). */
-  get maxEnd(): number {
-    return heldUs(this.maxEndSec, this.maxEndSub);
-  }
-  set maxEnd(us: number) {
-    this.maxEndSec = heldSec(us);
-    this.maxEndSub = heldSub(us);
-  }
-
-  /** When the first span was attached (the pipeline's time); NaN before. */
-  get firstAttach(): number {
-    return heldUs(this.firstAttachSec, this.firstAttachSub);
-  }
-  set firstAttach(us: number) {
-    this.firstAttachSec = heldSec(us);
-    this.firstAttachSub = heldSub(us);
-  }
-
-  /** When the last span was attached; NaN before. */
-  get lastAttach(): number {
-    return heldUs(this.lastAttachSec, this.lastAttachSub);
-  }
-  set lastAttach(us: number) {
-    this.lastAttachSec = heldSec(us);
-    this.lastAttachSub = heldSub(us);
-  }
-
   attach(now: number, start: number, end: number, component: string): void {
     if (Number.isNaN(this.firstAttach)) this.firstAttach = now;
     this.lastAttach = now;
@@ -769,3 +713,5 @@ export class Change {
     if (end > this.maxEnd) this.maxEnd = end;
   }
 }
+
+heldTimes(Change.prototype, ['rootStartUs', 'minStart', 'maxEnd', 'firstAttach', 'lastAttach']);

@@ -4,7 +4,7 @@ import { earliest, latest, type OccurrenceTime } from './event-order.js';
 import type { Occurrence, SpanRec } from './records.js';
 import { SlotMap } from './key-index.js';
 import { insertAt } from './small-list.js';
-import { microsWithin, wholeSeconds } from './time.js';
+import { heldTimes } from './held-time.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export type Mark = Occurrence & { span: SpanRec };
@@ -24,32 +24,20 @@ export class Timeline {
   /** Its lists; an empty one is `NO_MARKS` (shared: most timelines have one side only). */
   named: Mark[] = NO_MARKS;
   about: Mark[] = NO_MARKS;
-  /** When each list was last touched (µs) as whole seconds and µs: a µs double is a 16-byte box. */
-  private namedSec = 0;
-  private namedSub = 0;
-  private aboutSec = 0;
-  private aboutSub = 0;
+  /** When each list was last touched (µs) as held times (held-time.ts): no number box each. */
+  namedTouchedSec = 0;
+  namedTouchedSub = 0;
+  aboutTouchedSec = 0;
+  aboutTouchedSub = 0;
+  declare namedTouched: number;
+  declare aboutTouched: number;
   /** Recency queue stamps (one queue per list: they expire at different ages). */
   nstamp = 0;
   astamp = 0;
   constructor(readonly key: string) {}
-
-  get namedTouched(): number {
-    return this.namedSec * 1e6 + this.namedSub;
-  }
-  set namedTouched(us: number) {
-    this.namedSec = wholeSeconds(us);
-    this.namedSub = microsWithin(us, this.namedSec);
-  }
-
-  get aboutTouched(): number {
-    return this.aboutSec * 1e6 + this.aboutSub;
-  }
-  set aboutTouched(us: number) {
-    this.aboutSec = wholeSeconds(us);
-    this.aboutSub = microsWithin(us, this.aboutSec);
-  }
 }
+
+heldTimes(Timeline.prototype, ['namedTouched', 'aboutTouched']);
 
 /**
  * Marks kept per list: an object with thousands of events a minute keeps its latest ones, which are
