@@ -25,9 +25,9 @@ describe('object timelines (what a held event is on)', () => {
   it('keep their touch times exactly (whole seconds and µs, a fraction, before any time)', () => {
     const tl = new Timeline('Pod/default/web-1');
     for (const t of [T0 + 999_999, T0 + 0.25, T0 - 1, 0, -Infinity]) {
-      tl.namedTouched = t;
-      tl.aboutTouched = t + 1;
-      expect([tl.namedTouched, tl.aboutTouched]).to.deep.equal([t, t + 1]);
+      tl.touch(true, t);
+      tl.touch(false, t + 1);
+      expect([tl.touchedAt(true), tl.touchedAt(false)]).to.deep.equal([t, t + 1]);
     }
   });
 
