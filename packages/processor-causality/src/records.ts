@@ -11,7 +11,7 @@ import { compareHex, hex16, hexHalf, isHexRun } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
-import { heldTimes, NAN, NEGATIVE_INFINITY, POSITIVE_INFINITY } from './held-time.js';
+import { heldTimes, NAN } from './held-time.js';
 import { Occurrence } from './occurrence.js';
 
 export { Occurrence } from './occurrence.js';
@@ -657,25 +657,11 @@ export class Change {
   readonly rootSpanId: string;
   rootSpan: SpanRec | undefined = undefined;
   rootEmitted = false;
-  // Its times (µs) as held times (held-time.ts): a number box each was 16 bytes on every change
-  // in progress. `rootStartUs`: its root's start as emitted (NaN before); `minStart`, `maxEnd`:
-  // the extent of what is attached (±Infinity: nothing yet); `firstAttach`, `lastAttach`: when the
-  // first and the last span were attached (the pipeline's time; NaN before).
-  rootStartUsSec = 0;
-  rootStartUsSub = NAN;
-  minStartSec = 0;
-  minStartSub = POSITIVE_INFINITY;
-  maxEndSec = 0;
-  maxEndSub = NEGATIVE_INFINITY;
-  firstAttachSec = 0;
-  firstAttachSub = NAN;
-  lastAttachSec = 0;
-  lastAttachSub = NAN;
-  declare rootStartUs: number;
-  declare minStart: number;
-  declare maxEnd: number;
-  declare firstAttach: number;
-  declare lastAttach: number;
+  rootStartUs = NaN;
+  minStart = Infinity;
+  maxEnd = -Infinity;
+  firstAttach = NaN;
+  lastAttach = NaN;
   /** Recency queue stamp (creation order, for the cap). */
   stamp = 0;
   /** How it ended (its top object's status), once known; undefined without status. */
@@ -713,5 +699,3 @@ export class Change {
     if (end > this.maxEnd) this.maxEnd = end;
   }
 }
-
-heldTimes(Change.prototype, ['rootStartUs', 'minStart', 'maxEnd', 'firstAttach', 'lastAttach']);

@@ -12,7 +12,7 @@ describe('times held as two small integers (held-time.ts)', () => {
     }
   });
 
-  it("a change's times start as before (NaN, an empty extent) and keep what is set", () => {
+  it("a change's times start as they did (NaN, an empty extent) and keep what is set", () => {
     const top = { kind: 'Deployment', namespace: 'default', name: 'web', uid: 'd1' };
     const info = { ...top, generation: 1, manager: '', operation: '', specTime: NaN };
     const c = new Change('d1/1', 'd1/1', info, undefined, undefined);
