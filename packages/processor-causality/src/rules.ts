@@ -436,8 +436,10 @@ export class RuleTable {
     if (!byValues) this.shared.set(r, (byValues = new Map()));
     // The values in the rule's order, '' for one absent (a value is never ''), each ended by \0:
     // one key per set of values, unless a value holds a \0 itself (then not shared).
+    // With one attribute (the built-in rules') its value alone, no string made.
     let key = '';
-    if (attributes)
+    if (attributes && r.attributes.length === 1) key = attributes[r.attributes[0]![0]] ?? '';
+    else if (attributes)
       for (const [attr] of r.attributes) {
         const v = attributes[attr] ?? '';
         if (v.includes('\0')) return new RuleMatch(r, '', '', attributes);

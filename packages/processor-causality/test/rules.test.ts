@@ -376,8 +376,24 @@ describe('matches that name no child are shared', () => {
     const created = () =>
       t.match(ev('replicaset-controller', 'ReplicaSet', 'SuccessfulCreate', 'Created pod: web-1'))!;
     expect(created()).to.not.equal(created());
-    expect(pull('a\0b')).to.not.equal(pull('a\0b'));
+    // One attribute: its value is the key, NUL or not.
+    expect(pull('a\0b')).to.equal(pull('a\0b'));
     expect(pull('a\0b').attributes).to.deep.equal({ 'container.image.name': 'a\0b' });
+    // Two: values joined by NULs would make `a\0`,`b` and `a`,`\0b` one key — not shared.
+    const two = new RuleTable(
+      compileRules([
+        {
+          name: 'two',
+          reason: 'Custom',
+          message: '^(?<a>\\S+) (?<b>\\S+)$',
+          attributes: { x: 'a', y: 'b' },
+        },
+      ]).rules,
+    );
+    const custom = (m: string) => two.match(ev('c', 'Pod', 'Custom', m))!;
+    expect(custom('p q')).to.equal(custom('p q'));
+    expect(custom('a\0 b').attributes).to.deep.equal({ x: 'a\0', y: 'b' });
+    expect(custom('a \0b').attributes).to.deep.equal({ x: 'a', y: '\0b' });
   });
 
   it('the pool starts again at its cap, and shares the new values then', () => {
