@@ -3,25 +3,27 @@
 // causal event's span is held `parent_ttl`). Used for span ids (records.ts) and Event names
 // (event-name.ts).
 
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
-}
+/** The halves `readHex16` read last (a result object made once, not one per call). */
+export const halves = { hi: 0, lo: 0 };
 
-/** Whether `s` has `n` lowercase hex digits from `from` on. */
-export function isHexRun(s: string, from: number, n: number): boolean {
-  if (s.length < from + n) return false;
-  for (let i = from; i < from + n; i++) if (!isHexDigit(s.charCodeAt(i))) return false;
-  return true;
-}
-
-/** Eight lowercase hex digits of `s` from `from` as a signed 32-bit integer. */
-export function hexHalf(s: string, from: number): number {
-  let v = 0;
-  for (let i = from; i < from + 8; i++) {
-    const c = s.charCodeAt(i);
-    v = (v << 4) | (c <= 57 ? c - 48 : c - 87);
+/**
+ * Reads sixteen lowercase hex digits of `s` from `from` into `halves`, checking and reading in
+ * one pass; false (`halves` left as it was) when they are not that.
+ */
+export function readHex16(s: string, from: number): boolean {
+  if (s.length < from + 16) return false;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < 16; i++) {
+    const c = s.charCodeAt(from + i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return false;
+    if (i < 8) hi = (hi << 4) | d;
+    else lo = (lo << 4) | d;
   }
-  return v;
+  halves.hi = hi;
+  halves.lo = lo;
+  return true;
 }
 
 const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];

@@ -7,7 +7,7 @@ import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
 import { RuleMatch, type CompiledRule } from './rules.js';
 import { hexNameOf, isHexName } from './event-name.js';
-import { compareHex, hex16, hexHalf, isHexRun } from './hex-halves.js';
+import { compareHex, halves, hex16, readHex16 } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
@@ -91,9 +91,8 @@ export class EventEntry {
     this.matched = match;
     this.uid = ev.uid;
     if (isHexName(ev.name, ev.regarding.name, objKey)) {
-      const at = ev.name.length - 16;
-      this.nameHi = hexHalf(ev.name, at);
-      this.nameLo = hexHalf(ev.name, at + 8);
+      this.nameHi = halves.hi;
+      this.nameLo = halves.lo;
     } else {
       this.nameHi = ev.name;
       this.nameLo = 0;
@@ -297,10 +296,9 @@ const TRACE_FLAGS_MASK = 0xff << TRACE_FLAGS_SHIFT;
 const ID_SET = 1 << 16;
 const PARENT_SET = 1 << 17;
 
-/** A span id (16 lowercase hex digits, ids.ts) as halves: `idHi`/`idLo` or `parentHi`/`parentLo`. */
-function checkedId(id: string): string {
-  if (id.length !== 16 || !isHexRun(id, 0, 16)) throw new Error(`not a span id: ${id}`);
-  return id;
+/** Reads a span id (16 lowercase hex digits, ids.ts) into `halves`; anything else is an internal error. */
+function readId(id: string): void {
+  if (id.length !== 16 || !readHex16(id, 0)) throw new Error(`not a span id: ${id}`);
 }
 
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
@@ -436,9 +434,9 @@ export class SpanRec {
       this.bits &= ~PARENT_SET;
       return;
     }
-    checkedId(id);
-    this.parentHi = hexHalf(id, 0);
-    this.parentLo = hexHalf(id, 8);
+    readId(id);
+    this.parentHi = halves.hi;
+    this.parentLo = halves.lo;
     this.bits |= PARENT_SET;
   }
 
@@ -576,13 +574,13 @@ export class SpanRec {
   /** Fixes its id if not yet fixed, and returns it then (else undefined). */
   private freezeId(make: (uid: string, count: number) => string): string | undefined {
     if (this.bits & ID_SET) return undefined;
-    const id = checkedId(
+    const id =
       this.isRoot && this.change
         ? this.change.rootSpanId
-        : make(this.entry.uid, this.first().count),
-    );
-    this.idHi = hexHalf(id, 0);
-    this.idLo = hexHalf(id, 8);
+        : make(this.entry.uid, this.first().count);
+    readId(id);
+    this.idHi = halves.hi;
+    this.idLo = halves.lo;
     this.bits |= ID_SET;
     return id;
   }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { hexNameOf, isHexName } from '../src/event-name.js';
-import { compareHex, hex16, hexHalf } from '../src/hex-halves.js';
+import { compareHex, halves, hex16, readHex16 } from '../src/hex-halves.js';
 import type { NormEvent } from '../src/normalize.js';
 import { EventEntry } from '../src/records.js';
 
@@ -65,8 +65,10 @@ describe('event names held as two halves (event-name.ts)', () => {
   });
 
   it('halves are signed 32-bit integers and compare unsigned', () => {
-    expect(hexHalf('ffffffff', 0)).to.equal(-1);
-    expect(hexHalf('7fffffff', 0)).to.equal(0x7fffffff);
+    expect(readHex16('xffffffff7fffffff', 1)).to.equal(true);
+    expect([halves.hi, halves.lo]).to.deep.equal([-1, 0x7fffffff]);
+    for (const bad of ['fffffffffffffff', 'ffffffffffffffFf', 'fffffffffffffffg'])
+      expect(readHex16(bad, 0), bad).to.equal(false);
     expect(compareHex(-1, 0, 0x7fffffff, 0)).to.equal(1);
     expect(compareHex(1, -1, 1, 0)).to.equal(1);
     expect(compareHex(1, 2, 1, 2)).to.equal(0);
@@ -77,7 +79,7 @@ describe('event names held as two halves (event-name.ts)', () => {
       '8000000000000000',
       '0123456789abcdef',
     ])
-      expect(hex16(hexHalf(id, 0), hexHalf(id, 8))).to.equal(id);
+      expect([readHex16(id, 0), hex16(halves.hi, halves.lo)]).to.deep.equal([true, id]);
   });
 
   it('events of different objects compare by their names as strings', () => {
