@@ -48,7 +48,7 @@ export function eventAttributes(s: SpanRec, chain: readonly Ancestor[]): Attribu
   a['k8s.object.name'] = r.name;
   if (r.fieldPath) a['k8s.object.fieldpath'] = r.fieldPath;
   a['k8s.event.reason'] = e.reason;
-  a['k8s.event.message'] = s.last().message;
+  a['k8s.event.message'] = s.lastMessage;
   a['k8s.event.type'] = e.type;
   a['k8s.event.name'] = e.name;
   a['k8s.event.uid'] = e.uid;

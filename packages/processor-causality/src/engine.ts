@@ -15,7 +15,14 @@ import { normalizeEvent, type DropReason, type NormEvent } from './normalize.js'
 import type { ObjRecord } from './obj-record.js';
 import { OwnerGraph } from './owner-graph.js';
 import { PipelineTime } from './pipeline-time.js';
-import { EventEntry, Occurrence, SpanRec, State, type Change } from './records.js';
+import {
+  EventEntry,
+  Occurrence,
+  SpanRec,
+  State,
+  type Change,
+  type Occurrences,
+} from './records.js';
 import { Resolver } from './resolver.js';
 import { RuleTable } from './rules.js';
 import type { EventSpan } from './span.js';
@@ -202,8 +209,8 @@ export class CausalityEngine {
     const entry = new EventEntry(ev, undefined, rec.key, rec.key, now, undefined, true);
     const span = entry.current;
     const at = Math.floor(obs / 1e6) === rec.deletingSec ? obs : ev.t;
-    const occ = new Occurrence(1, ev.t, true, at, obs, '');
-    span.add(occ);
+    const occ = new Occurrence(1, ev.t, true, at, obs);
+    span.add(occ, '');
     const mark = occ as Mark;
     this.timelines.addNamed(rec.key, mark, now);
     this.timelines.addNamed(ownerKey(rec), mark, now);
@@ -239,22 +246,21 @@ export class CausalityEngine {
         cur.state !== State.Exported &&
         !cur.occ.some((o) => o.count === ev.count)
       ) {
-        this.addOccurrence(entry, cur, occ, now);
+        this.addOccurrence(entry, cur, occ, ev.message, now);
         this.stats.occurrences++;
       } else this.stats.duplicates++;
       return;
     }
-    entry.maxCount = ev.count;
     this.events.touch(entry, now);
     if (entry.current.state !== State.Exported) {
       // Its window is still open: one more occurrence on the same span (a span event).
-      this.addOccurrence(entry, entry.current, occ, now);
+      this.addOccurrence(entry, entry.current, occ, ev.message, now);
     } else {
       // Already exported: a follow-on span, same parent and trace, linked to the previous one.
       entry.reopen(ev);
       const follow = new SpanRec(entry, entry.current.ref(eventSpanId));
       entry.current = follow;
-      this.addOccurrence(entry, follow, occ, now);
+      this.addOccurrence(entry, follow, occ, ev.message, now);
       this.schedule(follow, ev.obs);
       this.stats.followOns++;
     }
@@ -280,7 +286,7 @@ export class CausalityEngine {
       now,
       prev,
     );
-    this.addOccurrence(entry, entry.current, occ, now);
+    this.addOccurrence(entry, entry.current, occ, ev.message, now);
     this.schedule(entry.current, ev.obs);
     if (prev) {
       this.stats.occurrences++;
@@ -290,17 +296,23 @@ export class CausalityEngine {
   }
 
   /** Later occurrences of a resolved span go on in a follow-on span, their marks with them. */
-  private continueIn(s: SpanRec, later: Occurrence[]): void {
+  private continueIn(s: SpanRec, later: Occurrences): void {
     const follow = new SpanRec(s.entry, s.ref(eventSpanId));
     // The occurrences are the timelines' marks: they move with them.
-    for (const o of later) follow.add(o);
+    for (let i = 0; i < later.occ.length; i++) follow.add(later.occ[i]!, later.messages[i]!);
     if (s.entry.current === s) s.entry.current = follow;
-    this.schedule(follow, later[0]!.obs);
+    this.schedule(follow, later.occ[0]!.obs);
     this.stats.followOns++;
   }
 
-  private addOccurrence(entry: EventEntry, span: SpanRec, o: Occurrence, now: number): void {
-    span.add(o);
+  private addOccurrence(
+    entry: EventEntry,
+    span: SpanRec,
+    o: Occurrence,
+    message: string,
+    now: number,
+  ): void {
+    span.add(o, message);
     const mark = o as Mark;
     this.timelines.addAbout(entry.objKey, mark, now);
     if (entry.childKey) this.timelines.addNamed(entry.childKey, mark, now);

@@ -64,7 +64,7 @@ export function occurrenceOf(ev: NormEvent): Occurrence {
   }
   // Observed (not defaulted to the event's own time) within its second.
   const at = coarse && ev.obs !== ev.t && Math.floor(ev.obs / 1e6) === second ? ev.obs : t;
-  return new Occurrence(ev.count, t, coarse, at, ev.obs, ev.message);
+  return new Occurrence(ev.count, t, coarse, at, ev.obs);
 }
 
 /** The latest an occurrence can have happened (µs): `t`, the observation, or the second's end. */

@@ -168,7 +168,8 @@ export function normalizeEvent(
   const series = isRecord(o.series) ? o.series : undefined;
   const count = num(series?.count) ?? num(o.count) ?? num(o.deprecatedCount) ?? 1;
   const name = str(meta.name);
-  const container = containerOf(regarding.fieldPath);
+  // Held with the event (a slice would keep its fieldPath): few distinct names, one copy each.
+  const container = interner.intern(containerOf(regarding.fieldPath));
 
   return {
     uid: str(meta.uid) || `${namespace}/${name}`,

@@ -5,10 +5,11 @@ import { microsWithin, wholeSeconds } from './time.js';
 // event's for `parent_ttl`. Their three µs times were each a 16-byte number box; kept as whole
 // seconds and µs within the second (time.ts), `at` as a bit (it is `t` or `obs`).
 
-// Occurrence.bits.
+// Occurrence.bits: two flags, and above them its count (a field less: 8 bytes on every mark).
 const COARSE = 1;
 /** `at` is the observation (else it is `t`): see `occurrenceOf` (event-order.ts). */
 const AT_OBS = 2;
+const COUNT_ONE = 4;
 
 /** One occurrence of an event (a `count`/`series` step) at its own time. */
 export class Occurrence {
@@ -24,21 +25,25 @@ export class Occurrence {
   span: SpanRec | undefined = undefined;
 
   constructor(
-    readonly count: number,
+    count: number,
     /** When it happened, from the event alone (µs; whole seconds when `coarse`): span times. */
     t: number,
     coarse: boolean,
     /** `t` or `obs` (see `at`); anything else reads as `t`. */
     at: number,
     obs: number,
-    /** Its event's message, cleared once its span is out. */
-    public message: string,
   ) {
     this.tSec = wholeSeconds(t);
     this.tSub = microsWithin(t, this.tSec);
     this.obsSec = wholeSeconds(obs);
     this.obsSub = microsWithin(obs, this.obsSec);
-    this.bits = (coarse ? COARSE : 0) | (at !== t && at === obs ? AT_OBS : 0);
+    // Added, not or-ed: a count past 2^29 stays exact (a double; `&` still reads the flags right).
+    this.bits = (coarse ? COARSE : 0) + (at !== t && at === obs ? AT_OBS : 0) + count * COUNT_ONE;
+  }
+
+  /** Its `count`/`series.count` step. */
+  get count(): number {
+    return Math.floor(this.bits / COUNT_ONE);
   }
 
   get t(): number {

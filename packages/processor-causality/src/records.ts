@@ -5,11 +5,14 @@ import { actionKey } from './aggregation.js';
 import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
 import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
-import type { RuleMatch } from './rules.js';
+import { RuleMatch, type CompiledRule } from './rules.js';
+import { hexNameOf, isHexName } from './event-name.js';
+import { compareHex, halves, hex16, readHex16 } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
-import type { Occurrence } from './occurrence.js';
+import { heldTimes, NAN } from './held-time.js';
+import { Occurrence } from './occurrence.js';
 
 export { Occurrence } from './occurrence.js';
 
@@ -47,8 +50,6 @@ const OPEN_ONE = 16;
 
 /** Everything kept about one Event object (one action of it, see `key`) while it can still matter. */
 export class EventEntry {
-  /** The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence. */
-  maxCount: number;
   /** The span collecting new occurrences: pending until its window closes, then a follow-on starts. */
   current: SpanRec;
   /** When it was last touched (`touched`, µs) as two small integers: a µs double is a 16-byte box. */
@@ -63,15 +64,22 @@ export class EventEntry {
    * one small integer (a field each is 8 bytes, and a causal event is held `parent_ttl`).
    */
   private bits: number;
-  /** The Event's uid, name and container: what other events' spans are compared with. */
+  /** The Event's uid and container: what other events' spans are compared with (and its name). */
   readonly uid: string;
-  readonly name: string;
   readonly container: string;
+  /**
+   * Its name (see `name`): the string, or for a client-go name `<object>.<16 hex>` the hex's high
+   * half (`nameLo` the low one), the object's name being the end of `objKey` (event-name.ts).
+   */
+  private readonly nameHi: string | number;
+  private readonly nameLo: number;
   private event: NormEvent | undefined;
+  /** Its rule match; once its spans are out, just the rule where the match is its rule and child key (see `exported`). */
+  private matched: RuleMatch | CompiledRule | undefined;
 
   constructor(
     ev: NormEvent,
-    readonly match: RuleMatch | undefined,
+    match: RuleMatch | undefined,
     readonly objKey: string,
     readonly childKey: string,
     now: number,
@@ -80,10 +88,16 @@ export class EventEntry {
     deletion = false,
   ) {
     this.event = ev;
+    this.matched = match;
     this.uid = ev.uid;
-    this.name = ev.name;
+    if (isHexName(ev.name, ev.regarding.name, objKey)) {
+      this.nameHi = halves.hi;
+      this.nameLo = halves.lo;
+    } else {
+      this.nameHi = ev.name;
+      this.nameLo = 0;
+    }
     this.container = ev.container;
-    this.maxCount = ev.count;
     this.touched = now;
     this.key = actionKey(ev);
     this.bits =
@@ -92,6 +106,53 @@ export class EventEntry {
       (childKey !== '' && !deletion && DELETES.test(ev.reason) ? DELETES_CHILD : 0) |
       (deletion ? DELETION : 0);
     this.current = new SpanRec(this, prev);
+  }
+
+  /** The Event's name (`metadata.name`). */
+  get name(): string {
+    const hi = this.nameHi;
+    return typeof hi === 'string' ? hi : hexNameOf(this.objKey, hi, this.nameLo);
+  }
+
+  /**
+   * Whether it was created before `other` (an event on the same object's timeline): core/v1 names
+   * are `<object>.<hex creation time>`, so two names of one length compare as that time; else,
+   * and for equal names, by uid.
+   */
+  createdBefore(other: EventEntry): boolean {
+    const hi = this.nameHi;
+    const otherHi = other.nameHi;
+    if (typeof hi === 'number' && typeof otherHi === 'number' && this.objKey === other.objKey) {
+      const c = compareHex(hi, this.nameLo, otherHi, other.nameLo);
+      return c !== 0 ? c < 0 : this.uid < other.uid;
+    }
+    const a = this.name;
+    const b = other.name;
+    return a.length === b.length && a !== b ? a < b : this.uid < other.uid;
+  }
+
+  /** The rule it matched, if any (the same for all its spans). */
+  get match(): RuleMatch | undefined {
+    const m = this.matched;
+    if (m === undefined || m instanceof RuleMatch) return m;
+    // Only the rule was kept (a follow-on span asks again): the child is the child key's.
+    const key = this.childKey;
+    const ns = key.indexOf('/') + 1;
+    const name = key.indexOf('/', ns) + 1;
+    const match = m.child
+      ? new RuleMatch(m, key.slice(ns, name - 1), key.slice(name), undefined)
+      : new RuleMatch(m, '', '', undefined);
+    this.matched = match;
+    return match;
+  }
+
+  /**
+   * The highest occurrence count seen: a MODIFIED without a higher count is no new occurrence.
+   * Its current span's last (a higher count is added to it, or to a follow-on that becomes
+   * current; a lower one goes before it): not a field of its own.
+   */
+  get maxCount(): number {
+    return this.current.last().count;
   }
 
   /** Whether its spans can be parents (the rule names a child, or makes it a root): kept longer. */
@@ -150,10 +211,32 @@ export class EventEntry {
     this.event ??= ev;
   }
 
-  /** One of its spans went out: with none left open, the normalised event goes. */
+  /**
+   * One of its spans went out: with none left open, the normalised event goes, and the rule match
+   * where its rule and the child key say all of it (no attributes; the child's namespace and name
+   * those of the key): 56 bytes on each causal event held `parent_ttl`.
+   */
   exported(): void {
     this.bits -= OPEN_ONE;
-    if (this.open === 0 && !this.deletion) this.event = undefined;
+    if (this.open !== 0 || this.deletion) return;
+    this.event = undefined;
+    const m = this.matched;
+    if (m instanceof RuleMatch && m.attributes === undefined && this.keyNames(m))
+      this.matched = m.rule;
+  }
+
+  /** Whether the child key is `<kind>/<namespace>/<name>` of the match's child (or it names none). */
+  private keyNames(m: RuleMatch): boolean {
+    if (!m.rule.child) return m.namespace === '' && m.name === '';
+    const key = this.childKey;
+    return (
+      key.length === m.rule.child.length + m.namespace.length + m.name.length + 2 &&
+      key.startsWith(m.rule.child) &&
+      key.charCodeAt(m.rule.child.length) === 47 &&
+      key.startsWith(m.namespace, m.rule.child.length + 1) &&
+      key.charCodeAt(key.length - m.name.length - 1) === 47 &&
+      key.endsWith(m.name)
+    );
   }
 }
 
@@ -167,6 +250,12 @@ export const enum State {
 // Shared by spans not yet given an occurrence (never written: `add` replaces it).
 const NO_OCCURRENCES: Occurrence[] = [];
 
+/** Occurrences taken off a waiting span (`SpanRec.takeFrom`), with their messages. */
+export interface Occurrences {
+  occ: Occurrence[];
+  messages: string[];
+}
+
 /**
  * What a span needs only until it is out — its occurrences as a list, the span before it, its
  * parent, owner chain, window and held end, how it found its parent. A part of its own, dropped
@@ -174,20 +263,43 @@ const NO_OCCURRENCES: Occurrence[] = [];
  * these fields was 8 bytes on every one of them, the two times a 16-byte number box each.
  */
 class Waiting {
-  occ: Occurrence[] = NO_OCCURRENCES;
+  /** Its occurrences in count order: with one (most spans) that one, not a list of one (56 bytes). */
+  occ: Occurrence | Occurrence[] = NO_OCCURRENCES;
+  /**
+   * Each occurrence's message, by index in `occ` (a span's events and status need them until it
+   * is out): with one occurrence that message.
+   */
+  messages: string | string[] = '';
   parent: SpanRec | undefined = undefined;
   chain: readonly Ancestor[] | undefined = undefined;
-  releaseAt = NaN;
-  heldEnd = NaN;
+  /** When its window closes (µs), a held time (held-time.ts): no number box. */
+  declare releaseAt: number;
+  releaseAtSec = 0;
+  releaseAtSub = NAN;
   via: ParentVia = 'none';
+  /** The end its events gave it when it was held (µs), a held time. */
+  declare heldEnd: number;
+  heldEndSec = 0;
+  heldEndSub = NAN;
   constructor(public prev: SpanRef | undefined) {}
 }
 
-// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS, STARTED), and its trace flags (8 bits).
+heldTimes(Waiting.prototype, ['releaseAt', 'heldEnd']);
+
+// SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS, STARTED), its trace flags (8 bits),
+// and whether its id and its parent's are set.
 const STATE_MASK = 3;
 /** `startUs` is set. */
 const STARTED = 128;
 const TRACE_FLAGS_SHIFT = 8;
+const TRACE_FLAGS_MASK = 0xff << TRACE_FLAGS_SHIFT;
+const ID_SET = 1 << 16;
+const PARENT_SET = 1 << 17;
+
+/** Reads a span id (16 lowercase hex digits, ids.ts) into `halves`; anything else is an internal error. */
+function readId(id: string): void {
+  if (id.length !== 16 || !readHex16(id, 0)) throw new Error(`not a span id: ${id}`);
+}
 
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
@@ -199,11 +311,20 @@ export class SpanRec {
   private part: Waiting | Occurrence | undefined;
   /** State, booleans and trace flags in one small integer (a field each is 8 bytes, and spans are many). */
   private bits = 1 << TRACE_FLAGS_SHIFT;
-  /** Frozen the first time anyone needs it (a child, or export). */
-  private id = '';
-  traceId = '';
-  parentSpanId = '';
-  change: Change | undefined = undefined;
+  /**
+   * Its span id, frozen the first time anyone needs it (a child, or export), and its parent's
+   * (`parentSpanId`; none when `PARENT_SET` is off): each as two 32-bit halves (hex-halves.ts),
+   * not a 16-character string of its own.
+   */
+  private idHi = 0;
+  private idLo = 0;
+  private parentHi = 0;
+  private parentLo = 0;
+  /**
+   * Its change (its trace id is the change's), or without one its trace id ('' until resolved; a
+   * follow-on of a span whose record is gone has an id only). One field for both.
+   */
+  private trace: Change | string = '';
   /** Its start as exported (see `startUs`): whole seconds and µs, small integers, not a number box. */
   private startSec = 0;
   private startSub = 0;
@@ -246,7 +367,10 @@ export class SpanRec {
     const p = this.part;
     if (p instanceof Waiting) return p;
     const w = new Waiting(undefined);
-    if (p) w.occ = [p];
+    if (p) {
+      w.occ = p;
+      w.messages = '';
+    }
     this.part = w;
     return w;
   }
@@ -273,15 +397,73 @@ export class SpanRec {
   }
 
   get traceFlags(): number {
-    return this.bits >>> TRACE_FLAGS_SHIFT;
+    return (this.bits & TRACE_FLAGS_MASK) >>> TRACE_FLAGS_SHIFT;
   }
   set traceFlags(f: number) {
-    this.bits = (this.bits & ((1 << TRACE_FLAGS_SHIFT) - 1)) | ((f & 0xff) << TRACE_FLAGS_SHIFT);
+    this.bits = (this.bits & ~TRACE_FLAGS_MASK) | ((f & 0xff) << TRACE_FLAGS_SHIFT);
   }
 
-  /** Occurrences while pending (replaced, never grown); after export only the last. */
+  /** The change it belongs to, once resolved (undefined when its change is gone). */
+  get change(): Change | undefined {
+    const t = this.trace;
+    return typeof t === 'string' ? undefined : t;
+  }
+  set change(c: Change | undefined) {
+    const t = this.trace;
+    if (c) this.trace = c;
+    else if (typeof t !== 'string') this.trace = t.traceId;
+  }
+
+  /** Its trace id: its change's, if it has one. */
+  get traceId(): string {
+    const t = this.trace;
+    return typeof t === 'string' ? t : t.traceId;
+  }
+  set traceId(id: string) {
+    const t = this.trace;
+    if (typeof t === 'string') this.trace = id;
+    else if (t.traceId !== id) throw new Error(`a span of trace ${t.traceId} given trace ${id}`);
+  }
+
+  /** Its parent's span id, '' for none. */
+  get parentSpanId(): string {
+    return this.bits & PARENT_SET ? hex16(this.parentHi, this.parentLo) : '';
+  }
+  set parentSpanId(id: string) {
+    if (id === '') {
+      this.bits &= ~PARENT_SET;
+      return;
+    }
+    readId(id);
+    this.parentHi = halves.hi;
+    this.parentLo = halves.lo;
+    this.bits |= PARENT_SET;
+  }
+
+  /** Its parent is `p` (an event's span): `p`'s id, frozen now, without a string made. */
+  parentIs(p: SpanRec, make: (uid: string, count: number) => string): void {
+    p.freezeId(make);
+    this.parentHi = p.idHi;
+    this.parentLo = p.idLo;
+    this.bits |= PARENT_SET;
+  }
+
+  /** Occurrences while pending (a list made for one); after export only the last. */
   get occ(): Occurrence[] {
-    return this.w ? this.w.occ : this.kept ? [this.kept] : NO_OCCURRENCES;
+    const o = this.w ? this.w.occ : this.kept;
+    return o === undefined ? NO_OCCURRENCES : o instanceof Occurrence ? [o] : o;
+  }
+
+  /** How many occurrences `occ` has, without a list made. */
+  get occCount(): number {
+    const o = this.w ? this.w.occ : this.kept;
+    return o === undefined ? 0 : o instanceof Occurrence ? 1 : o.length;
+  }
+
+  /** Occurrence `i` of `occ`, without a list made. */
+  occAt(i: number): Occurrence | undefined {
+    const o = this.w ? this.w.occ : this.kept;
+    return o instanceof Occurrence ? (i === 0 ? o : undefined) : o?.[i];
   }
 
   /** The span before this one of the same event (follow-ons link to it); dropped on export. */
@@ -336,32 +518,71 @@ export class SpanRec {
   }
 
   first(): Occurrence {
-    return this.w ? this.w.occ[0]! : this.kept!;
+    const o = this.w ? this.w.occ : this.kept!;
+    return o instanceof Occurrence ? o : o[0]!;
   }
 
   last(): Occurrence {
-    if (!this.w) return this.kept!;
-    const occ = this.w.occ;
-    return occ[occ.length - 1]!;
+    const o = this.w ? this.w.occ : this.kept!;
+    return o instanceof Occurrence ? o : o[o.length - 1]!;
   }
 
   /** Adds an occurrence in count order (a shuffled replay may deliver counts out of order). */
-  add(o: Occurrence): void {
+  add(o: Occurrence, message: string): void {
     o.span = this;
     const w = this.waiting;
-    const occ = w.occ;
+    const had = w.occ;
+    if (!(had instanceof Occurrence) && had.length === 0) {
+      w.occ = o;
+      w.messages = message;
+      return;
+    }
+    const occ = had instanceof Occurrence ? [had] : had;
     let i = occ.length;
     while (i > 0 && occ[i - 1]!.count > o.count) i--;
     w.occ = insertAt(occ, i, o);
+    const m = w.messages;
+    w.messages = insertAt(typeof m === 'string' ? [m] : m, i, message);
+  }
+
+  /** The message of occurrence `i` of `occ` while the span waits; '' once it is out. */
+  messageOf(i: number): string {
+    const m = this.w?.messages;
+    return typeof m === 'string' ? (i === 0 ? m : '') : (m?.[i] ?? '');
+  }
+
+  /** The message of its last occurrence while it waits; '' once it is out. */
+  get lastMessage(): string {
+    const m = this.w?.messages;
+    return typeof m === 'string' ? m : (m?.[m.length - 1] ?? '');
+  }
+
+  /** Takes its occurrences from index `at` on (they go on in a follow-on span). */
+  takeFrom(at: number): Occurrences {
+    const w = this.waiting;
+    const o = w.occ;
+    const m = w.messages;
+    // At `at` > 0 there are two or more occurrences: they and their messages are lists.
+    if (o instanceof Occurrence || typeof m === 'string') return { occ: [], messages: [] };
+    return { occ: o.splice(at), messages: m.splice(at) };
   }
 
   spanId(make: (uid: string, count: number) => string): string {
-    if (!this.id)
-      this.id =
-        this.isRoot && this.change
-          ? this.change.rootSpanId
-          : make(this.entry.uid, this.first().count);
-    return this.id;
+    return this.freezeId(make) ?? hex16(this.idHi, this.idLo);
+  }
+
+  /** Fixes its id if not yet fixed, and returns it then (else undefined). */
+  private freezeId(make: (uid: string, count: number) => string): string | undefined {
+    if (this.bits & ID_SET) return undefined;
+    const id =
+      this.isRoot && this.change
+        ? this.change.rootSpanId
+        : make(this.entry.uid, this.first().count);
+    readId(id);
+    this.idHi = halves.hi;
+    this.idLo = halves.lo;
+    this.bits |= ID_SET;
+    return id;
   }
 
   /** The light reference later spans of the same event keep. */
@@ -384,10 +605,11 @@ export class SpanRec {
   shrink(): void {
     const w = this.w;
     if (w) {
-      const last = w.occ[w.occ.length - 1];
-      for (const o of w.occ) o.message = '';
+      const o = w.occ;
+      const last = o instanceof Occurrence ? o : o[o.length - 1];
+      w.messages = '';
       if (this.isRoot) {
-        w.occ = last ? [last] : NO_OCCURRENCES;
+        w.occ = last ?? NO_OCCURRENCES;
         w.parent = undefined;
         w.chain = undefined;
         w.prev = undefined;

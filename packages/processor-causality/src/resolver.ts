@@ -5,7 +5,7 @@ import { objKey, type NormEvent } from './normalize.js';
 import type { Ancestor, ObjRecord } from './obj-record.js';
 import type { OwnerGraph } from './owner-graph.js';
 import type { PipelineTime } from './pipeline-time.js';
-import { State, type Change, type Occurrence, type ParentVia, type SpanRec } from './records.js';
+import { State, type Change, type Occurrences, type ParentVia, type SpanRec } from './records.js';
 import type { RuleMatch, RuleTable } from './rules.js';
 import type { ScaleTargets } from './scale-targets.js';
 import { SAMPLED } from './span.js';
@@ -28,7 +28,7 @@ export class Resolver {
     private readonly time: PipelineTime,
     private readonly stats: Stats,
     /** Continues a span's later occurrences in a follow-on span (the engine schedules it). */
-    private readonly split: (s: SpanRec, later: Occurrence[]) => void,
+    private readonly split: (s: SpanRec, later: Occurrences) => void,
     private readonly targets: ScaleTargets,
   ) {}
 
@@ -43,7 +43,7 @@ export class Resolver {
     if (s.state !== State.Pending) return;
     s.state = State.Resolving;
     const at = this.newerFrom(s);
-    const later = at > 0 ? s.occ.splice(at) : undefined;
+    const later = at > 0 ? s.takeFrom(at) : undefined;
     if (s.prev && !this.movedOn(s)) this.resolveFollowOn(s);
     else this.resolveFirst(s);
     s.state = State.Resolved;
@@ -121,7 +121,7 @@ export class Resolver {
       s.change = parent.change;
       s.traceId = parent.traceId;
       s.traceFlags = parent.traceFlags;
-      s.parentSpanId = parent.spanId(eventSpanId);
+      s.parentIs(parent, eventSpanId);
       s.via = via;
       return;
     }
@@ -325,14 +325,14 @@ export class Resolver {
    */
   private newerFrom(s: SpanRec): number {
     const e = s.entry.ev;
-    if (s.occ.length < 2 || s.prev?.isRoot || this.namesRun(e, s.entry.match)) return -1;
+    if (s.occCount < 2 || s.prev?.isRoot || this.namesRun(e, s.entry.match)) return -1;
     const r = e.regarding;
     if (this.graph.chain(r.kind, r.namespace, r.name, r.uid, this.hasEvidence).length > 0)
       return -1;
     const rec = this.graph.lookup(r.uid, s.entry.objKey);
     if (!rec) return -1;
     const g = rec.generationAt(s.first().t);
-    for (let i = 1; i < s.occ.length; i++) if (rec.generationAt(s.occ[i]!.t) > g) return i;
+    for (let i = 1; i < s.occCount; i++) if (rec.generationAt(s.occAt(i)!.t) > g) return i;
     return -1;
   }
 

@@ -10,7 +10,7 @@ import type { ResolvedOptions } from './config.js';
 import { eventSpanId } from './ids.js';
 import { objKey } from './normalize.js';
 import type { OwnerGraph } from './owner-graph.js';
-import { State, type Change, type EventEntry, type SpanRec } from './records.js';
+import { State, type Change, type SpanRec } from './records.js';
 import { EventSpan, Resources, SAMPLED, SpanNames, type SpanFields } from './span.js';
 import type { RootExtras } from './spec-history.js';
 import type { Stats } from './stats.js';
@@ -66,7 +66,7 @@ export class SpanOutput {
     if (s.state === State.Exported) return;
     const entry = s.entry;
     const e = entry.ev;
-    const last = s.last();
+    const lastMessage = s.lastMessage;
     this.extent(s);
     const from = this.lo;
     const to = this.hi;
@@ -109,13 +109,13 @@ export class SpanOutput {
     if (related) links.push(related);
 
     let events: TimedEvent[] =
-      s.occ.length > 1 || s.prev
-        ? s.occ.map((o) => ({
+      s.occCount > 1 || s.prev
+        ? s.occ.map((o, i) => ({
             name: 'occurrence',
             time: toHrTime(o.t),
             attributes:
-              o.message !== last.message
-                ? { 'k8s.event.count': o.count, 'k8s.event.message': o.message }
+              s.messageOf(i) !== lastMessage
+                ? { 'k8s.event.count': o.count, 'k8s.event.message': s.messageOf(i) }
                 : { 'k8s.event.count': o.count },
           }))
         : NO_EVENTS;
@@ -142,7 +142,7 @@ export class SpanOutput {
     f.startUs = start;
     f.endUs = end;
     f.error =
-      e.type === 'Warning' ? last.message || e.reason : s.isRoot ? failure(c?.ending) : undefined;
+      e.type === 'Warning' ? lastMessage || e.reason : s.isRoot ? failure(c?.ending) : undefined;
     f.attributes =
       s.isRoot && c?.ending
         ? outcomeAttributes(eventAttributes(s, chain), c.ending)
@@ -277,7 +277,7 @@ export class SpanOutput {
       if (m.span.entry === s.entry) continue;
       const other = m.span.entry;
       // Same time: the event created first (an Event's name ends in its creation time) comes first.
-      if (m.t === last.t && before(other, s.entry)) continue;
+      if (m.t === last.t && other.createdBefore(s.entry)) continue;
       // Container events follow their container; pod-level events are followed by any.
       if (container && other.container !== container) continue;
       return m.t;
@@ -357,9 +357,4 @@ function rootService(c: Change): string {
   if (c.top.manager) return c.top.manager;
   if (c.top.operation === 'Delete') return 'kube-apiserver';
   return c.component || 'kube-apiserver';
-}
-
-/** Creation order of two events (core/v1 names are `<object>.<hex creation time>`), then uid. */
-function before(a: EventEntry, b: EventEntry): boolean {
-  return a.name.length === b.name.length && a.name !== b.name ? a.name < b.name : a.uid < b.uid;
 }

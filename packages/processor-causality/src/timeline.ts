@@ -4,9 +4,16 @@ import { earliest, latest, type OccurrenceTime } from './event-order.js';
 import type { Occurrence, SpanRec } from './records.js';
 import { SlotMap } from './key-index.js';
 import { insertAt } from './small-list.js';
+import { microsWithin, wholeSeconds } from './time.js';
 
 /** One occurrence of an event, placed on the timeline of an object it is about or names. */
 export type Mark = Occurrence & { span: SpanRec };
+
+/**
+ * The list of a side without marks, shared by every timeline (an array is 32 bytes even when
+ * empty). Never written: `insertAt` copies a short list, and an expired side is set back to it.
+ */
+const NO_MARKS: Mark[] = [];
 
 /**
  * Per object (by kind/namespace/name): the events that named it (its possible causes) and the events
@@ -14,14 +21,36 @@ export type Mark = Occurrence & { span: SpanRec };
  * arrive, so an event waiting in its window can be found as a parent before its own span is out.
  */
 export class Timeline {
-  named: Mark[] = [];
-  about: Mark[] = [];
-  namedTouched = 0;
-  aboutTouched = 0;
+  /** Its lists; an empty one is `NO_MARKS` (shared: most timelines have one side only). */
+  named: Mark[] = NO_MARKS;
+  about: Mark[] = NO_MARKS;
+  /** When each list was last touched (µs) as whole seconds and µs: a µs double is a 16-byte box. */
+  private namedSec = 0;
+  private namedSub = 0;
+  private aboutSec = 0;
+  private aboutSub = 0;
   /** Recency queue stamps (one queue per list: they expire at different ages). */
   nstamp = 0;
   astamp = 0;
   constructor(readonly key: string) {}
+
+  /** When its `named` (else its `about`) list was last touched (µs). */
+  touchedAt(named: boolean): number {
+    return named ? this.namedSec * 1e6 + this.namedSub : this.aboutSec * 1e6 + this.aboutSub;
+  }
+
+  /** Its `named` (else its `about`) list is touched at `now` (µs). */
+  touch(named: boolean, now: number): void {
+    const sec = wholeSeconds(now);
+    const sub = microsWithin(now, sec);
+    if (named) {
+      this.namedSec = sec;
+      this.namedSub = sub;
+    } else {
+      this.aboutSec = sec;
+      this.aboutSub = sub;
+    }
+  }
 }
 
 /**
@@ -83,7 +112,7 @@ interface Side {
   ttlUs: number;
   list: 'about' | 'named';
   other: 'about' | 'named';
-  touched: 'aboutTouched' | 'namedTouched';
+  named: boolean;
 }
 
 /**
@@ -113,7 +142,7 @@ export class Timelines {
       ttlUs,
       list,
       other: list === 'about' ? 'named' : 'about',
-      touched: list === 'about' ? 'aboutTouched' : 'namedTouched',
+      named: list === 'named',
     });
     this.sides = [
       side(this.aboutOrder, 'about', aboutTtlUs),
@@ -156,8 +185,8 @@ export class Timelines {
   addNamed(key: string, m: Mark, now: number): void {
     const tl = this.timeline(key);
     // Re-queued at most once a second: expiry is a second late at worst; busy objects cost nothing.
-    if (now - tl.namedTouched >= 1e6 || !tl.nstamp) {
-      tl.namedTouched = now;
+    if (now - tl.touchedAt(true) >= 1e6 || !tl.nstamp) {
+      tl.touch(true, now);
       this.namedOrder.touch(tl);
     }
     insert(tl, 'named', m, now - this.namedTtlUs);
@@ -165,8 +194,8 @@ export class Timelines {
 
   addAbout(key: string, m: Mark, now: number): void {
     const tl = this.timeline(key);
-    if (now - tl.aboutTouched >= 1e6 || !tl.astamp) {
-      tl.aboutTouched = now;
+    if (now - tl.touchedAt(false) >= 1e6 || !tl.astamp) {
+      tl.touch(false, now);
       this.aboutOrder.touch(tl);
     }
     insert(tl, 'about', m, now - this.aboutTtlUs);
@@ -177,10 +206,10 @@ export class Timelines {
     for (const side of this.sides) {
       expireOldest(
         side.oldest,
-        (tl) => now - tl[side.touched] > side.ttlUs,
+        (tl) => now - tl.touchedAt(side.named) > side.ttlUs,
         (tl) => {
           side.order.forget(tl);
-          tl[side.list].length = 0;
+          tl[side.list] = NO_MARKS;
           if (tl[side.other].length === 0) this.expire(tl);
         },
       );

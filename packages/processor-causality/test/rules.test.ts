@@ -336,3 +336,72 @@ describe('built-in rules: every message variant in the reference', () => {
     ).to.equal('MyKind');
   });
 });
+
+describe('matches that name no child are shared', () => {
+  const t = new RuleTable(compileRules(builtinRules).rules);
+  const pull = (image: string) =>
+    t.match(ev('kubelet', 'Pod', 'Pulling', `Pulling image "${image}"`))!;
+  const scheduled = (pod: string, node: string) =>
+    t.match(
+      ev(
+        'default-scheduler',
+        'Pod',
+        'Scheduled',
+        `Successfully assigned default/${pod} to ${node}`,
+      ),
+    )!;
+
+  it('one per rule and attribute values; what each says is unchanged', () => {
+    const [a, b, c] = [pull('app:1'), pull('app:1'), pull('app:2')];
+    expect(a).to.equal(b);
+    expect(c).to.not.equal(a);
+    expect([a.attributes, c.attributes, a.child, a.namespace, a.name]).to.deep.equal([
+      { 'container.image.name': 'app:1' },
+      { 'container.image.name': 'app:2' },
+      undefined,
+      '',
+      '',
+    ]);
+    // Another rule with the same value is another match.
+    const s = scheduled('web-1', 'app:1');
+    expect(s).to.not.equal(a);
+    expect([s.rule.source.name, s.attributes]).to.deep.equal([
+      'scheduler-scheduled',
+      { 'k8s.node.name': 'app:1' },
+    ]);
+    expect(scheduled('web-2', 'app:1')).to.equal(s);
+  });
+
+  it('a match naming a child is its own (its name is set later), and so is a value with a NUL', () => {
+    const created = () =>
+      t.match(ev('replicaset-controller', 'ReplicaSet', 'SuccessfulCreate', 'Created pod: web-1'))!;
+    expect(created()).to.not.equal(created());
+    // One attribute: its value is the key, NUL or not.
+    expect(pull('a\0b')).to.equal(pull('a\0b'));
+    expect(pull('a\0b').attributes).to.deep.equal({ 'container.image.name': 'a\0b' });
+    // Two: values joined by NULs would make `a\0`,`b` and `a`,`\0b` one key — not shared.
+    const two = new RuleTable(
+      compileRules([
+        {
+          name: 'two',
+          reason: 'Custom',
+          message: '^(?<a>\\S+) (?<b>\\S+)$',
+          attributes: { x: 'a', y: 'b' },
+        },
+      ]).rules,
+    );
+    const custom = (m: string) => two.match(ev('c', 'Pod', 'Custom', m))!;
+    expect(custom('p q')).to.equal(custom('p q'));
+    expect(custom('a\0 b').attributes).to.deep.equal({ x: 'a\0', y: 'b' });
+    expect(custom('a \0b').attributes).to.deep.equal({ x: 'a', y: '\0b' });
+  });
+
+  it('the pool starts again at its cap, and shares the new values then', () => {
+    const first = pull('img:0');
+    for (let i = 1; i <= 5000; i++) pull(`img:${i}`);
+    const late = pull('img:5000');
+    expect(pull('img:5000')).to.equal(late); // past 4096 values, still shared
+    expect(pull('img:0')).to.not.equal(first); // the pool started again since
+    expect(pull('img:0').attributes).to.deep.equal({ 'container.image.name': 'img:0' });
+  });
+});
