@@ -1,5 +1,7 @@
 // The records the engine's parts share: an Event and its spans (`EventEntry`, `SpanRec`), and a
-// change — one trace — with its root (`Change`). One module, so that neither imports the other.
+// change — one trace — with its root (`Change`). One module, so that neither imports the other;
+// long (~700 lines) because these are the records held longest, and each packs its fields
+// (flags in one integer, times and ids as small integers) behind accessors that say what they are.
 import type { ClusterIdentity } from '@kspan/core';
 import { actionKey } from './aggregation.js';
 import { changeTraceId, rootSpanId, type RemoteParent } from './ids.js';
