@@ -1,3 +1,5 @@
+// Over 400 lines: the rule as data, the built-in rules (~170 lines of data, each with its why),
+// their compilation and the table that matches events — one concept, the rules, read together.
 import { bareMessage } from './aggregation.js';
 import { Interner } from './intern.js';
 import type { NormEvent } from './normalize.js';
