@@ -1,3 +1,4 @@
+import { hexDigit } from './hex-halves.js';
 import type { NormEvent } from './normalize.js';
 import { Occurrence } from './occurrence.js';
 
@@ -8,12 +9,6 @@ import { Occurrence } from './occurrence.js';
 // `Scaled up … from 1 to 2`, then `… from 2 to 3`) and the pods each one created.
 
 /** The value of a lowercase hex digit, -1 for anything else. */
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
-
 /**
  * The creation time (µs) in an Event's name `<object>.<hex ns>` (15 or 16 lowercase hex digits),
  * if it has one. Read digit by digit: it runs for every event item (a regex test, two slices and

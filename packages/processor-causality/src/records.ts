@@ -9,7 +9,7 @@ import type { NormEvent } from './normalize.js';
 import type { Ancestor } from './obj-record.js';
 import { RuleMatch, type CompiledRule } from './rules.js';
 import { hexNameOf, isHexName } from './event-name.js';
-import { compareHex, halves, hex16, readHex16 } from './hex-halves.js';
+import { compareHex, halves, hex16, readSpanId } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
@@ -298,11 +298,6 @@ const TRACE_FLAGS_MASK = 0xff << TRACE_FLAGS_SHIFT;
 const ID_SET = 1 << 16;
 const PARENT_SET = 1 << 17;
 
-/** Reads a span id (16 lowercase hex digits, ids.ts) into `halves`; anything else is an internal error. */
-function readId(id: string): void {
-  if (id.length !== 16 || !readHex16(id, 0)) throw new Error(`not a span id: ${id}`);
-}
-
 /** One span to be: an event's first occurrences, or a follow-on for later ones. */
 export class SpanRec {
   /**
@@ -436,7 +431,7 @@ export class SpanRec {
       this.bits &= ~PARENT_SET;
       return;
     }
-    readId(id);
+    readSpanId(id);
     this.parentHi = halves.hi;
     this.parentLo = halves.lo;
     this.bits |= PARENT_SET;
@@ -580,7 +575,7 @@ export class SpanRec {
       this.isRoot && this.change
         ? this.change.rootSpanId
         : make(this.entry.uid, this.first().count);
-    readId(id);
+    readSpanId(id);
     this.idHi = halves.hi;
     this.idLo = halves.lo;
     this.bits |= ID_SET;

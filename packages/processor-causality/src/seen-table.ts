@@ -1,3 +1,4 @@
+import { halves, hex16, readSpanId } from './hex-halves.js';
 import { hashKey, KeyIndex } from './key-index.js';
 import type { SpanRef } from './records.js';
 
@@ -13,13 +14,6 @@ const HAS_SPAN = 4;
 const HAS_PARENT = 8;
 
 const MIN_CAPACITY = 1024;
-
-/** A 16-hex-digit span id as two 32-bit halves (its ids are always lowercase hex, see ids.ts). */
-function hexHalf(id: string, from: number): number {
-  return parseInt(id.slice(from, from + 8), 16);
-}
-
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 
 /**
  * Keys in the order they were set (a ring of slots; a key set again leaves its old slot dead), with
@@ -79,8 +73,8 @@ export class SeenTable {
     const ids = this.ids;
     return {
       traceId: this.traces[i]!,
-      spanId: hex8(ids[4 * i]!) + hex8(ids[4 * i + 1]!),
-      parentSpanId: b & HAS_PARENT ? hex8(ids[4 * i + 2]!) + hex8(ids[4 * i + 3]!) : '',
+      spanId: hex16(ids[4 * i]!, ids[4 * i + 1]!),
+      parentSpanId: b & HAS_PARENT ? hex16(ids[4 * i + 2]!, ids[4 * i + 3]!) : '',
       parentRemote: (b & REMOTE) !== 0,
       isRoot: (b & ROOT) !== 0,
       traceFlags: b >> 8,
@@ -104,12 +98,15 @@ export class SeenTable {
     let b = 0;
     if (r?.spanId) {
       b = HAS_SPAN | (r.parentRemote ? REMOTE : 0) | (r.isRoot ? ROOT : 0) | (r.traceFlags << 8);
-      this.ids[4 * i] = hexHalf(r.spanId, 0);
-      this.ids[4 * i + 1] = hexHalf(r.spanId, 8);
+      // Span ids as two 32-bit halves (hex-halves.ts), as the held spans keep theirs.
+      readSpanId(r.spanId);
+      this.ids[4 * i] = halves.hi;
+      this.ids[4 * i + 1] = halves.lo;
       if (r.parentSpanId) {
         b |= HAS_PARENT;
-        this.ids[4 * i + 2] = hexHalf(r.parentSpanId, 0);
-        this.ids[4 * i + 3] = hexHalf(r.parentSpanId, 8);
+        readSpanId(r.parentSpanId);
+        this.ids[4 * i + 2] = halves.hi;
+        this.ids[4 * i + 3] = halves.lo;
       }
     }
     this.bits[i] = b;
