@@ -25,23 +25,3 @@ export function heldUs(sec: number, sub: number): number {
   if (sub >= 0) return sec * 1e6 + sub;
   return sub === NAN ? NaN : sub === POSITIVE_INFINITY ? Infinity : -Infinity;
 }
-
-/**
- * Defines each of `names` on `proto` as a held time (µs): its value kept in the record's own
- * fields `<name>Sec` and `<name>Sub`, which its class declares (initialised, for one shape).
- */
-export function heldTimes(proto: object, names: readonly string[]): void {
-  for (const name of names) {
-    const sec = `${name}Sec`;
-    const sub = `${name}Sub`;
-    Object.defineProperty(proto, name, {
-      get(this: Record<string, number>): number {
-        return heldUs(this[sec]!, this[sub]!);
-      },
-      set(this: Record<string, number>, us: number) {
-        this[sec] = heldSec(us);
-        this[sub] = heldSub(us);
-      },
-    });
-  }
-}

@@ -13,7 +13,7 @@ import { compareHex, halves, hex16, readSpanId } from './hex-halves.js';
 import type { ChangeEnd } from './change-end.js';
 import { insertAt } from './small-list.js';
 import { microsWithin, wholeSeconds } from './time.js';
-import { heldTimes, NAN } from './held-time.js';
+import { heldSec, heldSub, heldUs, NAN } from './held-time.js';
 import { Occurrence } from './occurrence.js';
 
 export { Occurrence } from './occurrence.js';
@@ -274,19 +274,32 @@ class Waiting {
   messages: string | string[] = '';
   parent: SpanRec | undefined = undefined;
   chain: readonly Ancestor[] | undefined = undefined;
-  /** When its window closes (µs), a held time (held-time.ts): no number box. */
-  declare releaseAt: number;
-  releaseAtSec = 0;
-  releaseAtSub = NAN;
+  /** `releaseAt` and `heldEnd` as held times (held-time.ts): no number box. */
+  private releaseAtSec = 0;
+  private releaseAtSub = NAN;
   via: ParentVia = 'none';
-  /** The end its events gave it when it was held (µs), a held time. */
-  declare heldEnd: number;
-  heldEndSec = 0;
-  heldEndSub = NAN;
+  private heldEndSec = 0;
+  private heldEndSub = NAN;
   constructor(public prev: SpanRef | undefined) {}
-}
 
-heldTimes(Waiting.prototype, ['releaseAt', 'heldEnd']);
+  /** When its window closes (µs). */
+  get releaseAt(): number {
+    return heldUs(this.releaseAtSec, this.releaseAtSub);
+  }
+  set releaseAt(us: number) {
+    this.releaseAtSec = heldSec(us);
+    this.releaseAtSub = heldSub(us);
+  }
+
+  /** The end its events gave it when it was held (µs). */
+  get heldEnd(): number {
+    return heldUs(this.heldEndSec, this.heldEndSub);
+  }
+  set heldEnd(us: number) {
+    this.heldEndSec = heldSec(us);
+    this.heldEndSub = heldSub(us);
+  }
+}
 
 // SpanRec.bits: its state (2 bits), its booleans (SPAN_FLAGS, STARTED), its trace flags (8 bits),
 // and whether its id and its parent's are set.
