@@ -6,7 +6,14 @@
 import { expect } from 'chai';
 import { suiteEnv } from './lib/env.js';
 import { jaegerTracesRaw, type JTrace } from './lib/jaeger.js';
-import { apply, createNamespace, deleteNamespace, kubectl, rolloutStatus } from './lib/kubectl.js';
+import {
+  apply,
+  createNamespace,
+  deleteNamespace,
+  kubectl,
+  kubectlJson,
+  rolloutStatus,
+} from './lib/kubectl.js';
 import type { KspanProcess } from './lib/kspan.js';
 import { settle, settleDeployment } from './lib/settle.js';
 import { startPipeline, stopPipeline } from './lib/suite.js';
@@ -59,12 +66,61 @@ function waitRoot(
   name: string,
   generation: number,
   kind = 'deployment',
+  kspan?: KspanProcess,
 ): Promise<Root> {
   return waitUntil(
     `the root of generation ${generation} of ${kind} ${name} in Jaeger`,
     async () => rootOf(await jaegerTracesRaw(ns), name, generation, kind),
-    { timeoutMs: 120_000, intervalMs: 2000 },
+    { timeoutMs: 120_000, intervalMs: 2000, detail: () => whyNoRoot(ns, name, kind, kspan) },
   );
+}
+
+/**
+ * What a timed-out wait for a root reports: the roots of the object Jaeger holds, the object's
+ * status as the API server has it (what kspan's end of the change reads), kspan's counts and log.
+ */
+async function whyNoRoot(
+  ns: string,
+  name: string,
+  kind: string,
+  kspan: KspanProcess | undefined,
+): Promise<string> {
+  const out: string[] = [];
+  const roots: string[] = [];
+  for (const t of await jaegerTracesRaw(ns).catch(() => []))
+    for (const s of t.spans) {
+      const tags = fields(s.tags);
+      if (tags['kspan.synthetic'] === 'true' && tags[`k8s.${kind}.name`] === name)
+        roots.push(
+          `${s.operationName} generation ${tags['kspan.generation']} outcome ${tags['kspan.change.outcome']} diff ${tags['kspan.change.diff'] ?? '-'}`,
+        );
+    }
+  out.push(`roots of ${kind} ${name} in Jaeger: ${roots.length ? roots.join('; ') : 'none'}`);
+  const obj = await kubectlJson<{ metadata?: { generation?: number }; status?: unknown }>([
+    '-n',
+    ns,
+    'get',
+    kind,
+    name,
+    '-o',
+    'json',
+  ]).catch((err: Error) => ({ error: err.message }));
+  out.push(
+    'error' in obj
+      ? `${kind} ${name}: ${obj.error}`
+      : `${kind} ${name} generation ${obj.metadata?.generation}, status ${JSON.stringify(obj.status)}`,
+  );
+  if (kspan) {
+    const metrics = await kspan.metrics().catch((err: Error) => `metrics: ${err.message}`);
+    out.push(
+      metrics
+        .split('\n')
+        .filter((l) => /^kspan_(causality|exporter_spans|receiver_items|watch_live)/.test(l))
+        .join('\n'),
+      kspan.tail(30),
+    );
+  }
+  return out.join('\n');
 }
 
 const change = (r: Root) =>
@@ -103,10 +159,10 @@ describe('suite: what changed (kspan.change.diff) on live rollouts', function ()
     await kubectl(['-n', ns, 'set', 'env', `deployment/${name}`, 'DB_PASSWORD=hunter2']);
     await settleDeployment(ns, name, IMAGE_2, 3);
 
-    const created = await waitRoot(ns, name, 1);
+    const created = await waitRoot(ns, name, 1, undefined, kspan);
     expect(change(created), 'the creation compares with nothing').to.deep.equal({});
 
-    const image = await waitRoot(ns, name, 2);
+    const image = await waitRoot(ns, name, 2, undefined, kspan);
     expect(change(image)).to.deep.equal({
       'kspan.change.diff': `${container}.image: ${IMAGE_1} → ${IMAGE_2}`,
       'kspan.change.diff.count': '1',
@@ -116,13 +172,13 @@ describe('suite: what changed (kspan.change.diff) on live rollouts', function ()
       [`${container}.image`]: `${IMAGE_1} → ${IMAGE_2}`,
     });
 
-    const scale = await waitRoot(ns, name, 3);
+    const scale = await waitRoot(ns, name, 3, undefined, kspan);
     expect(change(scale)).to.deep.equal({
       'kspan.change.diff': 'spec.replicas: 2 → 3',
       'kspan.change.diff.count': '1',
     });
 
-    const env = await waitRoot(ns, name, 4);
+    const env = await waitRoot(ns, name, 4, undefined, kspan);
     expect(change(env)).to.deep.equal({
       'kspan.change.diff': `${container}.env: (none) → [{"name":"DB_PASSWORD","value":"(redacted)"}]`,
       'kspan.change.diff.count': '1',
@@ -149,7 +205,7 @@ describe('suite: what changed (kspan.change.diff) on live rollouts', function ()
       (p) => p.name.startsWith(`${sts}-`) && p.image === IMAGE_2,
       2,
     );
-    const rolled = await waitRoot(stsNs, sts, 2, 'statefulset');
+    const rolled = await waitRoot(stsNs, sts, 2, 'statefulset', kspan);
     expect(change(rolled)).to.deep.equal({
       'kspan.change.diff': `${container}.image: ${IMAGE_1} → ${IMAGE_2}`,
       'kspan.change.diff.count': '1',

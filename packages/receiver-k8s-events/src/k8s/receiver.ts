@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Observable, defer, map, merge, switchMap } from 'rxjs';
 import {
   ConfigError,
@@ -182,6 +183,9 @@ export function k8sEventsStream(
         };
       };
 
+      // Every watch listens for the stop on its own. Past 10 listeners on one signal Node warns of
+      // a leak (two namespaces make 20 watches), so the watches share a signal sized to them.
+      const stop = AbortSignal.any([ctx.signal]);
       const common = {
         transport,
         clock: ctx.clock,
@@ -190,7 +194,7 @@ export function k8sEventsStream(
         backoff,
         pageSize: w.page_size,
         dedupeCapacity: w.dedupe_capacity,
-        signal: ctx.signal,
+        signal: stop,
       };
       const scopes = (ref: ResourceRef): Array<string | undefined> =>
         ref.namespaced && namespaces.length > 0 ? namespaces : [undefined];
@@ -250,6 +254,7 @@ export function k8sEventsStream(
         });
       });
 
+      setMaxListeners(owners.length + events.length, stop);
       report();
       return merge(...owners, ...events).pipe(
         (source) =>

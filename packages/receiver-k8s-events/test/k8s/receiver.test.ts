@@ -383,6 +383,30 @@ describe('k8s_events receiver', () => {
     });
   });
 
+  it('watches many namespaces without a listener-leak warning: the watches share a stop signal sized to them', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      // 3 namespaces × (events + 3 owner kinds): 12 watches, each listening for the stop.
+      const { result } = run(
+        config({
+          owners: { enabled: true, kinds: ['Pod', 'Deployment', 'ReplicaSet'] },
+          namespaces: ['a', 'b', 'c'],
+        }),
+        {},
+        (_i, _h, calls) => new Set(calls.map((c) => c.path)).size >= 13,
+      );
+      const { sub } = await result;
+      // Node reports the warning on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      sub.unsubscribe();
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).to.deep.equal([]);
+  });
+
   it('is not ready while any watch is refused, with the reason, and ready once all are live', async () => {
     const { health, metrics, result } = run(
       config({ owners: { enabled: true, kinds: ['Pod'] } }),
