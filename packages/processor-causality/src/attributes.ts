@@ -94,6 +94,28 @@ export function rootAttributes(c: Change): Attributes {
   return c.ending ? outcomeAttributes(a, c.ending) : a;
 }
 
+/**
+ * Attributes of an event that took its change's root (an HPA's `SuccessfulRescale`, Flux's `Sync`,
+ * a CronJob's `Created job`): the event's own; for a generation of a top object, what a synthesised
+ * root says of it (the generation, its spec's writer, what changed: `extra`); then how it ended. A
+ * run's root names the CronJob, so the Job's generation would read as the CronJob's: left out.
+ */
+export function eventRootAttributes(
+  s: SpanRec,
+  chain: readonly Ancestor[],
+  c: Change,
+  extra: Attributes | undefined,
+): Attributes {
+  const a = eventAttributes(s, chain);
+  const t = c.top;
+  if (!c.isRun && t.generation > 0) {
+    a['kspan.generation'] = t.generation;
+    if (t.manager) a['kspan.manager'] = t.manager;
+  }
+  if (extra) Object.assign(a, extra);
+  return c.ending ? outcomeAttributes(a, c.ending) : a;
+}
+
 /** How a change ended (its top object's status): `kspan.change.*` on its root span. */
 export function outcomeAttributes(a: Attributes, end: ChangeEnd): Attributes {
   a['kspan.change.outcome'] = end.outcome;

@@ -193,7 +193,7 @@ export class ChangeTable {
     if (active) return active;
     const rec = child.record ?? this.graph.byKeyOnly(child.key);
     const top = topInfo(child, rec, rec?.generation ?? 0);
-    return this.start(new Change(slot, slot, top, undefined, cluster));
+    return this.start(new Change(slot, slot, top, undefined, cluster, true));
   }
 
   /** The change a deletion asked for at `t` (µs) starts: its root is `<Kind>.Delete`. */

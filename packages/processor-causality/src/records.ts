@@ -688,6 +688,8 @@ export class Change {
     readonly remote: RemoteParent | undefined,
     /** The cluster of the event that opened it: its uid is part of the trace id. */
     readonly cluster: ClusterIdentity | undefined,
+    /** One run of a CronJob (a `root` + `child` rule): `top` is the run's object, not a generation. */
+    readonly isRun = false,
   ) {
     this.traceId = remote?.traceId ?? changeTraceId(key, cluster?.uid);
     this.rootSpanId = rootSpanId(key);

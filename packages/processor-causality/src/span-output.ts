@@ -1,7 +1,7 @@
 import type { Link } from '@opentelemetry/api';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { Resource } from '@opentelemetry/resources';
-import { eventAttributes, outcomeAttributes, rootAttributes } from './attributes.js';
+import { eventAttributes, eventRootAttributes, rootAttributes } from './attributes.js';
 import type { ChangeEnd } from './change-end.js';
 import { Durations } from './durations.js';
 import { changeTraceId, rootSpanId } from './ids.js';
@@ -120,6 +120,9 @@ export class SpanOutput {
           }))
         : NO_EVENTS;
     if (story.events.length) events = [...events, ...story.events];
+    // An event that took its change's root says what changed, as a synthesised root would.
+    const extras = s.isRoot && c ? this.rootExtras(c, start) : undefined;
+    if (extras?.events.length) events = [...events, ...extras.events];
 
     const chain =
       s.chain ??
@@ -144,8 +147,8 @@ export class SpanOutput {
     f.error =
       e.type === 'Warning' ? lastMessage || e.reason : s.isRoot ? failure(c?.ending) : undefined;
     f.attributes =
-      s.isRoot && c?.ending
-        ? outcomeAttributes(eventAttributes(s, chain), c.ending)
+      s.isRoot && c
+        ? eventRootAttributes(s, chain, c, extras?.attributes)
         : eventAttributes(s, chain);
     f.links = links;
     f.events = events;

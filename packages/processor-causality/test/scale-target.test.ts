@@ -50,6 +50,37 @@ describe("causality: an HPA's rescale and its target (scale_target)", () => {
     expect(traceOf(byEvent(spans, WARNING))).to.not.equal(traceOf(rescale));
   });
 
+  it('says what it changed, as a synthesised root would: the generation, its writer and the spec diff', async () => {
+    // Ground truth from the recording: the Deployment's items, their generation, spec and writer.
+    const web = items.filter(
+      (w) => w.object.kind === 'Deployment' && w.object.metadata?.name === 'web',
+    );
+    const replicasOf = (g: number) =>
+      (web.find((w) => w.object.metadata?.generation === g)?.object.spec as { replicas?: number })
+        ?.replicas;
+    const [before, after] = [replicasOf(1), replicasOf(2)];
+    expect([before, after], 'the recording: spec.replicas of generations 1 and 2').to.deep.equal([
+      1, 3,
+    ]);
+    const gen2 = web.find((w) => w.object.metadata?.generation === 2)!.object.metadata!;
+    const writer = gen2.managedFields!.find((m) => m.subresource === 'scale')!.manager;
+
+    const rescale = byEvent(await replay(items), RESCALE);
+    expect(rescale.attributes).to.deep.include({
+      'kspan.generation': 2,
+      'kspan.manager': writer,
+      'kspan.change.diff': `spec.replicas: ${before} → ${after}`,
+      'kspan.change.diff.count': 1,
+    });
+    expect(rescale.attributes['kspan.synthetic'], 'still the event’s span').to.equal(undefined);
+    const diff = rescale.events.filter((e) => e.name === 'kspan.change.diff');
+    expect(diff.map((e) => e.attributes)).to.deep.equal([
+      { 'spec.replicas': `${before} → ${after}` },
+    ]);
+    // At the root's start, as on a synthesised root.
+    expect(diff[0]!.time).to.deep.equal(rescale.startTime);
+  });
+
   it('with the HPA watched metadata only (no scaleTargetRef), is no root: a span of the HPA', async () => {
     const metadataOnly = items.map((w) => {
       if (!isHpa(w)) return w;
