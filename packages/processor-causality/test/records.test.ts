@@ -281,6 +281,31 @@ describe('a span holds its change or, without one, its trace id', () => {
   });
 });
 
+describe('a change', () => {
+  it("a change's times start as they did (NaN, an empty extent) and keep what is set", () => {
+    const top = { kind: 'Deployment', namespace: 'default', name: 'web', uid: 'd1' };
+    const info = { ...top, generation: 1, manager: '', operation: '', specTime: NaN };
+    const c = new Change('d1/1', 'd1/1', info, undefined, undefined);
+    expect([c.rootStartUs, c.minStart, c.maxEnd, c.firstAttach, c.lastAttach]).to.deep.equal([
+      NaN,
+      Infinity,
+      -Infinity,
+      NaN,
+      NaN,
+    ]);
+    c.attach(T0 + 5, T0 + 1, T0 + 3, 'kubelet');
+    c.attach(T0 + 7, T0 + 0.5, T0 + 2, 'kubelet');
+    c.rootStartUs = T0;
+    expect([c.rootStartUs, c.minStart, c.maxEnd, c.firstAttach, c.lastAttach]).to.deep.equal([
+      T0,
+      T0 + 0.5,
+      T0 + 3,
+      T0 + 5,
+      T0 + 7,
+    ]);
+  });
+});
+
 describe("an event's highest count is its current span's last occurrence", () => {
   it('follows higher counts, not lower ones arriving late, and moves to a follow-on', () => {
     const entry = new EventEntry(
