@@ -241,11 +241,7 @@ export class CausalityEngine {
       // A re-delivery (relist, resync, a MODIFIED that changed no count) — or, in a shuffled
       // replay, an earlier occurrence arriving late while its span still waits.
       const cur = entry.current;
-      if (
-        ev.count < entry.maxCount &&
-        cur.state !== State.Exported &&
-        !cur.occ.some((o) => o.count === ev.count)
-      ) {
+      if (ev.count < entry.maxCount && cur.state !== State.Exported && !cur.hasCount(ev.count)) {
         this.addOccurrence(entry, cur, occ, ev.message, now);
         this.stats.occurrences++;
       } else this.stats.duplicates++;

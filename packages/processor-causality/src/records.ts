@@ -470,6 +470,12 @@ export class SpanRec {
     return o === undefined ? 0 : o instanceof Occurrence ? 1 : o.length;
   }
 
+  /** Whether an occurrence of count `count` is in `occ`, without a list made. */
+  hasCount(count: number): boolean {
+    for (let i = 0, n = this.occCount; i < n; i++) if (this.occAt(i)!.count === count) return true;
+    return false;
+  }
+
   /** Occurrence `i` of `occ`, without a list made. */
   occAt(i: number): Occurrence | undefined {
     const o = this.w ? this.w.occ : this.kept;

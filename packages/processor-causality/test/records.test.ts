@@ -281,6 +281,17 @@ describe('a span holds its change or, without one, its trace id', () => {
   });
 });
 
+describe("a span's occurrences by count", () => {
+  it('finds a count among none, one held bare, and several', () => {
+    const s = new EventEntry(event(), undefined, 'Pod/default/web-1', '', T0, undefined).current;
+    expect(s.hasCount(1)).to.equal(false);
+    s.add(occ(2, T0 + 2), 'm');
+    expect([s.hasCount(2), s.hasCount(1)]).to.deep.equal([true, false]);
+    s.add(occ(4, T0 + 4), 'm');
+    expect([s.hasCount(2), s.hasCount(4), s.hasCount(3)]).to.deep.equal([true, true, false]);
+  });
+});
+
 describe('a change', () => {
   it("a change's times start as they did (NaN, an empty extent) and keep what is set", () => {
     const top = { kind: 'Deployment', namespace: 'default', name: 'web', uid: 'd1' };
