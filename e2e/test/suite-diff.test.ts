@@ -87,6 +87,9 @@ async function whyNoRoot(
 ): Promise<string> {
   const out: string[] = [];
   const roots: string[] = [];
+  // Every other trace's root too: where the change's events went instead (a `Pod.Delete` root took
+  // a StatefulSet's roll once, when its `delete Pod` Events came late: h24).
+  const others: string[] = [];
   for (const t of await jaegerTracesRaw(ns).catch(() => []))
     for (const s of t.spans) {
       const tags = fields(s.tags);
@@ -94,8 +97,13 @@ async function whyNoRoot(
         roots.push(
           `${s.operationName} generation ${tags['kspan.generation']} outcome ${tags['kspan.change.outcome']} diff ${tags['kspan.change.diff'] ?? '-'}`,
         );
+      else if (!s.references?.some((r) => r.refType === 'CHILD_OF'))
+        others.push(
+          `${s.operationName} ${tags['k8s.pod.name'] ?? ''} (${t.spans.length} spans)`.trim(),
+        );
     }
   out.push(`roots of ${kind} ${name} in Jaeger: ${roots.length ? roots.join('; ') : 'none'}`);
+  out.push(`other roots in ${ns}: ${others.length ? others.join('; ') : 'none'}`);
   const obj = await kubectlJson<{ metadata?: { generation?: number }; status?: unknown }>([
     '-n',
     ns,

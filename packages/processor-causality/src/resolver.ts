@@ -180,9 +180,18 @@ export class Resolver {
   private succeededUs = 0;
   private bornSec = 0;
 
-  /** A cause never considered: the span itself, one being resolved (a cycle), a voided deletion. */
+  /**
+   * A cause never considered: the span itself, one being resolved (a cycle), a voided deletion, and
+   * for a controller's deletion of a pod (`delete Pod x …`) the modelled deletion of that pod — it is
+   * that deletion, not its effect, even when it arrived too late (past the window) to void it.
+   */
   private readonly skip = (p: SpanRec): boolean =>
-    p.entry === this.forSpan!.entry || p.state === State.Resolving || this.voided(p);
+    p.entry === this.forSpan!.entry ||
+    p.state === State.Resolving ||
+    (p.entry.deletion &&
+      this.forSpan!.entry.deletes &&
+      p.entry.objKey === this.forSpan!.entry.childKey) ||
+    this.voided(p);
 
   /**
    * Nor is an object caused by what happened to the one it replaced: the deletion before it

@@ -265,21 +265,30 @@ export class Timelines {
     for (let i = list.length - 1; i >= 0; i--) {
       const m = list[i]!;
       if (m.t < minT || (best && m.t < Math.floor(bestT / 1e6) * 1e6)) break;
-      if (skip(m.span, m.t)) continue;
       const w = m.coarse && writtenAt ? writtenAt(m) : undefined;
-      if (w !== undefined && (o.coarse ? w <= upTo : w <= o.t + CAUSE_LAG_US)) {
+      const written = w !== undefined && (o.coarse ? w <= upTo : w <= o.t + CAUSE_LAG_US);
+      const before =
+        w === undefined && (m.coarse || o.coarse ? earliest(m) <= upTo : m.t <= o.t + CAUSE_LAG_US);
+      const asCreation =
+        !written && !before && m.span.entry.creates && earliest(m) <= upTo + creationAheadUs;
+      const asSameSecond =
+        !written &&
+        !before &&
+        Math.floor(m.at / 1e6) === second &&
+        (!sameSecond || m.at <= sameSecond.at);
+      // Asked only of a mark that could be the cause: `skip` resolves a modelled deletion it meets
+      // (whether a controller's event voids it), which must wait for the deletion's own window —
+      // a mark after the occurrence would decide it early, before the controller's event arrived.
+      if (!(written || before || asCreation || asSameSecond) || skip(m.span, m.t)) continue;
+      if (written) {
         if (!best || w > bestT) [best, bestT] = [m, w];
-        continue;
-      }
-      const before = m.coarse || o.coarse ? earliest(m) <= upTo : m.t <= o.t + CAUSE_LAG_US;
-      if (before && w === undefined) {
+      } else if (before) {
         if (!best) [best, bestT] = [m, m.t];
         else if (m.t === best.t && bestT === best.t && closer(m.at, best.at, upTo)) best = m;
-        continue;
+      } else {
+        if (asCreation) creation = m;
+        if (asSameSecond) sameSecond = m;
       }
-      if (m.span.entry.creates && earliest(m) <= upTo + creationAheadUs) creation = m;
-      if (Math.floor(m.at / 1e6) === second && (!sameSecond || m.at <= sameSecond.at))
-        sameSecond = m;
     }
     return (best ?? creation ?? sameSecond)?.span;
   }
