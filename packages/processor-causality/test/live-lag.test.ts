@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Subject, VirtualTimeScheduler } from 'rxjs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { createLogger, schedulerClock, standaloneContext, type WatchEvent } from '@kspan/core';
+import { schedulerClock, standaloneContext, type WatchEvent } from '@kspan/core';
 import { causalityProcessor, withDefaults } from '../src/index.js';
+import { errorKeepingLogger } from './helpers/run.js';
 
 const CAPTURE = fileURLToPath(new URL('./live/statefulset-roll.ndjson', import.meta.url));
 const items: WatchEvent[] = readFileSync(CAPTURE, 'utf8')
@@ -31,14 +32,7 @@ interface Arrival {
  */
 function live(arrivals: Arrival[], afterMs = 60_000) {
   const scheduler = new VirtualTimeScheduler(undefined, Infinity);
-  const errors: string[] = [];
-  const logger = createLogger({
-    level: 'error',
-    write: () => {},
-    observe: (e) => {
-      if (e.level === 'error') errors.push(`${e.msg}: ${String(e.fields['error'])}`);
-    },
-  });
+  const { logger, errors } = errorKeepingLogger();
   const ctx = standaloneContext({ id: 'causality', logger, clock: schedulerClock(scheduler) });
   const base = Math.min(...arrivals.map((a) => a.atMs));
   const input = new Subject<WatchEvent>();

@@ -9,6 +9,19 @@ export function frozenClock() {
   return schedulerClock(new VirtualTimeScheduler());
 }
 
+/** A logger that keeps the processor's internal errors (it logs them and carries on), writing nothing. */
+export function errorKeepingLogger() {
+  const errors: string[] = [];
+  const logger = createLogger({
+    level: 'error',
+    write: () => {},
+    observe: (e) => {
+      if (e.level === 'error') errors.push(`${e.msg}: ${String(e.fields['error'])}`);
+    },
+  });
+  return { logger, errors };
+}
+
 /**
  * Runs items through the processor, as the service would build it, and collects the spans. An
  * internal error (a throw the processor caught, counted and logged) fails the replay: the processor
@@ -19,14 +32,7 @@ export async function replay(
   options: CausalityOptions = {},
   registry?: MetricsRegistry,
 ): Promise<ReadableSpan[]> {
-  const internalErrors: string[] = [];
-  const logger = createLogger({
-    level: 'error',
-    write: () => {},
-    observe: (e) => {
-      if (e.level === 'error') internalErrors.push(`${e.msg}: ${String(e.fields['error'])}`);
-    },
-  });
+  const { logger, errors: internalErrors } = errorKeepingLogger();
   const ctx = standaloneContext({
     id: 'causality',
     logger,
