@@ -315,6 +315,64 @@ export function firstEventMatching(ns: string, re: RegExp, timeoutMs = 90_000): 
   });
 }
 
+/**
+ * Records the count of every version of the namespace's Events that the API server's watch serves
+ * (`kubectl get events --watch`: the list, then each change), from now until `stop`. This is what
+ * any watcher could have seen: client-go's events.k8s.io recorder writes a repeat in its own
+ * goroutine, and when the repeat's patch finds no Event yet (the first write still on its way) it
+ * creates the Event at count 2, so count 1 is never served. `stop` waits (up to 10 s) until an
+ * Event's watched counts reach the count the caller read, then returns them by uid.
+ */
+export function watchEventCounts(ns: string): {
+  stop(uid: string, count: number): Promise<number[]>;
+} {
+  const env = suiteEnv();
+  const child = spawn(
+    env.KUBECTL,
+    [
+      '--kubeconfig',
+      env.KUBECONFIG,
+      '-n',
+      ns,
+      'get',
+      'events',
+      '--watch',
+      '-o',
+      'jsonpath={.metadata.uid} {.series.count} {.count}{"\\n"}',
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  // A test that fails before `stop` must not leave kubectl running.
+  child.unref();
+  const kill = () => child.kill();
+  process.once('exit', kill);
+  const counts = new Map<string, number[]>();
+  let buffered = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) {
+      const [uid, series, count] = line.split(' ');
+      if (!uid) continue;
+      const n = Number(series || count || 1);
+      const seen = counts.get(uid) ?? [];
+      if (!seen.includes(n)) seen.push(n);
+      counts.set(uid, seen);
+    }
+  });
+  return {
+    async stop(uid, count) {
+      const deadline = Date.now() + 10_000;
+      while (!(counts.get(uid) ?? []).includes(count) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      kill();
+      process.off('exit', kill);
+      return [...(counts.get(uid) ?? [])].sort((a, b) => a - b);
+    },
+  };
+}
+
 export function describeEvent(e: ClusterEvent): string {
   return `${e.component} ${e.kind}.${e.reason} ${e.objName} "${e.message}" (count ${e.count}, uid ${e.uid})`;
 }
