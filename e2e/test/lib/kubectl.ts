@@ -266,14 +266,10 @@ export async function clusterEvents(ns: string): Promise<ClusterEvent[]> {
   return l.items.map(toClusterEvent).sort((a, b) => a.t - b.t || a.rv - b.rv);
 }
 
-/**
- * Resolves with the message of the namespace's first Event (listed or new) whose message matches
- * `re`, as soon as the API server's watch delivers it (`kubectl get events --watch`): for acting
- * within the fraction of a second before the next event, which polling cannot.
- */
-export function firstEventMatching(ns: string, re: RegExp, timeoutMs = 90_000): Promise<string> {
+/** `kubectl get events --watch` in `ns`, one line per Event version: `fields` (a jsonpath). */
+function watchEvents(ns: string, fields: string) {
   const env = suiteEnv();
-  const child = spawn(
+  return spawn(
     env.KUBECTL,
     [
       '--kubeconfig',
@@ -284,10 +280,19 @@ export function firstEventMatching(ns: string, re: RegExp, timeoutMs = 90_000): 
       'events',
       '--watch',
       '-o',
-      'jsonpath={.message}{"\\n"}',
+      `jsonpath=${fields}{"\\n"}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+}
+
+/**
+ * Resolves with the message of the namespace's first Event (listed or new) whose message matches
+ * `re`, as soon as the API server's watch delivers it (`kubectl get events --watch`): for acting
+ * within the fraction of a second before the next event, which polling cannot.
+ */
+export function firstEventMatching(ns: string, re: RegExp, timeoutMs = 90_000): Promise<string> {
+  const child = watchEvents(ns, '{.message}');
   return new Promise<string>((resolve, reject) => {
     let buffered = '';
     let stderr = '';
@@ -326,22 +331,8 @@ export function firstEventMatching(ns: string, re: RegExp, timeoutMs = 90_000): 
 export function watchEventCounts(ns: string): {
   stop(uid: string, count: number): Promise<number[]>;
 } {
-  const env = suiteEnv();
-  const child = spawn(
-    env.KUBECTL,
-    [
-      '--kubeconfig',
-      env.KUBECONFIG,
-      '-n',
-      ns,
-      'get',
-      'events',
-      '--watch',
-      '-o',
-      'jsonpath={.metadata.uid} {.series.count} {.count}{"\\n"}',
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const child = watchEvents(ns, '{.metadata.uid} {.series.count} {.count}');
+  child.stderr.resume();
   // A test that fails before `stop` must not leave kubectl running.
   child.unref();
   const kill = () => child.kill();
