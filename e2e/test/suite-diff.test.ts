@@ -118,16 +118,7 @@ async function whyNoRoot(
       ? `${kind} ${name}: ${obj.error}`
       : `${kind} ${name} generation ${obj.metadata?.generation}, status ${JSON.stringify(obj.status)}`,
   );
-  if (kspan) {
-    const metrics = await kspan.metrics().catch((err: Error) => `metrics: ${err.message}`);
-    out.push(
-      metrics
-        .split('\n')
-        .filter((l) => /^kspan_(causality|exporter_spans|receiver_items|watch_live)/.test(l))
-        .join('\n'),
-      kspan.tail(30),
-    );
-  }
+  if (kspan) out.push(await kspan.diagnosis());
   return out.join('\n');
 }
 

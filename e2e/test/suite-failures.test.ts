@@ -73,17 +73,8 @@ async function whereIsEvent(ns: string, uid: string, kspan: KspanProcess | undef
         lines.push(
           `trace ${t.traceId} span ${s.spanId} counts ${countsOf(s).join(',')} parent ${s.parentId ?? '-'} start ${s.startUs}`,
         );
-  const metrics = kspan
-    ? (await kspan.metrics().catch((e: Error) => e.message))
-        .split('\n')
-        .filter((l) => /^kspan_(causality|exporter_spans|receiver_items|watch_restarts)/.test(l))
-        .join('\n')
-    : '';
-  return [
-    `spans of event ${uid} in Jaeger: ${lines.join('; ') || 'none'}`,
-    metrics,
-    kspan?.tail(30),
-  ].join('\n');
+  const found = `spans of event ${uid} in Jaeger: ${lines.join('; ') || 'none'}`;
+  return kspan ? `${found}\n${await kspan.diagnosis()}` : found;
 }
 
 /** Of the events with this kind, reason and object name prefix, the one with the highest count. */

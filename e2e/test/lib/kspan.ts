@@ -197,6 +197,17 @@ export class KspanProcess {
     return (await fetch(`${this.metricsUrl}/metrics`)).text();
   }
 
+  /** For a failure message: its counts (causality, exporter, receiver, watches), then its log's tail. */
+  async diagnosis(): Promise<string> {
+    const metrics = await this.metrics().catch((err: Error) => `metrics: ${err.message}`);
+    const counts = metrics
+      .split('\n')
+      .filter((l) =>
+        /^kspan_(causality|exporter_spans|receiver_items|watch_live|watch_restarts)/.test(l),
+      );
+    return `${counts.join('\n')}\n${this.tail(30)}`;
+  }
+
   /** SIGTERM and wait for the exit; returns the exit code (null when killed by a signal). */
   async stop(timeoutMs = 40_000): Promise<number | null> {
     if (this.running) {

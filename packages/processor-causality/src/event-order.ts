@@ -8,7 +8,6 @@ import { Occurrence } from './occurrence.js';
 // kube-controller-manager share its clock. That orders the steps of one second (a Deployment's
 // `Scaled up … from 1 to 2`, then `… from 2 to 3`) and the pods each one created.
 
-/** The value of a lowercase hex digit, -1 for anything else. */
 /**
  * The creation time (µs) in an Event's name `<object>.<hex ns>` (15 or 16 lowercase hex digits),
  * if it has one. Read digit by digit: it runs for every event item (a regex test, two slices and
