@@ -28,7 +28,7 @@ import { IMAGE_1, deployment } from './lib/workloads.js';
 
 export const IMAGE = process.env.KSPAN_IMAGE ?? 'localhost/kspan:dev';
 export const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
-const NODE = '/nodejs/bin/node';
+export const NODE = '/nodejs/bin/node';
 
 /** podman as it works on these hosts (scripts/image-podman.sh says why: runc, cgroupfs, ulimits). */
 function containersConf(): string {

@@ -14,6 +14,7 @@ import {
   DEPLOY_BASE,
   IMAGE,
   KspanContainer,
+  NODE,
   ServiceAccountDir,
   counterSum,
   podman,
@@ -34,6 +35,8 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
   let port: number;
   let flushedAtStop = -1;
   let heldAtStop = -1;
+  /** deploy/base's container memory limit (`512Mi`), as podman's `--memory` takes it. */
+  let memoryLimit = '';
 
   before(async () => {
     suiteEnv();
@@ -42,6 +45,7 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
     await kubectl(['-n', ns, 'create', 'serviceaccount', 'kspan']);
     // deploy/base's ClusterRole (its rules, under this suite's name) bound to this ServiceAccount
     const objects = await renderKustomize(DEPLOY_BASE);
+    memoryLimit = podmanMemory(objects);
     const clusterRole = objects.find((o) => o.kind === 'ClusterRole')!;
     // and its Role for the leader election's Lease, in the pod's own namespace
     const leaseRbac = objects
@@ -121,6 +125,39 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
     expect(sh.stderr).to.match(/no such file or directory/);
   });
 
+  it("under deploy/'s memory limit, node in the image has the young generation the benchmarks had", async () => {
+    // Node sizes V8's heap from the container's limit: under 512Mi a young generation of 2 MiB,
+    // which the image's NODE_OPTIONS raises to two 16 MiB semi-spaces (packages/kspan/Dockerfile).
+    const probe = [
+      "const v8 = require('v8');",
+      'const keep = [];',
+      // churn enough for V8 to grow the young generation to its largest
+      'for (let r = 0; r < 40; r++) { const a = []; for (let i = 0; i < 200000; i++) a.push({ i }); keep.push(a.slice(0, 100)); }',
+      "const n = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');",
+      'console.log(JSON.stringify({ newSpaceMiB: n.space_size / 2 ** 20 }));',
+    ].join('\n');
+    const newSpace = async (env: string[]): Promise<number> => {
+      const r = await podman([
+        'run',
+        '--rm',
+        '--memory',
+        memoryLimit,
+        '--network',
+        'none',
+        ...env,
+        '--entrypoint',
+        NODE,
+        IMAGE,
+        '-e',
+        probe,
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+      return (JSON.parse(r.stdout) as { newSpaceMiB: number }).newSpaceMiB;
+    };
+    expect(await newSpace(['-e', 'NODE_OPTIONS=']), "V8's own, under the limit").to.be.at.most(2);
+    expect(await newSpace([]), "with the image's NODE_OPTIONS").to.equal(32);
+  });
+
   it('is ready with the mounted token and no kubeconfig; /healthz and /readyz answer; a rollout arrives in Jaeger', async () => {
     await container!.waitReady();
     for (const path of ['/healthz', '/readyz']) {
@@ -191,3 +228,18 @@ describe('suite: the kspan image, run as a pod with the in-cluster ServiceAccoun
     expect(sentBeforeStop, 'spans sent before the stop').to.be.above(0);
   });
 });
+
+/** The kspan container's memory limit in deploy/base (`512Mi`) as podman's `--memory` (`512m`). */
+function podmanMemory(objects: KubeObj[]): string {
+  const deployment = objects.find((o) => o.kind === 'Deployment') as
+    | {
+        spec: {
+          template: { spec: { containers: { resources?: { limits?: { memory?: string } } }[] } };
+        };
+      }
+    | undefined;
+  const limit = deployment?.spec.template.spec.containers[0]?.resources?.limits?.memory ?? '';
+  const m = /^(\d+)(Mi|Gi)$/.exec(limit);
+  if (!m) throw new Error(`deploy/base: a memory limit in Mi or Gi expected, got "${limit}"`);
+  return `${m[1]}${m[2] === 'Mi' ? 'm' : 'g'}`;
+}

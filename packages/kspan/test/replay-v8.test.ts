@@ -12,8 +12,10 @@ describe("kspan replay's V8 settings", () => {
     expect(userChose(heap, '--max-old-space-size=320', [])).to.equal(true);
     expect(userChose(heap, '--enable-source-maps --max_old_space_size=2048', [])).to.equal(true);
     expect(userChose(heap, undefined, ['--heap-growing-percent=100'])).to.equal(true);
-    expect(userChose(heap, '', ['--max-semi-space-size=64'])).to.equal(true);
     expect(userChose(heap, undefined, ['--max-heap-size=512'])).to.equal(true);
+    // The young generation's size is no choice of the growth step (the image sets one).
+    expect(userChose(heap, '--max-semi-space-size=16', [])).to.equal(false);
+    expect(userChose(heap, '', ['--max_semi_space_size=64'])).to.equal(false);
     // A heap flag is not an inlining choice.
     expect(userChose(inlining, '--max-old-space-size=320', [])).to.equal(false);
   });
