@@ -33,7 +33,7 @@ export const REPLAY_V8_SETTINGS: readonly ReplayV8Setting[] = [
   {
     flag: '--heap-growing-percent=70',
     // Not the young generation's size: the image sets one (packages/kspan/Dockerfile), and without
-    // the step the 1M-line replay on Node 24 took 594 MiB where it takes 388 with both.
+    // the step the 1M-line replay on Node 24 took 594 MiB where it takes 371-388 with both.
     userFlags: /--(max[-_]old[-_]space[-_]size|max[-_]heap[-_]size|heap[-_]growing[-_]percent)\b/,
   },
   {
