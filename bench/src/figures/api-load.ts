@@ -69,7 +69,7 @@ async function benchClusterRole(c: E2eCluster): Promise<object> {
   const file = resolve(REPO_ROOT, 'deploy/base/clusterrole.yaml');
   const role = JSON.parse(
     await kubectl(c, ['create', '--dry-run=client', '-o', 'json', '-f', file]),
-  ) as { rules: { verbs: string[]; resourceNames?: string[] }[] };
+  ) as { rules: { verbs: string[] }[] };
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
